@@ -1,0 +1,109 @@
+"""Stories -> alignments: statement pairs across documents that talk about the same thing.
+
+Candidates come from nearest neighbours in embedding space inside one story (never all pairs
+of the corpus); each candidate is then scored by a blend of embedding cosine, rapidfuzz
+lexical overlap of content lemmas and overlap of named entities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from crosscheck.nouns import Alignment, Statement, Story
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    threshold: float = 0.4  # blended score a pair needs to be aligned (each rule sets its own minimum too)
+    min_cosine: float = 0.3  # candidates below this cosine are not scored at all
+    neighbours: int = 4  # nearest neighbours kept per statement and document pair
+    cosine_weight: float = 0.65
+    lexical_weight: float = 0.2
+    entity_weight: float = 0.15
+
+
+def lexical_overlap(a: Statement, b: Statement) -> float:
+    """rapidfuzz token-set ratio of the two statements' content lemmas, 0-1."""
+    if not a.lemmas or not b.lemmas:
+        return 0.0
+    return fuzz.token_set_ratio(" ".join(a.lemmas), " ".join(b.lemmas)) / 100.0
+
+
+def entity_overlap(a: Statement, b: Statement) -> float:
+    """Jaccard overlap of normalised entity keys (0 when neither names anything)."""
+    ka, kb = {e.key for e in a.entities}, {e.key for e in b.entities}
+    if not ka or not kb:
+        return 0.0
+    return len(ka & kb) / len(ka | kb)
+
+
+def score_pair(a: Statement, b: Statement, cosine: float, params: AlignParams) -> Alignment:
+    lex, ent = lexical_overlap(a, b), entity_overlap(a, b)
+    score = params.cosine_weight * cosine + params.lexical_weight * lex + params.entity_weight * ent
+    first, second = (a, b) if (a.document, a.index) <= (b.document, b.index) else (b, a)
+    return Alignment(first.id, second.id, round(float(score), 6), round(float(cosine), 6), round(lex, 6), round(ent, 6))
+
+
+def align_story(story: Story, statements: Sequence[Statement], vectors: np.ndarray,
+                params: AlignParams = AlignParams()) -> list[Alignment]:
+    """Aligned pairs between every two documents of the story, best first per pair."""
+    rows: dict[str, list[int]] = {d: [] for d in story.documents}
+    for i, s in enumerate(statements):
+        if s.document in rows:
+            rows[s.document].append(i)
+    out: dict[tuple[str, str], Alignment] = {}
+    docs = [d for d in story.documents if rows[d]]
+    for x, da in enumerate(docs):
+        for db in docs[x + 1:]:
+            ia, ib = rows[da], rows[db]
+            sim = vectors[ia] @ vectors[ib].T
+            k = min(params.neighbours, sim.shape[1])
+            for r in range(sim.shape[0]):
+                for c in np.argsort(-sim[r])[:k]:
+                    _consider(out, statements[ia[r]], statements[ib[c]], float(sim[r, c]), params)
+            k = min(params.neighbours, sim.shape[0])
+            for c in range(sim.shape[1]):
+                for r in np.argsort(-sim[:, c])[:k]:
+                    _consider(out, statements[ia[r]], statements[ib[c]], float(sim[r, c]), params)
+    return sorted(out.values(), key=lambda a: (-a.score, a.a, a.b))
+
+
+def _consider(out: dict, a: Statement, b: Statement, cosine: float, params: AlignParams) -> None:
+    if cosine < params.min_cosine:
+        return
+    key = (a.id, b.id) if a.id < b.id else (b.id, a.id)
+    if key in out:
+        return
+    al = score_pair(a, b, cosine, params)
+    if al.score >= params.threshold:
+        out[key] = al
+
+
+def align_within(statements: Sequence[Statement], vectors: np.ndarray, params: AlignParams = AlignParams()
+                 ) -> list[Alignment]:
+    """Pairs inside one document where a denial or negation is followed by a turn of events.
+
+    Used only to find updates told inside one article ("X denied joining. However, X and Y will
+    launch..."); cross-document pairs come from ``align_story``.
+    """
+    out = []
+    by_doc: dict[str, list[int]] = {}
+    for i, s in enumerate(statements):
+        by_doc.setdefault(s.document, []).append(i)
+    for idx in by_doc.values():
+        for p, i in enumerate(idx):
+            a = statements[i]
+            if not (a.polarity.negated or a.polarity.denial):
+                continue
+            for j in idx[p + 1:p + 6]:
+                b = statements[j]
+                if b.polarity.negated or b.polarity.denial:
+                    continue
+                al = score_pair(a, b, float(vectors[i] @ vectors[j]), params)
+                if al.entity_overlap > 0:
+                    out.append(al)
+    return out

@@ -1,0 +1,110 @@
+"""Rule test cases as data: pairs of statements that must and must not make a rule fire.
+
+Each case runs through the real pipeline (spaCy statements, embeddings, alignment, the engine),
+with only the rule under test enabled, so a case checks what users will see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from crosscheck.errors import RuleFileError
+from crosscheck.findings.ruleset import CASES_SUFFIX, Rule, builtin_rules_dir, load_rules
+from crosscheck.findings.yamlsource import line_of, load_yaml_with_lines
+from crosscheck.nouns import Document, Story
+
+Expect = Literal["contradiction", "agreement", "discrepancy", "update", "single_source", "none"]
+
+
+class Side(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1)
+    outlet: str = ""
+    published: dt.date | None = None
+
+
+class Case(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    a: Side | str
+    b: Side | str
+    expect: Expect
+
+
+class CaseFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rule: str
+    cases: list[Case] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    rule: str
+    name: str
+    expected: str
+    got: tuple[str, ...]
+    path: str
+
+    @property
+    def passed(self) -> bool:
+        return not self.got if self.expected == "none" else self.expected in self.got
+
+
+def load_case_file(path: Path) -> CaseFile:
+    data, lines = load_yaml_with_lines(path)
+    try:
+        return CaseFile.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        raise RuleFileError(err["msg"] if err["type"] != "extra_forbidden" else "unknown key", path=str(path),
+                            line=line_of(lines, loc), key=".".join(map(str, loc)), code="E220") from exc
+
+
+def case_files(paths: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths or [builtin_rules_dir()]:
+        out.extend(sorted(p.rglob("*" + CASES_SUFFIX)) if p.is_dir() else [p])
+    return out
+
+
+def _document(doc_id: str, side: Side | str, default_date: dt.date) -> Document:
+    side = Side(text=side) if isinstance(side, str) else side
+    return Document(id=doc_id, path=f"<case {doc_id}>", title="", outlet=side.outlet or f"Outlet {doc_id.upper()}",
+                    published=side.published or default_date, url="", text=side.text)
+
+
+def run_case_files(paths: list[Path], pipeline=None) -> list[CaseResult]:
+    """Run every case of every case file; rules come from the built-ins plus the folders given."""
+    from crosscheck.pipeline import Pipeline, Settings
+
+    rule_dirs = [p for p in paths if p.is_dir()]
+    rules = {r.id: r for r in load_rules(rule_dirs)}
+    pipeline = pipeline or Pipeline(Settings(), rules=[])
+    results = []
+    for path in case_files(paths):
+        spec = load_case_file(path)
+        rule = rules.get(spec.rule)
+        if rule is None:
+            raise RuleFileError(f"case file names unknown rule '{spec.rule}'", path=str(path), key="rule",
+                                code="E221")
+        for case in spec.cases:
+            results.append(CaseResult(rule.id, case.name, case.expect, run_case(pipeline, rule, case), str(path)))
+    return results
+
+
+def run_case(pipeline, rule: Rule, case: Case) -> tuple[str, ...]:
+    """The finding kinds the rule reports for this pair of texts."""
+    from crosscheck.findings.engine import run_rules
+
+    docs = [_document("a", case.a, dt.date(2020, 1, 1)), _document("b", case.b, dt.date(2020, 1, 2))]
+    story = Story("story-1", "case", ("a", "b"))
+    analysis = pipeline.analyse(docs, stories=[story])
+    findings = run_rules([rule], [story], list(analysis.documents), list(analysis.statements),
+                         list(analysis.alignments))
+    return tuple(sorted({f.kind for f in findings if f.rule == rule.id}))

@@ -1,0 +1,133 @@
+"""Alignments -> findings: every enabled rule looks at every aligned pair it is meant for.
+
+The engine orders each pair in time (earlier article first), runs the pair rules, resolves
+what they say (a pair that conflicts is never also reported as an agreement), drops what inline
+suppressions switch off, and gives every finding a fingerprint that survives file renames,
+re-ordering and unrelated edits elsewhere in an article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+
+from crosscheck.findings.kinds import KINDS
+from crosscheck.findings.kinds.base import Pair, Verdict
+from crosscheck.findings.ruleset import Rule
+from crosscheck.nouns import Alignment, Document, Finding, Span, Statement, StatementRef, Story
+
+_SPACE = re.compile(r"\s+")
+KIND_ORDER = {"contradiction": 0, "update": 1, "discrepancy": 2, "unsupported": 3, "agreement": 4, "single_source": 5}
+LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def fingerprint(rule: str, kind: str, refs: Sequence[tuple[str, str]]) -> str:
+    """Hash of the rule, the kind and each statement's whitespace-normalised text, order-free.
+
+    Document ids are left out on purpose: renaming or re-ordering files keeps the fingerprint.
+    """
+    parts = sorted(_SPACE.sub(" ", text).strip().lower() for _, text in refs)
+    return hashlib.sha256("\x1f".join([rule, kind, *parts]).encode()).hexdigest()[:16]
+
+
+def _time_key(doc: Document) -> tuple:
+    return (doc.published or dt.date.max, doc.id)
+
+
+def make_pair(al: Alignment, statements: dict[str, Statement], documents: dict[str, Document]) -> Pair:
+    a, b = statements[al.a], statements[al.b]
+    da, db = documents[a.document], documents[b.document]
+    if (_time_key(db), b.index) < (_time_key(da), a.index):
+        a, b, da, db = b, a, db, da
+    return Pair(a, b, da, db, al)
+
+
+def _suppressed(rule: Rule, doc: Document, s: Statement) -> bool:
+    return any(span.start <= s.start < span.end and target in (rule.id, rule.group, "all")
+               for span, target in doc.suppressions)
+
+
+def _ref(s: Statement, highlights: Iterable[Span]) -> StatementRef:
+    return StatementRef(s.document, s.id, s.text, s.start, s.end, tuple(sorted(set(highlights),
+                                                                              key=lambda h: (h.start, h.end))))
+
+
+def _values(pair: Pair, verdict: Verdict) -> dict:
+    common = {"a_outlet": pair.doc_a.outlet or pair.doc_a.id, "b_outlet": pair.doc_b.outlet or pair.doc_b.id,
+              "a_date": pair.doc_a.published.isoformat() if pair.doc_a.published else "undated",
+              "b_date": pair.doc_b.published.isoformat() if pair.doc_b.published else "undated",
+              "a_text": pair.a.text, "b_text": pair.b.text}
+    return {**common, **verdict.values}
+
+
+def run_rules(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequence[Document],
+              statements: Sequence[Statement], alignments: Sequence[Alignment]) -> list[Finding]:
+    """All findings of all rules, deterministic order: story, severity, kind, fingerprint."""
+    by_stmt = {s.id: s for s in statements}
+    by_doc = {d.id: d for d in documents}
+    story_of = {d: st.id for st in stories for d in st.documents}
+    pair_rules = [r for r in rules if KINDS[r.kind].check is not None]
+    story_rules = [r for r in rules if KINDS[r.kind].check_story is not None]
+    findings: dict[str, Finding] = {}
+
+    for al in alignments:
+        pair = make_pair(al, by_stmt, by_doc)
+        verdicts: list[tuple[Rule, Verdict]] = []
+        for rule in pair_rules:
+            if al.score < rule.params.min_alignment and not pair.same_document:
+                continue  # same-document pairs come from align_within, which has its own criteria
+            for verdict in KINDS[rule.kind].check(pair, rule.params):  # type: ignore[misc]
+                verdicts.append((rule, verdict))
+        if any(v.kind != "agreement" for _, v in verdicts):
+            verdicts = [(r, v) for r, v in verdicts if v.kind != "agreement"]
+        for rule, verdict in verdicts:
+            if _suppressed(rule, pair.doc_a, pair.a) or _suppressed(rule, pair.doc_b, pair.b):
+                continue
+            refs = (_ref(pair.a, verdict.highlights_a), _ref(pair.b, verdict.highlights_b))
+            fid = fingerprint(rule.id, verdict.kind, [(r.document, r.text) for r in refs])
+            score = round(min(1.0, al.score) * verdict.confidence, 4)
+            finding = Finding(fid, verdict.kind, rule.id, rule.level_for(verdict.kind), story_of.get(pair.a.document, ""),  # type: ignore[arg-type]
+                              rule.render(_values(pair, verdict)), score, refs)
+            if fid not in findings or findings[fid].score < score:
+                findings[fid] = finding
+
+    findings = _best_agreement_per_statement(findings)
+    corroborated = {x for al in alignments if by_stmt[al.a].document != by_stmt[al.b].document for x in (al.a, al.b)}
+    for story in stories:
+        members = [s for s in statements if s.document in set(story.documents)]
+        outlets = len({(by_doc[d].outlet or d) for d in story.documents})
+        for rule in story_rules:
+            strong = {x for al in alignments if al.score >= rule.params.min_alignment
+                      and by_stmt[al.a].document != by_stmt[al.b].document for x in (al.a, al.b)} & corroborated
+            for s, verdict in KINDS[rule.kind].check_story(members, strong, outlets, rule.params):  # type: ignore[misc]
+                doc = by_doc[s.document]
+                if _suppressed(rule, doc, s):
+                    continue
+                values = {"a_outlet": doc.outlet or doc.id,
+                          "a_date": doc.published.isoformat() if doc.published else "undated", "a_text": s.text,
+                          **verdict.values}
+                ref = _ref(s, ())
+                fid = fingerprint(rule.id, verdict.kind, [(s.document, s.text)])
+                findings[fid] = Finding(fid, verdict.kind, rule.id, rule.level_for(verdict.kind), story.id,  # type: ignore[arg-type]
+                                        rule.render(values), 1.0, (ref,))
+    return sort_findings(findings.values())
+
+
+def _best_agreement_per_statement(findings: dict[str, Finding]) -> dict[str, Finding]:
+    """One agreement per statement and other document: the best-scoring one."""
+    best: dict[tuple[str, str], Finding] = {}
+    for f in findings.values():
+        if f.kind != "agreement":
+            continue
+        for mine, other in ((f.statements[0], f.statements[1]), (f.statements[1], f.statements[0])):
+            key = (mine.statement, other.document)
+            if key not in best or (f.score, f.id) > (best[key].score, best[key].id):
+                best[key] = f
+    keep = {f.id for f in best.values()}
+    return {fid: f for fid, f in findings.items() if f.kind != "agreement" or fid in keep}
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.story, LEVEL_ORDER[f.level], KIND_ORDER.get(f.kind, 9), -f.score, f.id))

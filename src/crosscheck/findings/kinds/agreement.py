@@ -1,0 +1,46 @@
+"""agreement: the same claim corroborated by another outlet, with the normalised values that match."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from crosscheck.findings.kinds.base import Kind, Pair, Params, Verdict, rel
+from crosscheck.findings.kinds.values import compare_quantities, describe
+
+
+class AgreementParams(Params):
+    min_alignment: float = 0.6
+    tolerance: float = Field(0.0, ge=0, le=1)
+    max_ratio: float = Field(20.0, gt=1)
+    min_frame_overlap: float = Field(0.0, ge=0, le=1)
+    # claims without figures agree only when they are near-paraphrases
+    min_cosine_without_values: float = Field(0.8, ge=0, le=1)
+
+
+def check(pair: Pair, p: AgreementParams) -> list[Verdict]:
+    if pair.same_document:
+        return []
+    a, b = pair.a, pair.b
+    if (a.polarity.negated or a.polarity.denial) != (b.polarity.negated or b.polarity.denial):
+        return []
+    cmp = compare_quantities(a, b, tolerance=p.tolerance, max_ratio=p.max_ratio, min_frame_overlap=p.min_frame_overlap)
+    if cmp.conflicts:
+        return []
+    if cmp.matches:
+        seen: dict[str, tuple] = {}
+        for qa, qb in cmp.matches:
+            seen.setdefault(describe(qa), (qa, qb))
+        shown = "; ".join(f"{describe(qa)} = {describe(qb)}" for qa, qb in seen.values())
+        return [Verdict("agreement", {"values": shown, "a_value": describe(cmp.matches[0][0]),
+                                      "b_value": describe(cmp.matches[0][1])},
+                        tuple(rel(a, qa.start, qa.end) for qa, _ in seen.values()),
+                        tuple(rel(b, qb.start, qb.end) for _, qb in seen.values()), confidence=0.9)]
+    has_figures = any(q.kind != "year" for q in a.quantities) or any(q.kind != "year" for q in b.quantities)
+    if not has_figures and pair.alignment.cosine >= p.min_cosine_without_values:
+        return [Verdict("agreement", {"values": "same claim", "a_value": "", "b_value": ""},
+                        confidence=pair.alignment.cosine)]
+    return []
+
+
+KIND = Kind("agreement", AgreementParams, frozenset({"values", "a_value", "b_value"}), check=check,
+            description="same claim, same normalised values")

@@ -1,0 +1,66 @@
+"""What every rule kind shares: the pair it looks at, the verdict it returns, its declaration."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from crosscheck.nouns import Alignment, Document, Span, Statement
+
+
+class Params(BaseModel):
+    """Base of every kind's parameters: strict, unknown keys rejected (as Vale decodes rules)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_alignment: float = 0.5  # alignment score the pair needs before this rule looks at it
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two aligned statements, ``a`` from the earlier article (by publication date)."""
+
+    a: Statement
+    b: Statement
+    doc_a: Document
+    doc_b: Document
+    alignment: Alignment
+
+    @property
+    def same_document(self) -> bool:
+        return self.doc_a.id == self.doc_b.id
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a rule concluded about a pair; the engine turns it into a Finding."""
+
+    kind: str  # contradiction | agreement | discrepancy | update | single_source
+    values: dict[str, Any] = field(default_factory=dict)  # fields for the message template
+    highlights_a: tuple[Span, ...] = ()  # offsets into a.text
+    highlights_b: tuple[Span, ...] = ()
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A rule kind: its parameter schema, the message fields it fills, and its check."""
+
+    name: str
+    params: type[Params]
+    fields: frozenset[str]
+    check: Callable[[Pair, Any], Sequence[Verdict]] | None = None
+    # story-scoped kinds look at all statements of a story instead of aligned pairs
+    check_story: Callable[..., Sequence[tuple[Statement, Verdict]]] | None = None
+    description: str = ""
+
+
+COMMON_FIELDS = frozenset({"a_outlet", "b_outlet", "a_date", "b_date", "a_text", "b_text"})
+
+
+def rel(statement: Statement, start: int, end: int) -> Span:
+    """A document-offset range as a span relative to the statement's text."""
+    return Span(max(0, start - statement.start), max(0, min(len(statement.text), end - statement.start)))

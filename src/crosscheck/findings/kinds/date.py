@@ -1,0 +1,34 @@
+"""date: the same event placed at different times ("in May" vs "in June"), dates resolved per article."""
+
+from __future__ import annotations
+
+from crosscheck.findings.kinds.base import Kind, Pair, Params, Verdict, rel
+from crosscheck.findings.kinds.values import sources_differ
+from crosscheck.statements.dates import same_period
+
+
+class DateParams(Params):
+    min_alignment: float = 0.7
+    granularities: tuple[str, ...] = ("day", "month")
+    require_shared_predicate: bool = True
+
+
+def check(pair: Pair, p: DateParams) -> list[Verdict]:
+    a, b = pair.a, pair.b
+    if pair.same_document or (p.require_shared_predicate and not set(a.predicates) & set(b.predicates)):
+        return []
+    da = [d for d in a.dates if d.value is not None and d.granularity in p.granularities]
+    db = [d for d in b.dates if d.value is not None and d.granularity in p.granularities]
+    if not da or not db:
+        return []
+    results = [(x, y, same_period(x, y)) for x in da for y in db]
+    if any(r is True for _, _, r in results):
+        return []
+    x, y, _ = results[0]
+    kind = "discrepancy" if sources_differ(a, b) else "contradiction"
+    return [Verdict(kind, {"a_value": f"{x.text} ({x.value})", "b_value": f"{y.text} ({y.value})"},
+                    (rel(a, x.start, x.end),), (rel(b, y.start, y.end),), confidence=0.75)]
+
+
+KIND = Kind("date", DateParams, frozenset({"a_value", "b_value"}), check=check,
+            description="same event, different date")

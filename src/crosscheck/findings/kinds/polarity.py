@@ -1,0 +1,100 @@
+"""polarity: one source affirms what another denies, or uses the opposite verb (rose/fell).
+
+Time-aware: when the later statement marks a turn ("However", "no longer") or cites an event
+newer than the earlier article, the pair is an update (the position changed), not a contradiction.
+A plan is still a claim: "plans to launch" against "denied joining" conflicts.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from crosscheck.findings.kinds.base import Kind, Pair, Params, Verdict, rel
+from crosscheck.findings.kinds.timeline import date_label, says_it_changed
+from crosscheck.nouns import Statement
+from crosscheck.statements.lexicon import DENIAL_VERBS
+
+DEFAULT_ANTONYMS = (
+    ("rise", "fall"), ("increase", "decrease"), ("grow", "shrink"), ("gain", "lose"), ("win", "lose"),
+    ("confirm", "deny"), ("join", "quit"), ("join", "leave"), ("approve", "reject"), ("accept", "reject"),
+    ("open", "close"), ("hire", "fire"), ("buy", "sell"), ("acquire", "sell"), ("raise", "cut"),
+    ("expand", "shrink"), ("launch", "cancel"), ("succeed", "fail"), ("support", "oppose"), ("agree", "refuse"),
+    ("climb", "fall"), ("climb", "drop"), ("rise", "drop"), ("increase", "drop"), ("surge", "plunge"),
+)
+
+
+class PolarityParams(Params):
+    # a denial whose denier is named on the other side is strong evidence: a looser alignment suffices
+    min_alignment: float = 0.4
+    # a bare negation ("did not", "no") needs a closer match: negations are common and often local
+    min_alignment_negation: float = 0.55
+    require_shared_entity: bool = True
+    antonyms: tuple[tuple[str, str], ...] = DEFAULT_ANTONYMS
+    extra_denial_verbs: tuple[str, ...] = ()
+    min_shared_lemmas: int = Field(2, ge=0)  # content words both statements use (names included)
+
+
+def _negative(s: Statement, extra: tuple[str, ...]) -> bool:
+    return s.polarity.negated or s.polarity.denial or any(p in extra for p in s.predicates)
+
+
+def _cue_span(s: Statement) -> tuple:
+    return (rel(s, s.polarity.start, s.polarity.end),) if s.polarity.start >= 0 else ()
+
+
+def _denier(s: Statement, extra: tuple[str, ...]) -> str:
+    """Who denies, when the statement names them: the subject of its denial verb."""
+    for pred, role, key in s.roles:
+        if role == "subject" and (pred in DENIAL_VERBS or pred in extra):
+            return key
+    return ""
+
+
+def _close_enough(pair: Pair, p: PolarityParams) -> bool:
+    """Denials need their denier named on the other side; bare negations need a close match."""
+    if pair.same_document:
+        return True
+    negative, other = (pair.a, pair.b) if _negative(pair.a, p.extra_denial_verbs) else (pair.b, pair.a)
+    denier = _denier(negative, p.extra_denial_verbs)
+    if denier and denier in {e.key for e in other.entities}:
+        return True
+    return pair.alignment.score >= p.min_alignment_negation
+
+
+def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
+    a, b = pair.a, pair.b
+    shared = {e.key for e in a.entities} & {e.key for e in b.entities}
+    if p.require_shared_entity and not shared:
+        return []
+    if len(set(a.lemmas) & set(b.lemmas)) < p.min_shared_lemmas and not pair.same_document:
+        return []
+    neg_a, neg_b = _negative(a, p.extra_denial_verbs), _negative(b, p.extra_denial_verbs)
+    if neg_a != neg_b and not _close_enough(pair, p):
+        return []
+    date_a, date_b = date_label(pair)
+    values = {"subject": ", ".join(sorted(shared)) or "the claim", "a_polarity": "denies" if neg_a else "affirms",
+              "b_polarity": "denies" if neg_b else "affirms", "antonyms": ""}
+    if neg_a != neg_b:
+        changed = says_it_changed(pair)
+        if pair.same_document:
+            if not (neg_a and changed):
+                return []
+            return [Verdict("update", {**values, "sequence": f"first {values['a_polarity']}, then {values['b_polarity']}"},
+                            _cue_span(a), (), confidence=0.7)]
+        kind = "update" if changed else "contradiction"
+        values["sequence"] = f"{date_a}: {values['a_polarity']}; {date_b}: {values['b_polarity']}"
+        return [Verdict(kind, values, _cue_span(a), _cue_span(b), confidence=0.75)]
+    if pair.same_document or pair.alignment.score < p.min_alignment_negation:
+        return []
+    for x, y in p.antonyms:
+        for left, right in ((x, y), (y, x)):
+            if left in a.predicates and right in b.predicates:
+                kind = "update" if says_it_changed(pair) else "contradiction"
+                values.update(antonyms=f"{left} / {right}", sequence=f"{date_a}: {left}; {date_b}: {right}")
+                return [Verdict(kind, values, confidence=0.7)]
+    return []
+
+
+KIND = Kind("polarity", PolarityParams,
+            frozenset({"subject", "a_polarity", "b_polarity", "antonyms", "sequence"}), check=check,
+            description="affirmed by one source, denied by another (or opposite verbs)")

@@ -1,0 +1,56 @@
+"""quote: the same quotation with altered words, or put in another speaker's mouth."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from pydantic import Field
+from rapidfuzz import fuzz
+
+from crosscheck.findings.kinds.base import Kind, Pair, Params, Verdict
+from crosscheck.nouns import Span, Statement
+
+_WORD = re.compile(r"\w+(?:['\u2019]\w+)?")
+
+
+class QuoteParams(Params):
+    min_alignment: float = 0.0
+    same_quote_similarity: float = Field(80.0, ge=0, le=100)  # rapidfuzz partial ratio: one quote, two versions
+
+
+def _quotes(s: Statement) -> list[tuple[Span, list[str]]]:
+    out = []
+    for q in s.quotes:
+        text = s.text[q.start - s.start:q.end - s.start]
+        out.append((Span(q.start - s.start, q.end - s.start), [w.lower().replace("\u2019", "'") for w in _WORD.findall(text)]))
+    return out
+
+
+def check(pair: Pair, p: QuoteParams) -> list[Verdict]:
+    a, b = pair.a, pair.b
+    if pair.same_document:
+        return []
+    for span_a, words_a in _quotes(a):
+        for span_b, words_b in _quotes(b):
+            if len(words_a) < 4 or len(words_b) < 4:
+                continue
+            ja, jb = " ".join(words_a), " ".join(words_b)
+            if fuzz.token_set_ratio(ja, jb) < p.same_quote_similarity:
+                continue
+            speaker_a = a.attribution.source if a.attribution else ""
+            speaker_b = b.attribution.source if b.attribution else ""
+            if ja != jb and not (ja in jb or jb in ja):
+                diff = [w for op, *rest in difflib.SequenceMatcher(a=words_a, b=words_b).get_opcodes() if op != "equal"
+                        for w in [" ".join(words_a[rest[0]:rest[1]]) + " -> " + " ".join(words_b[rest[2]:rest[3]])]]
+                return [Verdict("contradiction", {"change": "; ".join(diff[:3]), "a_value": speaker_a,
+                                                  "b_value": speaker_b}, (span_a,), (span_b,), confidence=0.85)]
+            if speaker_a and speaker_b and speaker_a not in speaker_b and speaker_b not in speaker_a:
+                return [Verdict("contradiction", {"change": f"speaker {speaker_a} -> {speaker_b}",
+                                                  "a_value": speaker_a, "b_value": speaker_b},
+                                (span_a,), (span_b,), confidence=0.8)]
+    return []
+
+
+KIND = Kind("quote", QuoteParams, frozenset({"change", "a_value", "b_value"}), check=check,
+            description="same quotation, altered words or another speaker")

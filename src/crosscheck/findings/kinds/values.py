@@ -1,0 +1,120 @@
+"""Comparing normalised figures: which pairs measure the same thing, which agree, how to say them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from crosscheck.nouns import Quantity, Statement
+
+COMPARABLE_KINDS = frozenset({"money", "percent", "count", "multiplier"})
+_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+_HEDGE_WORDS = {"more_than": "more than", "less_than": "less than", "about": "about", "at_least": "at least",
+                "at_most": "at most", "up_to": "up to", "range": "between"}
+
+
+def frame_overlap(a: Quantity, b: Quantity) -> float | None:
+    """Overlap coefficient of what the two figures measure; None when either frame is unknown."""
+    if not a.frame or not b.frame:
+        return None
+    fa, fb = set(a.frame), set(b.frame)
+    return len(fa & fb) / min(len(fa), len(fb))
+
+
+def comparable(a: Quantity, b: Quantity, *, max_ratio: float, min_frame_overlap: float,
+               kinds: frozenset[str] = COMPARABLE_KINDS) -> bool:
+    """Same kind and unit, within ``max_ratio`` of each other, and not about visibly different things."""
+    if a.kind != b.kind or a.kind not in kinds:
+        return False
+    if a.kind in ("money", "percent") and a.unit != b.unit:
+        return False
+    if a.kind == "count" and (not a.unit or a.unit != b.unit):
+        return False
+    lo, hi = sorted((abs(a.value), abs(b.value)))
+    if lo == 0 or hi / lo > max_ratio:
+        return hi == lo
+    overlap = frame_overlap(a, b)
+    return overlap is None or overlap >= min_frame_overlap
+
+
+def compatible(a: Quantity, b: Quantity, tolerance: float = 0.0) -> bool:
+    """The intervals the two wordings admit overlap (hedges and rounding included)."""
+    a_lo, a_hi = _widen(a, tolerance)
+    b_lo, b_hi = _widen(b, tolerance)
+    return a_lo <= b_hi and b_lo <= a_hi
+
+
+def _widen(q: Quantity, tolerance: float) -> tuple[float, float]:
+    lo = q.low if math.isfinite(q.low) else -math.inf
+    hi = q.high if math.isfinite(q.high) else math.inf
+    if not math.isfinite(q.low) and not math.isfinite(q.high):
+        lo = hi = q.value
+    pad = abs(q.value) * tolerance
+    return lo - pad, hi + pad
+
+
+@dataclass(frozen=True)
+class Comparison:
+    matches: tuple[tuple[Quantity, Quantity], ...]
+    conflicts: tuple[tuple[Quantity, Quantity], ...]
+
+
+def compare_quantities(a: Statement, b: Statement, *, tolerance: float, max_ratio: float, min_frame_overlap: float,
+                       kinds: frozenset[str] = COMPARABLE_KINDS) -> Comparison:
+    """Matching pairs, and conflicting pairs whose figures have no compatible partner on either side."""
+    pairs = [(qa, qb) for qa in a.quantities for qb in b.quantities
+             if comparable(qa, qb, max_ratio=max_ratio, min_frame_overlap=min_frame_overlap, kinds=kinds)]
+    matches = [(qa, qb) for qa, qb in pairs if compatible(qa, qb, tolerance)]
+    matched_a = {id(qa) for qa, _ in matches}
+    matched_b = {id(qb) for _, qb in matches}
+    conflicts = [(qa, qb) for qa, qb in pairs
+                 if not compatible(qa, qb, tolerance) and id(qa) not in matched_a and id(qb) not in matched_b]
+    return Comparison(tuple(matches), tuple(conflicts))
+
+
+def describe(q: Quantity) -> str:
+    """A figure as normalised, in words an editor reads: 'more than 8 million user', 'USD 1.4 billion'."""
+    hedge = _HEDGE_WORDS.get(q.hedge, "")
+    if q.hedge == "range" and math.isfinite(q.low) and math.isfinite(q.high):
+        body = f"{_number(q.low)}-{_number(q.high)}"
+        hedge = ""
+    else:
+        body = _number(q.value)
+    if q.kind == "money":
+        text = f"{q.unit} {body}".strip()
+    elif q.kind == "percent":
+        text = f"{body}%" if q.unit in ("%", "") else f"{body} {q.unit}"
+    elif q.kind == "multiplier":
+        text = f"x{body}"
+    else:
+        text = f"{body} {q.unit}".strip()
+    return f"{hedge} {text}".strip()
+
+
+def _number(value: float) -> str:
+    for scale, word in _SCALES:
+        if abs(value) >= scale:
+            return f"{value / scale:.4g} {word}"
+    return f"{value:,.4g}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
+def describe_all(qs: Sequence[Quantity]) -> str:
+    return ", ".join(describe(q) for q in qs)
+
+
+def years(statement: Statement) -> set[int]:
+    """The years a statement's figures are pinned to (dates and bare years)."""
+    out = {d.value.year for d in statement.dates if d.value is not None and d.granularity in ("day", "month", "year", "quarter")}
+    out |= {int(q.value) for q in statement.quantities if q.kind == "year"}
+    return out
+
+
+def sources_differ(a: Statement, b: Statement) -> tuple[str, str] | None:
+    """The two named authorities when both statements cite one and they are not the same."""
+    if a.attribution is None or b.attribution is None:
+        return None
+    sa, sb = a.attribution.source, b.attribution.source
+    if not sa or not sb or sa in sb or sb in sa:
+        return None
+    return sa, sb

@@ -1,0 +1,1 @@
+"""Statements stage: sentences of a document with the figures, dates and actors the rules compare."""

@@ -1,0 +1,21 @@
+"""Normalised keys for names, so 'Alibaba Group Holding' and 'Alibaba's' match 'Alibaba'."""
+
+from __future__ import annotations
+
+import re
+
+from crosscheck.statements.lexicon import NAME_SUFFIXES
+
+_POSSESSIVE = re.compile(r"['\u2019]s?(?=\s|$)")
+_NON_WORD = re.compile(r"[^\w\s&.-]+")
+
+
+def entity_key(name: str) -> str:
+    """Lower-case, possessive and corporate suffixes dropped; '' when nothing is left."""
+    words = _NON_WORD.sub(" ", _POSSESSIVE.sub("", name.lower())).split()
+    words = [w.strip(".") for w in words if w.strip(".")]
+    while words and words[0] == "the":
+        words.pop(0)
+    while len(words) > 1 and words[-1] in NAME_SUFFIXES:
+        words.pop()
+    return " ".join(words)

@@ -1,0 +1,373 @@
+"""Documents -> statements: sentences with spans and everything the rules compare.
+
+spaCy gives sentences, entities, lemmas and the dependency parse; our own grammar
+(``quantities``) normalises figures and ``dates`` resolves date expressions against each
+article's publication date. Boilerplate paragraphs found by the documents stage are never read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from crosscheck.nouns import Attribution, DateMention, Document, Entity, Polarity, Quantity, Span, Statement
+from crosscheck.statements import lexicon as lx
+from crosscheck.statements.dates import find_dates, resolve_date
+from crosscheck.statements.entities import entity_key
+from crosscheck.statements.quantities import parse_quantities
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.tokens import Span as SpacySpan
+    from spacy.tokens import Token
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_QUOTE = re.compile(r"\u201c[^\u201d]{3,}\u201d|\"[^\"]{3,}\"")
+_MIN_WORDS = 3
+DEFAULT_MAX_STATEMENTS = 5000
+
+
+def readable_paragraphs(doc: Document) -> Iterator[tuple[int, int]]:
+    """(start, end) of each paragraph outside boilerplate, trimmed of surrounding whitespace.
+
+    A blank-line block is cut around boilerplate spans rather than dropped whole: articles
+    written one paragraph per line have no blank lines at all.
+    """
+    skipped = sorted((s.start, s.end) for s in doc.boilerplate)
+    pos = 0
+    for m in [*_PARAGRAPH_BREAK.finditer(doc.text), None]:
+        block_end = m.start() if m else len(doc.text)
+        block_start = pos
+        pos = m.end() if m else len(doc.text)
+        for start, end in _outside(block_start, block_end, skipped):
+            chunk = doc.text[start:end]
+            lead = len(chunk) - len(chunk.lstrip())
+            start, end = start + lead, start + len(chunk.rstrip())
+            if end <= start:
+                continue
+            line = doc.text[start:end]
+            if line.startswith("#") or _HTML_COMMENT.fullmatch(line):
+                continue
+            if doc.title and line.strip().lower() == doc.title.strip().lower():
+                continue  # the headline repeated in the body
+            yield start, end
+
+
+def _outside(start: int, end: int, spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """The parts of [start, end) that no span covers, in order."""
+    cursor = start
+    for s, e in spans:
+        if e <= cursor or s >= end:
+            continue
+        if s > cursor:
+            yield cursor, s
+        cursor = max(cursor, e)
+    if cursor < end:
+        yield cursor, end
+
+
+def extract_statements(documents: Sequence[Document], nlp: "Language | None" = None, *,
+                       max_per_document: int = DEFAULT_MAX_STATEMENTS, batch_size: int = 64,
+                       n_process: int = 1) -> list[Statement]:
+    """Every sentence of every document, in document order, as a Statement."""
+    if nlp is None:
+        from crosscheck.statements.nlp import load_nlp
+
+        nlp = load_nlp()
+    by_id = {d.id: d for d in documents}
+    segments: list[tuple[str, tuple[str, int, int]]] = []
+    for number, doc in enumerate(documents):
+        for para_no, (start, end) in enumerate(readable_paragraphs(doc)):
+            segments.append((_blank_comments(doc.text[start:end]), (doc.id, start, para_no)))
+    out: list[Statement] = []
+    counts: dict[str, int] = {}
+    previous_attr: dict[tuple[str, int], Attribution] = {}
+    previous_text: dict[str, str] = {}
+    for sdoc, (doc_id, seg_start, para_no) in nlp.pipe(segments, as_tuples=True, batch_size=batch_size,
+                                                       n_process=n_process):
+        doc = by_id[doc_id]
+        for sent in sdoc.sents:
+            if counts.get(doc_id, 0) >= max_per_document:
+                break
+            words = [t for t in sent if t.is_alpha]
+            if len(words) < _MIN_WORDS:
+                continue
+            index = counts.get(doc_id, 0)
+            stmt = _statement(doc, sent, seg_start, index)
+            if stmt.attribution is None and (doc_id, para_no) in previous_attr and _continues(sent):
+                inherited = previous_attr[(doc_id, para_no)]
+                stmt = replace(stmt, attribution=Attribution(inherited.source, "(context)"))
+            elif stmt.attribution is not None:
+                previous_attr[(doc_id, para_no)] = stmt.attribution
+            if doc_id in previous_text and _leans_on_previous(sent):
+                stmt = replace(stmt, context=previous_text[doc_id])
+            previous_text[doc_id] = stmt.text
+            out.append(stmt)
+            counts[doc_id] = index + 1
+    return out
+
+
+_ANAPHORIC_OPENERS = frozenset({"it", "this", "these", "they", "that", "comparatively", "similarly", "meanwhile",
+                                "also", "and", "its", "their", "such", "by"})
+
+
+_ANAPHORS = frozenset({"these", "they", "this", "it", "those", "such", "he", "she", "both"})
+
+
+def _leans_on_previous(sent: "SpacySpan") -> bool:
+    """The subject is a pronoun or demonstrative that points back ("These include Skyworth")."""
+    first = next((t for t in sent if t.is_alpha), None)
+    if first is None or first.lower_ not in _ANAPHORS:
+        return False
+    return first.dep_ in ("nsubj", "nsubjpass", "det") and (first.dep_ != "det" or first.head.dep_.startswith("nsubj"))
+
+
+def _continues(sent: "SpacySpan") -> bool:
+    """The sentence leans on the one before ("Comparatively, ...", "It is expected that ...")."""
+    first = next((t for t in sent if t.is_alpha), None)
+    return first is not None and first.lower_ in _ANAPHORIC_OPENERS
+
+
+def _blank_comments(text: str) -> str:
+    """HTML comments (suppression markers) become spaces: same length, offsets stay true."""
+    return _HTML_COMMENT.sub(lambda m: " " * len(m.group()), text)
+
+
+def _statement(doc: Document, sent: "SpacySpan", seg_start: int, index: int) -> Statement:
+    raw = sent.text
+    lead = len(raw) - len(raw.lstrip())
+    text = raw.strip()
+    start = seg_start + sent.start_char + lead
+    base = seg_start  # offsets of tokens are relative to the segment
+    quantities = tuple(_with_frame(q, sent, base) for q in parse_quantities(text, offset=start))
+    return Statement(
+        id=f"{doc.id}:{index}",
+        document=doc.id,
+        index=index,
+        start=start,
+        end=start + len(text),
+        text=text,
+        quantities=quantities,
+        dates=tuple(_dates(sent, base, doc)),
+        entities=tuple(_entities(sent, base)),
+        polarity=_polarity(sent, base),
+        attribution=_attribution(sent, base),
+        modality=_modality(sent),
+        lemmas=tuple(dict.fromkeys(t.lemma_.lower() for t in sent if t.pos_ in lx.CONTENT_POS and not t.is_stop
+                                   and t.is_alpha)),
+        predicates=tuple(dict.fromkeys(t.lemma_.lower() for t in _main_chain(sent) if t.pos_ in ("VERB", "AUX")
+                                       and t.lemma_.lower() not in ("be", "have", "do", "will"))),
+        quotes=tuple(Span(start + m.start(), start + m.end()) for m in _QUOTE.finditer(text)),
+        contrast=_opens_with_contrast(sent),
+        roles=tuple(_roles(sent)),
+    )
+
+
+def _main_chain(sent: "SpacySpan") -> list["Token"]:
+    """The root and the verbs it directly governs as complements or conjuncts."""
+    root = sent.root
+    chain = [root]
+    for child in root.children:
+        if child.dep_ in ("xcomp", "ccomp", "conj", "advcl") and child.pos_ in ("VERB", "AUX"):
+            chain.append(child)
+            chain.extend(g for g in child.children if g.dep_ in ("xcomp",) and g.pos_ == "VERB")
+    return chain
+
+
+def _polarity(sent: "SpacySpan", base: int) -> Polarity:
+    chain = _main_chain(sent)
+    chain_ids = {t.i for t in chain}
+    for tok in chain:
+        if tok.lemma_.lower() in lx.DENIAL_VERBS and tok.pos_ == "VERB":
+            return Polarity(negated=False, denial=True, cue=tok.text, start=base + tok.idx, end=base + tok.idx + len(tok))
+    for tok in sent:
+        lower = tok.lower_
+        if tok.dep_ == "neg" and tok.head.i in chain_ids and not _scopes_over_only(tok):
+            return Polarity(negated=True, cue=tok.text, start=base + tok.idx, end=base + tok.idx + len(tok))
+        if lower in ("no", "never", "none", "nobody", "nothing") and (
+            tok.head.i in chain_ids or tok.head.head.i in chain_ids and tok.head.dep_ in ("nsubj", "nsubjpass", "dobj")
+        ):
+            return Polarity(negated=True, cue=tok.text, start=base + tok.idx, end=base + tok.idx + len(tok))
+    return Polarity()
+
+
+def _scopes_over_only(neg: "Token") -> bool:
+    """"not only X", "not the only X", "not just X": the claim is extended, not negated."""
+    following = [t.lower_ for t in neg.doc[neg.i + 1:neg.i + 3]]
+    return bool(following) and (following[0] in ("only", "just", "merely", "alone") or following[:2] == ["the", "only"])
+
+
+def _modality(sent: "SpacySpan") -> str:
+    chain = _main_chain(sent)
+    for tok in chain:
+        aux = {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
+        if aux & lx.HEDGE_AUX or any(c.lower_ in lx.HEDGE_ADVERBS for c in tok.children):
+            return "hedged"
+    for tok in chain:
+        aux = {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
+        if aux & lx.FUTURE_AUX or tok.lemma_.lower() in lx.PLAN_VERBS:
+            return "planned"
+        if tok.lower_ == "going" and any(c.dep_ == "xcomp" for c in tok.children):
+            return "planned"
+    return "asserted"
+
+
+def _entities(sent: "SpacySpan", base: int) -> Iterator[Entity]:
+    taken: set[int] = set()
+    for ent in sent.ents:
+        if ent.label_ in lx.ENTITY_LABELS:
+            taken.update(range(ent.start, ent.end))
+            for group in _split_coordination(list(ent)):
+                text = sent.doc.text[group[0].idx:group[-1].idx + len(group[-1])]
+                key = entity_key(text)
+                if key:
+                    yield Entity(base + group[0].idx, base + group[-1].idx + len(group[-1]), text, ent.label_, key)
+    # the small model misses many names ("Skyworth"): proper-noun runs it did not label count too
+    run: list["Token"] = []
+    for tok in [*sent, None]:
+        if tok is not None and tok.pos_ == "PROPN" and tok.i not in taken and tok.is_alpha:
+            run.append(tok)
+            continue
+        if run:
+            first, last = run[0], run[-1]
+            text = sent.doc.text[first.idx:last.idx + len(last)]
+            key = entity_key(text)
+            if key:
+                yield Entity(base + first.idx, base + last.idx + len(last), text, "PROPN", key)
+            run = []
+
+
+def _split_coordination(tokens: list["Token"]) -> list[list["Token"]]:
+    """"Alibaba and Skyworth Group" names two companies: split a name on 'and' and commas."""
+    groups: list[list["Token"]] = [[]]
+    for tok in tokens:
+        if tok.lower_ in ("and", ","):
+            groups.append([])
+        else:
+            groups[-1].append(tok)
+    return [g for g in groups if g]
+
+
+def _dates(sent: "SpacySpan", base: int, doc: Document) -> Iterator[DateMention]:
+    found = False
+    for ent in sent.ents:
+        if ent.label_ == "DATE":
+            value, granularity = resolve_date(ent.text, doc.published)
+            found = True
+            yield DateMention(base + ent.start_char, base + ent.end_char, ent.text, value, granularity)  # type: ignore[arg-type]
+    if not found:
+        yield from find_dates(sent.text, doc.published, offset=base + sent.start_char)
+
+
+def _attribution(sent: "SpacySpan", base: int) -> Attribution | None:
+    for tok in sent:
+        if tok.lower_ == "according":
+            for to in tok.children:
+                for obj in to.children:
+                    if obj.dep_ == "pobj" and (found := _attribution_from(obj, "according to", base)):
+                        return found
+    for tok in sent:
+        if tok.lemma_.lower() in lx.SPEECH_VERBS and tok.pos_ == "VERB":
+            subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+            complement = any(c.dep_ in ("ccomp", "parataxis") for c in tok.children) or tok.dep_ in (
+                "parataxis", "ROOT") and tok.i > sent.start + 2
+            if subj and (complement or tok.dep_ in ("parataxis", "ROOT")):
+                found = _attribution_from(subj[0], tok.text, base)
+                if found:
+                    return found
+    return None
+
+
+def _attribution_from(head: "Token", cue: str, base: int) -> Attribution | None:
+    """The source named by a phrase: its organisation or person if named, else the phrase itself."""
+    if head.pos_ == "PRON" or head.lower_ in ("which", "who", "that"):
+        return None
+    subtree = list(head.subtree)
+    lo, hi = subtree[0].i, subtree[-1].i + 1
+    doc = head.doc
+    named = [e for e in doc.ents if e.start >= lo and e.end <= hi and e.label_ in ("ORG", "PERSON", "GPE", "NORP")]
+    if named:
+        rank = {"ORG": 0, "PERSON": 0, "NORP": 1, "GPE": 2}
+        ent = min(named, key=lambda e: (rank[e.label_], not (e.start <= head.i < e.end), -(e.end - e.start)))
+        return Attribution(entity_key(ent.text) or ent.text.lower(), cue, base + ent.start_char, base + ent.end_char)
+    dated = {t.i for e in doc.ents if e.label_ in ("DATE", "TIME") for t in e}
+    propn = [t for t in subtree if t.pos_ == "PROPN" and t.i not in dated]
+    if propn:
+        text = doc.text[propn[0].idx:propn[-1].idx + len(propn[-1])]
+        return Attribution(entity_key(text) or text.lower(), cue, base + propn[0].idx,
+                           base + propn[-1].idx + len(propn[-1]))
+    words = [t for t in subtree if not t.is_stop and t.is_alpha and t.i not in dated and t.dep_ != "prep"
+             and t.head.dep_ != "prep"]
+    phrase = " ".join(t.lemma_.lower() for t in words) or head.lemma_.lower()
+    return Attribution(phrase, cue, base + subtree[0].idx, base + subtree[-1].idx + len(subtree[-1]))
+
+
+def _with_frame(q: Quantity, sent: "SpacySpan", base: int) -> Quantity:
+    """Attach the lemmas of what the figure measures, read off the dependency parse."""
+    toks = [t for t in sent if base + t.idx < q.end and base + t.idx + len(t) > q.start]
+    if not toks:
+        return q
+    inside = {t.i for t in toks}
+    frame: list[str] = []
+    seen: set[int] = set()
+    for tok in toks:
+        cur = tok
+        for _ in range(4):
+            nxt = cur.head
+            if nxt.i == cur.i:
+                break
+            cur = nxt
+            if cur.i in inside or cur.i in seen:
+                continue
+            seen.add(cur.i)
+            if cur.pos_ in ("NOUN", "PROPN", "VERB", "ADJ") and not cur.is_stop:
+                frame.append(cur.lemma_.lower())
+            for child in cur.children:
+                if child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "compound", "amod") and child.i not in inside \
+                        and child.pos_ in ("NOUN", "PROPN") and child.i not in seen:
+                    seen.add(child.i)
+                    frame.append(child.lemma_.lower())
+        # nouns the number itself governs ("8 million users", "44 percent penetration")
+        for child in tok.children:
+            if child.i not in inside and child.pos_ in ("NOUN", "PROPN") and child.i not in seen:
+                seen.add(child.i)
+                frame.append(child.lemma_.lower())
+    return replace(q, frame=tuple(dict.fromkeys(frame)))
+
+
+_ROLE_DEPS = {"nsubj": "subject", "agent": "subject", "dobj": "object", "nsubjpass": "object"}
+
+
+def _roles(sent: "SpacySpan") -> Iterator[tuple[str, str, str]]:
+    """(verb lemma, role, entity key) for named subjects and objects of the main verbs."""
+    named = [(e.start, e.end, entity_key(e.text)) for e in sent.ents if e.label_ in ("ORG", "PERSON", "GPE", "NORP")]
+    for verb in _main_chain(sent):
+        if verb.pos_ != "VERB":
+            continue
+        for child in verb.children:
+            role = _ROLE_DEPS.get(child.dep_)
+            target = child
+            if child.dep_ == "agent":  # "was acquired by Baidu"
+                target = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if role is None or target is None:
+                continue
+            key = next((k for s, e, k in named if s <= target.i < e), "")
+            if not key and target.pos_ == "PROPN":
+                key = entity_key(" ".join(t.text for t in target.subtree if t.pos_ == "PROPN"))
+            if key:
+                yield verb.lemma_.lower(), role, key
+
+
+def _opens_with_contrast(sent: "SpacySpan") -> bool:
+    first = next((t for t in sent if t.is_alpha), None)
+    return first is not None and first.lower_ in lx.CONTRAST_OPENERS
+
+
+def statements_by_document(statements: Iterable[Statement]) -> dict[str, list[Statement]]:
+    out: dict[str, list[Statement]] = {}
+    for s in statements:
+        out.setdefault(s.document, []).append(s)
+    return out

@@ -1,0 +1,31 @@
+"""Word lists the statements stage reads cues from.
+
+These are linguistic facts about English news prose (which verbs report speech, which deny),
+not tuning for any article; rules may extend them through their parameters.
+"""
+
+DENIAL_VERBS = frozenset({
+    "deny", "reject", "refute", "dismiss", "rebut", "dispute", "disavow", "repudiate",
+    "contradict", "retract", "decline", "refuse", "debunk", "disown", "quash",
+})
+NEGATION_WORDS = frozenset({"not", "n't", "never", "no", "neither", "nor", "none", "nobody", "nothing", "without"})
+SPEECH_VERBS = frozenset({
+    "say", "tell", "report", "state", "announce", "note", "add", "claim", "confirm", "forecast",
+    "predict", "estimate", "show", "believe", "reveal", "disclose", "write", "explain", "argue",
+    "insist", "suggest", "warn", "point", "indicate", "find", "think", "acknowledge", "admit", "deny",
+})
+PLAN_VERBS = frozenset({"plan", "intend", "aim", "expect", "project", "schedule", "prepare", "hope", "seek", "target"})
+FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+HEDGE_AUX = frozenset({"may", "might", "could"})
+HEDGE_ADVERBS = frozenset({"reportedly", "possibly", "likely", "perhaps", "allegedly", "probably", "apparently", "purportedly"})
+CONTRAST_OPENERS = frozenset({
+    "however", "but", "yet", "now", "nevertheless", "nonetheless", "still", "instead", "later",
+    "subsequently", "since", "eventually", "finally", "though",
+})
+CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
+ENTITY_LABELS = frozenset({"ORG", "PERSON", "GPE", "NORP", "PRODUCT", "FAC", "EVENT", "LOC", "WORK_OF_ART", "LAW"})
+# corporate suffixes dropped when matching names: "Alibaba Group Holding" ~ "Alibaba"
+NAME_SUFFIXES = frozenset({
+    "group", "holding", "holdings", "inc", "corp", "corporation", "co", "company", "ltd", "limited",
+    "plc", "llc", "sa", "ag", "gmbh", "technology", "technologies", "the",
+})

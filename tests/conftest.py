@@ -1,0 +1,46 @@
+"""Shared fixtures: the real models, loaded once per test session, with a private embedding cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ROOT / "sources"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory):
+    os.environ["CROSSCHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    yield
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from crosscheck.statements.nlp import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def pipeline(_private_cache):
+    from crosscheck.pipeline import Pipeline, Settings
+
+    return Pipeline(Settings())
+
+
+@pytest.fixture(scope="session")
+def sample_analysis(pipeline):
+    """The whole pipeline on the sample story set in sources/, run once."""
+    return pipeline.check_paths([SOURCES])
+
+
+def make_doc(doc_id: str, text: str, published: dt.date | None = dt.date(2020, 5, 20), outlet: str = "", title: str = ""):
+    from crosscheck.nouns import Document
+
+    return Document(id=doc_id, path=f"{doc_id}.md", title=title, outlet=outlet or doc_id.upper(), published=published,
+                    url="", text=text)

@@ -1,0 +1,174 @@
+"""Web-page debris is marked as whole paragraphs, and story paragraphs never are."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crosscheck.documents.boilerplate import find_boilerplate, find_suppressions, paragraphs
+from crosscheck.nouns import Span
+
+STORY = [
+    "The city council of Harborview approved a budget of 48 million euros for the new river bridge on Monday, "
+    "ending a dispute over the crossing that lasted more than two years.",
+    "Mayor Ines Valdez said construction of the bridge would start in March and take about three years, "
+    "with the budget covering design, steel and the removal of the old ferry pier.",
+    "Opposition members had argued the council should repair the existing crossing instead, saying a new "
+    "bridge would cost the city twice as much over its lifetime.",
+    "The regional transport agency expects about 30,000 vehicles a day to use the bridge once it opens, "
+    "according to a study the council published in April.",
+]
+
+
+def article(*extra: str, story: list[str] = STORY) -> str:
+    return "\n\n".join([*story, *extra]) + "\n"
+
+
+def marked(text: str, title: str = "") -> list[str]:
+    """The text of every paragraph inside a boilerplate span."""
+    spans = find_boilerplate(text, title)
+    return [p.text for p in paragraphs(text) if any(s.start <= p.start and p.end <= s.end for s in spans)]
+
+
+def test_a_plain_story_has_no_boilerplate():
+    assert find_boilerplate(article()) == ()
+
+
+def test_navigation_lines_are_debris():
+    text = article("<< Flooding closes the coastal road for a week", ">> Schools reopen after the storm",
+                   "Previous: Port workers vote on new contract", "Next: Museum extends opening hours")
+    assert marked(text) == ["<< Flooding closes the coastal road for a week", ">> Schools reopen after the storm",
+                            "Previous: Port workers vote on new contract", "Next: Museum extends opening hours"]
+
+
+def test_comment_prompts_and_share_buttons_are_debris():
+    assert marked(article("Leave a comment")) == ["Leave a comment"]
+    assert marked(article("View 12 comments")) == ["View 12 comments"]
+    assert marked(article("Share this article")) == ["Share this article"]
+
+
+def test_inline_link_out_between_story_paragraphs_is_debris():
+    story = [*STORY[:2], "Read more: Harborview ferry service to end next year", *STORY[2:]]
+    text = "\n".join(story) + "\n"  # one paragraph per line, no blank lines
+    assert marked(text) == ["Read more: Harborview ferry service to end next year"]
+
+
+def test_credit_lines_and_lone_end_markers_are_debris():
+    text = article("Photo: Harborview city press office", "Reporting by Ana Ruiz; editing by Tom Berg", "(END)")
+    assert marked(text) == ["Photo: Harborview city press office", "Reporting by Ana Ruiz; editing by Tom Berg",
+                            "(END)"]
+    assert marked(article("Adapted from the Harbor Gazette; additional reporting by our staff")) == [
+        "Adapted from the Harbor Gazette; additional reporting by our staff"]
+
+
+def test_a_sentence_that_starts_like_a_credit_is_story():
+    text = article("Research by the transport agency found that ferry use fell by a third in five years.")
+    assert marked(text) == []
+
+
+def test_a_headed_list_of_related_headlines_is_debris():
+    items = ["Related stories", "Storm damage bill tops 3 million", "Council elections set for autumn",
+             "Why the old ferry pier is sinking"]
+    assert marked(article(*items)) == items
+
+
+def test_teaser_pairs_are_debris_even_without_a_heading():
+    items = ["Rail strike called off", "Union leaders agreed late on Sunday to a new offer from the ope...",
+             "Harbor fish market to move", "The century-old market will leave the waterfront for a new hal…"]
+    assert marked(article(*items)) == items
+
+
+def test_a_plain_bulleted_list_of_facts_is_story():
+    facts = "- 48 million euros for the bridge\n- construction from March\n- about 30,000 vehicles a day"
+    assert marked(article(facts)) == []
+    assert marked(article("- first figure\n- second figure\n- third figure")) == []
+
+
+def test_a_hard_wrapped_paragraph_is_one_paragraph():
+    wrapped = ("The council also voted to rename the square next to the\n"
+               "old ferry pier after the town's first harbor master, a\n"
+               "proposal that passed with a large majority.")
+    text = article(wrapped)
+    assert wrapped in [p.text for p in paragraphs(text)]
+    assert marked(text) == []
+
+
+def test_an_author_bio_at_the_end_is_debris():
+    bio = ("Marta Kowalski is a freelance writer based in Lisbon. She has won two regional press awards "
+           "for her reporting on migration and was named young columnist of the year in 2019.")
+    assert marked(article(bio)) == [bio]
+
+
+def test_a_bio_followed_by_more_debris_is_still_found():
+    bio = ("Peter Lund has written for magazines in five countries and is the author of two books "
+           "about mountain villages. Follow him on social media.")
+    text = article(bio, "Next: Hospital wing opens", "Leave a reply")
+    assert marked(text) == [bio, "Next: Hospital wing opens", "Leave a reply"]
+
+
+def test_a_last_paragraph_about_the_story_is_not_a_bio():
+    last = ("Valdez, who has won two elections on a promise to fix the crossing, said the bridge budget "
+            "would be reviewed by the council every year until the river crossing opens.")
+    assert marked(article(last)) == []
+
+
+def test_a_last_paragraph_with_new_vocabulary_but_no_bio_cues_is_story():
+    last = ("Separately, regional lawmakers are expected to sign off a national rail investment plan "
+            "this week that includes high-speed lines and automated freight depots.")
+    assert marked(article(last)) == []
+
+
+def test_everything_short_after_a_strong_end_marker_is_debris():
+    end = STORY[-1] + " (End)"
+    text = article("Subscribe for updates", "Trending", "Ice cream sales soar", story=[*STORY[:-1], end])
+    assert marked(text) == ["Subscribe for updates", "Trending", "Ice cream sales soar"]
+
+
+def test_story_after_an_end_marker_keeps_the_tail():
+    end = STORY[1] + " (End)"
+    text = article(story=[STORY[0], end, *STORY[2:]])
+    assert marked(text) == []
+
+
+def test_spans_are_whole_paragraphs_trimmed():
+    text = article("   Leave a comment   ")
+    (span,) = find_boilerplate(text)
+    assert text[span.start:span.end] == "Leave a comment"
+
+
+def test_suppression_comment_applies_to_the_next_paragraph():
+    text = "First paragraph here.\n\n<!-- crosscheck-disable numbers.mismatch dates -->\nSecond paragraph.\n"
+    start = text.index("Second")
+    span = Span(start, start + len("Second paragraph."))
+    assert find_suppressions(text) == ((span, "numbers.mismatch"), (span, "dates"))
+
+
+def test_suppression_without_ids_means_all_and_trailing_comment_is_ignored():
+    text = "<!-- crosscheck-disable -->\n\nOnly paragraph.\n\n<!-- crosscheck-disable x -->\n"
+    start = text.index("Only")
+    assert find_suppressions(text) == ((Span(start, start + len("Only paragraph.")), "all"),)
+
+
+def test_suppression_comments_are_not_boilerplate():
+    text = article("<!-- crosscheck-disable all -->")
+    assert find_boilerplate(text) == ()
+
+
+_LINES = st.sampled_from(["", " ", "Show Comments", "<< back", "Read this: a headline", "Photo: x", "(End)",
+                          "Recommend", "Short headline here", "A teaser that stops...", STORY[0], STORY[1],
+                          "- bullet", "<!-- crosscheck-disable a b -->", "he has won awards. She is a writer.",
+                          "\u00a0\u00a0indented line", "word"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_LINES, st.text(max_size=80)), max_size=25), st.sampled_from(["\n", "\n\n", "\r\n"]))
+def test_spans_are_within_the_text_ordered_and_disjoint(lines, sep):
+    text = sep.join(lines)
+    spans = find_boilerplate(text)
+    previous_end = 0
+    for span in spans:
+        assert 0 <= previous_end <= span.start < span.end <= len(text)
+        assert text[span.start:span.end].strip() == text[span.start:span.end]
+        previous_end = span.end
+    for span, rule in find_suppressions(text):
+        assert 0 <= span.start < span.end <= len(text) and rule

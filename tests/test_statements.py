@@ -1,0 +1,123 @@
+"""The statements stage on small texts written for the test, with the real spaCy pipeline."""
+
+import datetime as dt
+
+from conftest import make_doc
+from crosscheck.nouns import Span
+from crosscheck.statements.entities import entity_key
+from crosscheck.statements.extract import extract_statements, readable_paragraphs
+
+
+def one(nlp, text, **kw):
+    out = extract_statements([make_doc("d", text, **kw)], nlp)
+    assert len(out) == 1, [s.text for s in out]
+    return out[0]
+
+
+def test_spans_point_into_the_document_text(nlp):
+    text = "First paragraph says Alibaba unveiled a TV system.\n\n   Second one, indented, names Skyworth as a partner."
+    doc = make_doc("d", text)
+    stmts = extract_statements([doc], nlp)
+    assert [doc.text[s.start:s.end] for s in stmts] == [s.text for s in stmts]
+    assert stmts[1].text.startswith("Second one")
+
+
+def test_boilerplate_paragraphs_are_never_read(nlp):
+    text = "Alibaba unveiled a smart TV system on Tuesday.\n\nRelated: ten other stories you may like today."
+    start = text.index("Related")
+    doc = make_doc("d", text)
+    from dataclasses import replace
+
+    doc = replace(doc, boilerplate=(Span(start, len(text)),))
+    assert [s.text for s in extract_statements([doc], nlp)] == ["Alibaba unveiled a smart TV system on Tuesday."]
+
+
+def test_suppression_comment_is_not_read_as_text(nlp):
+    text = "<!-- crosscheck-disable NUM01 -->\nAlibaba will invest 10 billion yuan this year."
+    stmts = extract_statements([make_doc("d", text)], nlp)
+    assert len(stmts) == 1 and "crosscheck" not in stmts[0].text and stmts[0].text.startswith("Alibaba")
+
+
+def test_denial_verb_sets_polarity(nlp):
+    s = one(nlp, "The TV maker Skyworth denied joining the Alibaba TV operating system.")
+    assert s.polarity.denial and s.polarity.cue == "denied"
+    assert "join" in s.predicates
+
+
+def test_negated_main_verb(nlp):
+    s = one(nlp, "The regulator did not approve the merger of the two operators.")
+    assert s.polarity.negated and not s.polarity.denial
+
+
+def test_affirmative_statement_has_no_polarity_cue(nlp):
+    s = one(nlp, "Skyworth agreed to incorporate the operating system into its sets.")
+    assert not s.polarity.negated and not s.polarity.denial
+
+
+def test_attribution_according_to(nlp):
+    s = one(nlp, "Smart speaker shipments in China will grow 9.8% in 2020, according to IDC.")
+    assert s.attribution is not None and s.attribution.source == "idc"
+
+
+def test_attribution_by_speech_verb_prefers_the_named_organisation(nlp):
+    s = one(nlp, "Data from AVC shows that the penetration rate of smart TVs reached 46%.")
+    assert s.attribution is not None and s.attribution.source == "avc"
+
+
+def test_pronoun_subject_is_not_an_attribution(nlp):
+    s = one(nlp, "It said the deal would close next month.")
+    assert s.attribution is None
+
+
+def test_attribution_carries_over_to_a_sentence_that_leans_on_it(nlp):
+    text = "According to GfK, China has 44 percent penetration. Comparatively, the US is at 11 percent."
+    stmts = extract_statements([make_doc("d", text)], nlp)
+    assert [s.attribution.source for s in stmts] == ["gfk", "gfk"]
+
+
+def test_modality(nlp):
+    assert one(nlp, "Alibaba will release the box in June.").modality == "planned"
+    assert one(nlp, "Alibaba plans to release the box in June.").modality == "planned"
+    assert one(nlp, "Alibaba may release the box in June.").modality == "hedged"
+    assert one(nlp, "Alibaba released the box in June.").modality == "asserted"
+
+
+def test_money_is_normalised_with_a_frame(nlp):
+    s = one(nlp, "Alibaba will invest RMB10bn (US$1.4bn) this year in Tmall Genie.")
+    money = {(q.unit, q.value) for q in s.quantities if q.kind == "money"}
+    assert money == {("CNY", 1e10), ("USD", 1.4e9)}
+    assert any("invest" in q.frame for q in s.quantities)
+
+
+def test_relative_date_resolves_against_publication(nlp):
+    s = one(nlp, "A media outlet published the letter yesterday.", published=dt.date(2013, 9, 10))
+    assert [d.value for d in s.dates] == [dt.date(2013, 9, 9)]
+
+
+def test_entities_include_names_the_small_model_misses(nlp):
+    s = one(nlp, "Skyworth, Haier and Changhong will launch sets in the near future.")
+    keys = {e.key for e in s.entities}
+    assert {"skyworth", "haier", "changhong"} <= keys
+
+
+def test_roles_name_who_did_what(nlp):
+    s = one(nlp, "Baidu acquired the online video provider PPS for $370 million.")
+    assert ("acquire", "subject", "baidu") in s.roles
+
+
+def test_contrast_opener(nlp):
+    text = "Skyworth denied joining. However, Skyworth and Alibaba will release a TV together."
+    stmts = extract_statements([make_doc("d", text)], nlp)
+    assert [s.contrast for s in stmts] == [False, True]
+
+
+def test_entity_key_normalises_company_names():
+    assert entity_key("Alibaba Group Holding") == "alibaba"
+    assert entity_key("Alibaba\u2019s") == "alibaba"
+    assert entity_key("The Chinese government") == "chinese government"
+
+
+def test_headline_repeated_in_the_body_is_skipped():
+    doc = make_doc("d", "Big news today\n\nAlibaba unveiled a TV system.", title="Big news today")
+    paragraphs = [doc.text[s:e] for s, e in readable_paragraphs(doc)]
+    assert paragraphs == ["Alibaba unveiled a TV system."]

@@ -14,6 +14,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from crosscheck.nouns import Alignment, Statement, Story
+from crosscheck.statements.entities import shared_names
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,8 @@ def entity_overlap(a: Statement, b: Statement) -> float:
     ka, kb = {e.key for e in a.entities}, {e.key for e in b.entities}
     if not ka or not kb:
         return 0.0
-    return len(ka & kb) / len(ka | kb)
+    shared = len(shared_names(ka, kb))
+    return shared / (len(ka) + len(kb) - shared)
 
 
 def score_pair(a: Statement, b: Statement, cosine: float, params: AlignParams) -> Alignment:

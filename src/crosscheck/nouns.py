@@ -101,6 +101,12 @@ class Attribution:
     cue: str
     start: int = -1
     end: int = -1
+    named: bool = False  # a named organisation or person, not "the company" or "people familiar"
+    name: str = ""  # as written ("IDC"); ``source`` is the matching key ("idc")
+
+    @property
+    def display(self) -> str:
+        return self.name or self.source
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,7 @@ class Polarity:
     cue: str = ""
     start: int = -1
     end: int = -1
+    scope: str = ""  # lemma of the verb the negation or denial applies to ("join" in "denied joining")
 
 
 @dataclass(frozen=True)

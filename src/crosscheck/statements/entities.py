@@ -19,3 +19,19 @@ def entity_key(name: str) -> str:
     while len(words) > 1 and words[-1] in NAME_SUFFIXES:
         words.pop()
     return " ".join(words)
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two keys name the same thing when equal or when one extends the other at the end.
+
+    "alibaba" ~ "alibaba tv" and "pps" ~ "pps net tv"; but not "china" ~ "bank of china".
+    """
+    if not a or not b:
+        return False
+    short, long = sorted((a, b), key=len)
+    return short == long or long.startswith(short + " ")
+
+
+def shared_names(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> set[str]:
+    """Keys of ``a`` that name something in ``b``."""
+    return {x for x in a if any(same_name(x, y) for y in b)}

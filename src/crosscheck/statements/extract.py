@@ -85,7 +85,7 @@ def extract_statements(documents: Sequence[Document], nlp: "Language | None" = N
     out: list[Statement] = []
     counts: dict[str, int] = {}
     previous_attr: dict[tuple[str, int], Attribution] = {}
-    previous_text: dict[str, str] = {}
+    previous: dict[str, Statement] = {}
     for sdoc, (doc_id, seg_start, para_no) in nlp.pipe(segments, as_tuples=True, batch_size=batch_size,
                                                        n_process=n_process):
         doc = by_id[doc_id]
@@ -99,12 +99,14 @@ def extract_statements(documents: Sequence[Document], nlp: "Language | None" = N
             stmt = _statement(doc, sent, seg_start, index)
             if stmt.attribution is None and (doc_id, para_no) in previous_attr and _continues(sent):
                 inherited = previous_attr[(doc_id, para_no)]
-                stmt = replace(stmt, attribution=Attribution(inherited.source, "(context)"))
+                stmt = replace(stmt, attribution=Attribution(inherited.source, "(context)", named=inherited.named,
+                                                                 name=inherited.name))
             elif stmt.attribution is not None:
                 previous_attr[(doc_id, para_no)] = stmt.attribution
-            if doc_id in previous_text and _leans_on_previous(sent):
-                stmt = replace(stmt, context=previous_text[doc_id])
-            previous_text[doc_id] = stmt.text
+            if doc_id in previous and _leans_on_previous(sent):
+                before = previous[doc_id]
+                stmt = replace(stmt, context=before.text, lemmas=tuple(dict.fromkeys(stmt.lemmas + before.lemmas)))
+            previous[doc_id] = stmt
             out.append(stmt)
             counts[doc_id] = index + 1
     return out
@@ -182,15 +184,21 @@ def _polarity(sent: "SpacySpan", base: int) -> Polarity:
     chain_ids = {t.i for t in chain}
     for tok in chain:
         if tok.lemma_.lower() in lx.DENIAL_VERBS and tok.pos_ == "VERB":
-            return Polarity(negated=False, denial=True, cue=tok.text, start=base + tok.idx, end=base + tok.idx + len(tok))
+            comp = next((c for c in tok.children if c.dep_ in ("xcomp", "ccomp", "dobj") and c.pos_ in ("VERB", "NOUN")),
+                        None)
+            return Polarity(negated=False, denial=True, cue=tok.text, start=base + tok.idx,
+                            end=base + tok.idx + len(tok), scope=comp.lemma_.lower() if comp is not None else "")
     for tok in sent:
         lower = tok.lower_
         if tok.dep_ == "neg" and tok.head.i in chain_ids and not _scopes_over_only(tok):
-            return Polarity(negated=True, cue=tok.text, start=base + tok.idx, end=base + tok.idx + len(tok))
+            return Polarity(negated=True, cue=tok.text, start=base + tok.idx, end=base + tok.idx + len(tok),
+                            scope=tok.head.lemma_.lower())
         if lower in ("no", "never", "none", "nobody", "nothing") and (
             tok.head.i in chain_ids or tok.head.head.i in chain_ids and tok.head.dep_ in ("nsubj", "nsubjpass", "dobj")
         ):
-            return Polarity(negated=True, cue=tok.text, start=base + tok.idx, end=base + tok.idx + len(tok))
+            verb = tok.head if tok.head.i in chain_ids else tok.head.head
+            return Polarity(negated=True, cue=tok.text, start=base + tok.idx, end=base + tok.idx + len(tok),
+                            scope=verb.lemma_.lower())
     return Polarity()
 
 
@@ -228,7 +236,7 @@ def _entities(sent: "SpacySpan", base: int) -> Iterator[Entity]:
     # the small model misses many names ("Skyworth"): proper-noun runs it did not label count too
     run: list["Token"] = []
     for tok in [*sent, None]:
-        if tok is not None and tok.pos_ == "PROPN" and tok.i not in taken and tok.is_alpha:
+        if tok is not None and (tok.pos_ == "PROPN" or _bare_capitalised(tok)) and tok.i not in taken and tok.is_alpha:
             run.append(tok)
             continue
         if run:
@@ -238,6 +246,18 @@ def _entities(sent: "SpacySpan", base: int) -> Iterator[Entity]:
             if key:
                 yield Entity(base + first.idx, base + last.idx + len(last), text, "PROPN", key)
             run = []
+
+
+def _bare_capitalised(tok: "Token") -> bool:
+    """A capitalised singular noun without a determiner opening the sentence is a name.
+
+    English singular count nouns need a determiner ("The regulator approved"), so "Skyworth
+    denied" or "Tencent acquired" name someone even when the tagger calls the word a NOUN.
+    """
+    return (tok.i == tok.sent.start and tok.is_title and tok.tag_ in ("NN", "NNP")
+            and tok.dep_ in ("nsubj", "nsubjpass", "compound")
+            and not any(c.dep_ in ("det", "poss") for c in tok.children)
+            and not any(c.dep_ in ("det", "poss") for c in tok.head.children if tok.dep_ == "compound"))
 
 
 def _split_coordination(tokens: list["Token"]) -> list[list["Token"]]:
@@ -263,22 +283,28 @@ def _dates(sent: "SpacySpan", base: int, doc: Document) -> Iterator[DateMention]
 
 
 def _attribution(sent: "SpacySpan", base: int) -> Attribution | None:
-    for tok in sent:
-        if tok.lower_ == "according":
-            for to in tok.children:
-                for obj in to.children:
-                    if obj.dep_ == "pobj" and (found := _attribution_from(obj, "according to", base)):
-                        return found
+    """Who the claim is sourced to. The innermost named source wins: in "According to the Post,
+    research firm IDC has forecast that ...", the figure is IDC's."""
+    said = None
     for tok in sent:
         if tok.lemma_.lower() in lx.SPEECH_VERBS and tok.pos_ == "VERB":
             subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
             complement = any(c.dep_ in ("ccomp", "parataxis") for c in tok.children) or tok.dep_ in (
                 "parataxis", "ROOT") and tok.i > sent.start + 2
             if subj and (complement or tok.dep_ in ("parataxis", "ROOT")):
-                found = _attribution_from(subj[0], tok.text, base)
-                if found:
-                    return found
-    return None
+                said = _attribution_from(subj[0], tok.text, base)
+                if said:
+                    break
+    according = None
+    for tok in sent:
+        if tok.lower_ == "according":
+            for to in tok.children:
+                for obj in to.children:
+                    if obj.dep_ == "pobj" and (found := _attribution_from(obj, "according to", base)):
+                        according = according or found
+    if said and according and said.start > according.start and said.named:
+        return said
+    return according or said
 
 
 def _attribution_from(head: "Token", cue: str, base: int) -> Attribution | None:
@@ -292,17 +318,22 @@ def _attribution_from(head: "Token", cue: str, base: int) -> Attribution | None:
     if named:
         rank = {"ORG": 0, "PERSON": 0, "NORP": 1, "GPE": 2}
         ent = min(named, key=lambda e: (rank[e.label_], not (e.start <= head.i < e.end), -(e.end - e.start)))
-        return Attribution(entity_key(ent.text) or ent.text.lower(), cue, base + ent.start_char, base + ent.end_char)
+        return Attribution(entity_key(ent.text) or ent.text.lower(), cue, base + ent.start_char, base + ent.end_char,
+                           named=True, name=_strip_article(ent.text))
     dated = {t.i for e in doc.ents if e.label_ in ("DATE", "TIME") for t in e}
     propn = [t for t in subtree if t.pos_ == "PROPN" and t.i not in dated]
     if propn:
         text = doc.text[propn[0].idx:propn[-1].idx + len(propn[-1])]
         return Attribution(entity_key(text) or text.lower(), cue, base + propn[0].idx,
-                           base + propn[-1].idx + len(propn[-1]))
+                           base + propn[-1].idx + len(propn[-1]), named=True, name=text)
     words = [t for t in subtree if not t.is_stop and t.is_alpha and t.i not in dated and t.dep_ != "prep"
              and t.head.dep_ != "prep"]
     phrase = " ".join(t.lemma_.lower() for t in words) or head.lemma_.lower()
     return Attribution(phrase, cue, base + subtree[0].idx, base + subtree[-1].idx + len(subtree[-1]))
+
+
+def _strip_article(text: str) -> str:
+    return text[4:] if text.lower().startswith("the ") else text
 
 
 def _with_frame(q: Quantity, sent: "SpacySpan", base: int) -> Quantity:
@@ -330,6 +361,9 @@ def _with_frame(q: Quantity, sent: "SpacySpan", base: int) -> Quantity:
                         and child.pos_ in ("NOUN", "PROPN") and child.i not in seen:
                     seen.add(child.i)
                     frame.append(child.lemma_.lower())
+                    # "the market penetration rate": the modifiers say what the rate measures
+                    frame.extend(g.lemma_.lower() for g in child.children
+                                 if g.dep_ == "compound" and g.pos_ in ("NOUN", "PROPN") and g.i not in inside)
         # nouns the number itself governs ("8 million users", "44 percent penetration")
         for child in tok.children:
             if child.i not in inside and child.pos_ in ("NOUN", "PROPN") and child.i not in seen:
@@ -355,8 +389,9 @@ def _roles(sent: "SpacySpan") -> Iterator[tuple[str, str, str]]:
             if role is None or target is None:
                 continue
             key = next((k for s, e, k in named if s <= target.i < e), "")
-            if not key and target.pos_ == "PROPN":
-                key = entity_key(" ".join(t.text for t in target.subtree if t.pos_ == "PROPN"))
+            if not key and (target.pos_ == "PROPN" or _bare_capitalised(target)):
+                key = entity_key(" ".join(t.text for t in target.subtree
+                                          if t.pos_ == "PROPN" or _bare_capitalised(t)))
             if key:
                 yield verb.lemma_.lower(), role, key
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from crosscheck.findings.kinds.base import Kind, Pair, Params, Verdict
+from crosscheck.statements.entities import same_name, shared_names
 
 
 class EntityParams(Params):
-    min_alignment: float = 0.65
+    min_alignment: float = 0.6
     roles: tuple[str, ...] = ("subject", "object")
 
 
@@ -19,9 +20,9 @@ def check(pair: Pair, p: EntityParams) -> list[Verdict]:
         if role not in p.roles:
             continue
         for pred_b, role_b, key_b in b.roles:
-            if (pred_b, role_b) != (pred, role) or key_a == key_b:
+            if (pred_b, role_b) != (pred, role) or same_name(key_a, key_b):
                 continue
-            if key_a in keys_b or key_b in keys_a:
+            if shared_names({key_a}, keys_b) or shared_names({key_b}, keys_a):
                 continue  # both names appear on both sides: a different wording, not a different actor
             return [Verdict("contradiction", {"a_value": key_a, "b_value": key_b, "role": f"{role} of '{pred}'"},
                             confidence=0.7)]

@@ -14,7 +14,7 @@ from crosscheck.findings.kinds.values import COMPARABLE_KINDS, compare_quantitie
 
 
 class NumericParams(Params):
-    min_alignment: float = 0.55
+    min_alignment: float = 0.5
     tolerance: float = Field(0.0, ge=0, le=1)  # extra relative slack beyond the wording's own rounding
     max_ratio: float = Field(20.0, gt=1)  # figures further apart are different quantities, not a conflict
     min_frame_overlap: float = Field(0.25, ge=0, le=1)
@@ -42,8 +42,8 @@ def check(pair: Pair, p: NumericParams) -> list[Verdict]:
     elif ya and yb and not ya & yb and p.different_years_are_discrepancy:
         kind = "discrepancy"
         values["relation"] = f"different periods ({', '.join(map(str, sorted(ya)))} vs {', '.join(map(str, sorted(yb)))})"
-    values["a_source"] = pair.a.attribution.source if pair.a.attribution else ""
-    values["b_source"] = pair.b.attribution.source if pair.b.attribution else ""
+    values["a_source"] = pair.a.attribution.display if pair.a.attribution else ""
+    values["b_source"] = pair.b.attribution.display if pair.b.attribution else ""
     return [Verdict(kind, values, (rel(pair.a, qa.start, qa.end),), (rel(pair.b, qb.start, qb.end),),
                     confidence=0.9 if kind == "contradiction" else 0.7)]
 

@@ -12,6 +12,7 @@ from pydantic import Field
 from crosscheck.findings.kinds.base import Kind, Pair, Params, Verdict, rel
 from crosscheck.findings.kinds.timeline import date_label, says_it_changed
 from crosscheck.nouns import Statement
+from crosscheck.statements.entities import shared_names
 from crosscheck.statements.lexicon import DENIAL_VERBS
 
 DEFAULT_ANTONYMS = (
@@ -21,6 +22,9 @@ DEFAULT_ANTONYMS = (
     ("expand", "shrink"), ("launch", "cancel"), ("succeed", "fail"), ("support", "oppose"), ("agree", "refuse"),
     ("climb", "fall"), ("climb", "drop"), ("rise", "drop"), ("increase", "drop"), ("surge", "plunge"),
 )
+
+
+_PAST = {"denies": "denied", "affirms": "affirmed"}
 
 
 class PolarityParams(Params):
@@ -56,15 +60,18 @@ def _close_enough(pair: Pair, p: PolarityParams) -> bool:
         return True
     negative, other = (pair.a, pair.b) if _negative(pair.a, p.extra_denial_verbs) else (pair.b, pair.a)
     denier = _denier(negative, p.extra_denial_verbs)
-    if denier and denier in {e.key for e in other.entities}:
+    if denier and shared_names({denier}, {e.key for e in other.entities}):
         return True
+    if not negative.polarity.denial and negative.polarity.scope not in other.predicates:
+        return False  # "no details were disclosed" does not negate "X entered the TV business"
     return pair.alignment.score >= p.min_alignment_negation
 
 
 def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
     a, b = pair.a, pair.b
-    shared = {e.key for e in a.entities} & {e.key for e in b.entities}
-    if p.require_shared_entity and not shared:
+    shared = shared_names({e.key for e in a.entities}, {e.key for e in b.entities})
+    # no common name: the same main verb with opposite polarity must carry the conflict
+    if p.require_shared_entity and not shared and not set(a.predicates) & set(b.predicates):
         return []
     if len(set(a.lemmas) & set(b.lemmas)) < p.min_shared_lemmas and not pair.same_document:
         return []
@@ -72,17 +79,19 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
     if neg_a != neg_b and not _close_enough(pair, p):
         return []
     date_a, date_b = date_label(pair)
-    values = {"subject": ", ".join(sorted(shared)) or "the claim", "a_polarity": "denies" if neg_a else "affirms",
+    names = {e.key: e.text for e in a.entities}
+    values = {"subject": ", ".join(names[k] for k in sorted(shared)) or "The claim", "a_polarity": "denies" if neg_a else "affirms",
               "b_polarity": "denies" if neg_b else "affirms", "antonyms": ""}
     if neg_a != neg_b:
         changed = says_it_changed(pair)
         if pair.same_document:
             if not (neg_a and changed):
                 return []
-            return [Verdict("update", {**values, "sequence": f"first {values['a_polarity']}, then {values['b_polarity']}"},
-                            _cue_span(a), (), confidence=0.7)]
+            sequence = f"{pair.doc_a.outlet or pair.doc_a.id} ({date_a}) reports it first {_PAST[values['a_polarity']]}, then {_PAST[values['b_polarity']]}"
+            return [Verdict("update", {**values, "sequence": sequence}, _cue_span(a), (), confidence=0.7)]
         kind = "update" if changed else "contradiction"
-        values["sequence"] = f"{date_a}: {values['a_polarity']}; {date_b}: {values['b_polarity']}"
+        values["sequence"] = (f"{pair.doc_a.outlet or pair.doc_a.id} ({date_a}) {values['a_polarity']}, "
+                              f"{pair.doc_b.outlet or pair.doc_b.id} ({date_b}) {values['b_polarity']}")
         return [Verdict(kind, values, _cue_span(a), _cue_span(b), confidence=0.75)]
     if pair.same_document or pair.alignment.score < p.min_alignment_negation:
         return []
@@ -90,7 +99,9 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
         for left, right in ((x, y), (y, x)):
             if left in a.predicates and right in b.predicates:
                 kind = "update" if says_it_changed(pair) else "contradiction"
-                values.update(antonyms=f"{left} / {right}", sequence=f"{date_a}: {left}; {date_b}: {right}")
+                values.update(antonyms=f"{left} / {right}",
+                              sequence=f"{pair.doc_a.outlet or pair.doc_a.id} ({date_a}) says {left}, "
+                                       f"{pair.doc_b.outlet or pair.doc_b.id} ({date_b}) says {right}")
                 return [Verdict(kind, values, confidence=0.7)]
     return []
 

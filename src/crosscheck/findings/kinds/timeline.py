@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from crosscheck.findings.kinds.base import Pair
 
-UPDATE_CUES = ("no longer", "now ", "reversed", "changed its mind", "after all", "has since", "later ", "u-turn",
-               "backtrack", "went back on", "however", "but ")
+# explicit words of change; a turn at the start of the sentence ("However, ...") is Statement.contrast
+UPDATE_CUES = ("no longer", " now ", "reversed", "changed its mind", "after all", "has since", "u-turn",
+               "backtrack", "went back on", "eventually", "finally")
 
 
 def says_it_changed(pair: Pair, cues: tuple[str, ...] = UPDATE_CUES) -> bool:

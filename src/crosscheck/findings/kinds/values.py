@@ -117,4 +117,4 @@ def sources_differ(a: Statement, b: Statement) -> tuple[str, str] | None:
     sa, sb = a.attribution.source, b.attribution.source
     if not sa or not sb or sa in sb or sb in sa:
         return None
-    return sa, sb
+    return a.attribution.display, b.attribution.display

@@ -1,0 +1,79 @@
+"""The whole pipeline on the sample story set (sources/): what the issues say must come out."""
+
+from crosscheck.report.jsonreport import to_dict
+
+
+def findings(analysis, kind):
+    return [f for f in analysis.findings if f.kind == kind]
+
+
+def texts(f):
+    return " || ".join(s.text for s in f.statements)
+
+
+def test_two_stories_with_the_right_articles(sample_analysis):
+    docs = {d.id: d for d in sample_analysis.documents}
+    stories = [{docs[i].outlet for i in s.documents} for s in sample_analysis.stories]
+    assert stories == [{"TechCrunch", "ZDNet", "ducksell.com"}, {"KrASIA", "WARC"}]
+
+
+def test_skyworth_conflict_is_a_contradiction_between_july_and_september(sample_analysis):
+    docs = {d.id: d for d in sample_analysis.documents}
+    skyworth = [f for f in findings(sample_analysis, "contradiction") if "Skyworth" in texts(f)]
+    assert skyworth, "the Skyworth agreed/denied conflict must be flagged"
+    for f in skyworth:
+        a, b = (docs[s.document] for s in f.statements)
+        assert (a.published.month, b.published.month) == (7, 9)
+        assert "denied" in f.statements[1].text and f.level == "error"
+
+
+def test_joint_launch_is_the_update_that_followed(sample_analysis):
+    updates = findings(sample_analysis, "update")
+    assert any("denied" in f.statements[0].text and "Coocaa" in f.statements[1].text for f in updates)
+    assert all(f.level != "error" for f in updates)
+
+
+def test_penetration_figures_from_different_firms_are_a_discrepancy(sample_analysis):
+    disc = findings(sample_analysis, "discrepancy")
+    assert any("GfK" in f.message and "AVC" in f.message for f in disc)
+    assert not any("GfK" in texts(f) and "AVC" in texts(f) for f in findings(sample_analysis, "contradiction"))
+
+
+def test_money_in_two_notations_agrees(sample_analysis):
+    agreements = findings(sample_analysis, "agreement")
+    assert any("CNY 10 billion = CNY 10 billion" in f.message and "USD 1.4 billion" in f.message for f in agreements)
+    assert any("USD 370 million = USD 370 million" in f.message for f in agreements)
+
+
+def test_no_contradiction_outside_the_skyworth_conflict(sample_analysis):
+    """A careful editor would call any other contradiction on this set false."""
+    others = [texts(f) for f in findings(sample_analysis, "contradiction") if "Skyworth" not in texts(f)]
+    assert others == []
+
+
+def test_single_source_claims_are_listed_per_story(sample_analysis):
+    singles = findings(sample_analysis, "single_source")
+    assert {f.story for f in singles} == {s.id for s in sample_analysis.stories}
+    assert any("500 units" in texts(f) for f in singles)  # only the September article has Xiaomi's 500 units
+
+
+def test_web_debris_never_becomes_a_statement(sample_analysis):
+    all_text = " ".join(s.text for s in sample_analysis.statements)
+    for debris in ("Show Comments", "Recommend", "Read this", "Baijiahao", "Sourced from", "aquarium"):
+        assert debris not in all_text
+
+
+def test_statement_spans_are_true_to_the_documents(sample_analysis):
+    docs = {d.id: d for d in sample_analysis.documents}
+    for f in sample_analysis.findings:
+        for s in f.statements:
+            assert docs[s.document].text[s.start:s.end] == s.text
+
+
+def test_json_report_has_the_stable_fields(sample_analysis):
+    data = to_dict(sample_analysis.report())
+    assert data["schema"] == "crosscheck.report/1"
+    assert data["summary"]["contradiction"] == len(findings(sample_analysis, "contradiction"))
+    first = data["findings"][0]
+    assert {"id", "kind", "rule", "level", "story", "message", "score", "statements"} <= set(first)
+    assert {"document", "text", "start", "end"} <= set(first["statements"][0])

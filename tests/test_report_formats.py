@@ -101,8 +101,8 @@ def report() -> Report:
                   findings=FINDINGS, problems=PROBLEMS, statement_count=12)
 
 
-SUMMARY = ("2 stories, 3 documents, 1 contradiction, 1 update, 1 discrepancy, 1 agreement, "
-           "2 single-source claims, 1 unsupported claim; 2 input problems")
+SUMMARY = ("2 stories, 3 documents, 1 contradiction, 1 unsupported claim, 1 update, 1 discrepancy, 1 agreement, "
+           "2 single-source claims; 2 input problems")
 
 
 # --- dispatch --------------------------------------------------------------------------------
@@ -149,7 +149,7 @@ def test_json_field_values(report):
     assert data["problems"][1] == {"path": "news/odd.html", "code": "W201", "message": "no publication date",
                                    "line": 12, "severity": "warning"}
     assert data["summary"] == {"contradiction": 1, "agreement": 1, "discrepancy": 1, "update": 1,
-                               "single_source": 2, "unsupported": 1, "documents": 3, "statements": 12,
+                               "single_source": 2, "unsupported": 1, "disputed": 0, "documents": 3, "statements": 12,
                                "problems": 2, "stories": 2, "findings": 7}
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Level = Literal["error", "warning", "info"]
-FindingKind = Literal["contradiction", "agreement", "discrepancy", "update", "unsupported", "single_source"]
+FindingKind = Literal["contradiction", "agreement", "discrepancy", "update", "unsupported", "disputed", "single_source"]
 LEVELS: tuple[Level, ...] = ("error", "warning", "info")
 
 

@@ -18,7 +18,7 @@ from crosscheck.findings.ruleset import CASES_SUFFIX, Rule, builtin_rules_dir, l
 from crosscheck.findings.yamlsource import line_of, load_yaml_with_lines
 from crosscheck.nouns import Document, Story
 
-Expect = Literal["contradiction", "agreement", "discrepancy", "update", "single_source", "none"]
+Expect = Literal["contradiction", "agreement", "discrepancy", "update", "single_source", "unsupported", "disputed", "none"]
 
 
 class Side(BaseModel):
@@ -99,12 +99,27 @@ def run_case_files(paths: list[Path], pipeline=None) -> list[CaseResult]:
 
 
 def run_case(pipeline, rule: Rule, case: Case) -> tuple[str, ...]:
-    """The finding kinds the rule reports for this pair of texts."""
+    """The finding kinds the rule reports for this pair of texts.
+
+    Draft-scoped rules (kind ``unsupported``) read ``a`` as the source and ``b`` as the draft.
+    """
     from crosscheck.findings.engine import run_rules
 
     docs = [_document("a", case.a, dt.date(2020, 1, 1)), _document("b", case.b, dt.date(2020, 1, 2))]
+    if rule.kind == "unsupported":
+        return _run_draft_case(pipeline, rule, docs)
     story = Story("story-1", "case", ("a", "b"))
     analysis = pipeline.analyse(docs, stories=[story])
     findings = run_rules([rule], [story], list(analysis.documents), list(analysis.statements),
                          list(analysis.alignments))
     return tuple(sorted({f.kind for f in findings if f.rule == rule.id}))
+
+
+def _run_draft_case(pipeline, rule: Rule, docs: list[Document]) -> tuple[str, ...]:
+    from crosscheck.draft import findings_for, judge_claims
+
+    source, draft = docs
+    analysis = pipeline.analyse([source], stories=[Story("story-1", "case", ("a",))])
+    verdicts = judge_claims(pipeline, draft, analysis)
+    found = findings_for(verdicts, [rule], {source.id: source, draft.id: draft})
+    return tuple(sorted({f.kind for f in found if f.rule == rule.id}))

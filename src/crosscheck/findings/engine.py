@@ -19,7 +19,8 @@ from crosscheck.findings.ruleset import Rule
 from crosscheck.nouns import Alignment, Document, Finding, Span, Statement, StatementRef, Story
 
 _SPACE = re.compile(r"\s+")
-KIND_ORDER = {"contradiction": 0, "update": 1, "discrepancy": 2, "unsupported": 3, "agreement": 4, "single_source": 5}
+KIND_ORDER = {"contradiction": 0, "disputed": 1, "unsupported": 2, "update": 3, "discrepancy": 4, "agreement": 5,
+              "single_source": 6}
 LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 

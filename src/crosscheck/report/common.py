@@ -15,22 +15,25 @@ from crosscheck.nouns import Document, Finding, Report, Span, StatementRef, Stor
 
 LEVEL_RANK = {"error": 0, "warning": 1, "info": 2}
 # display order of the kinds, most pressing first; also the sort order of findings within a level
-KIND_ORDER = ("contradiction", "update", "discrepancy", "agreement", "single_source", "unsupported")
+KIND_ORDER = ("contradiction", "disputed", "unsupported", "update", "discrepancy", "agreement", "single_source")
 KIND_RANK = {k: i for i, k in enumerate(KIND_ORDER)}
 KIND_TITLE = {"contradiction": "Contradiction", "update": "Update", "discrepancy": "Discrepancy",
-              "agreement": "Agreement", "single_source": "Single source", "unsupported": "Unsupported"}
+              "agreement": "Agreement", "single_source": "Single source", "unsupported": "Unsupported",
+              "disputed": "Disputed"}
 # (singular, plural) for the summary line
 KIND_NOUN = {"contradiction": ("contradiction", "contradictions"), "update": ("update", "updates"),
              "discrepancy": ("discrepancy", "discrepancies"), "agreement": ("agreement", "agreements"),
              "single_source": ("single-source claim", "single-source claims"),
-             "unsupported": ("unsupported claim", "unsupported claims")}
+             "unsupported": ("unsupported claim", "unsupported claims"),
+             "disputed": ("disputed claim", "disputed claims")}
 # matrix cell of a statement that relates to a row's claim through a finding of this kind
 RELATION = {"contradiction": "contradicts", "update": "updates", "discrepancy": "differs",
-            "agreement": "agrees", "single_source": "only source", "unsupported": "unsupported"}
+            "agreement": "agrees", "single_source": "only source", "unsupported": "unsupported",
+            "disputed": "disputed"}
 HOLDER = "claims"  # the cell of the outlet whose statement is the row's claim
 EMPTY = "—"
 # which relation wins when two findings put something in the same cell
-_CELL_RANK = {"contradicts": 0, "unsupported": 1, "updates": 2, "differs": 3, "agrees": 4, "only source": 5,
+_CELL_RANK = {"contradicts": 0, "disputed": 1, "unsupported": 1, "updates": 2, "differs": 3, "agrees": 4, "only source": 5,
               HOLDER: 6, EMPTY: 7}
 MATRIX_ROWS = 12
 CLAIM_WIDTH = 60
@@ -134,7 +137,7 @@ def summary_line(report: Report) -> str:
     counts = kind_counts(report.findings)
     parts = [plural(len(report.stories), "story", "stories"), plural(len(report.documents), "document", "documents")]
     for kind in KIND_ORDER:
-        if kind == "unsupported" and not counts[kind]:
+        if kind in ("unsupported", "disputed") and not counts[kind]:
             continue  # only a draft check has unsupported claims; say nothing of them otherwise
         parts.append(plural(counts[kind], *KIND_NOUN[kind]))
     return ", ".join(parts) + "; " + plural(len(report.problems), "input problem", "input problems")

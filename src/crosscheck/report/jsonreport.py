@@ -58,7 +58,7 @@ def to_dict(report: Report) -> dict[str, Any]:
     story_of = {d: s.id for s in report.stories for d in s.documents}
     counts = kind_counts(report.findings)
     summary: dict[str, int] = {k: counts[k] for k in ("contradiction", "agreement", "discrepancy", "update",
-                                                      "single_source", "unsupported")}
+                                                      "single_source", "unsupported", "disputed")}
     summary.update({k: v for k, v in counts.items() if k not in KIND_ORDER})
     summary.update(documents=len(report.documents), statements=report.statement_count,
                    problems=len(report.problems), stories=len(report.stories), findings=len(report.findings))

@@ -31,7 +31,7 @@ CLAIM_MIN_WIDTH = 24
 OUTLET_LABEL_WIDTH = 16
 HIGHLIGHT_STYLE = "bold reverse"
 LEVEL_STYLE = {"error": "bold white on red", "warning": "bold black on yellow", "info": "bold white on blue"}
-CELL_STYLE = {"contradicts": "bold red", "unsupported": "bold red", "updates": "cyan", "differs": "yellow",
+CELL_STYLE = {"contradicts": "bold red", "unsupported": "bold red", "disputed": "magenta", "updates": "cyan", "differs": "yellow",
               "agrees": "green", "only source": "magenta", HOLDER: "bold", EMPTY: "dim"}
 # C0/C1 control characters other than newline and tab: an article must not drive the terminal
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -1,0 +1,177 @@
+"""A draft against its sources: every check-worthy claim of the draft gets one verdict.
+
+- supported: a source carries the claim (with matching normalised values where there are any);
+- contradicted: a source says otherwise (a rule names how) and no source backs the draft;
+- disputed: the sources disagree among themselves on it, some backing the draft, some not;
+- unsupported: no source carries it: the claim the editor must verify by hand.
+
+The same stages and rules as ``check`` do the work; only the pairing differs: each draft
+statement is compared with its nearest source statements across all stories of the sources.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from crosscheck.alignments import score_pair
+from crosscheck.documents import load_documents
+from crosscheck.errors import InputError
+from crosscheck.findings.engine import fingerprint, make_pair, sort_findings
+from crosscheck.findings.kinds import KINDS
+from crosscheck.findings.kinds.base import Verdict
+from crosscheck.findings.ruleset import Rule
+from crosscheck.nouns import Document, Finding, Statement, StatementRef, Story
+from crosscheck.pipeline import Analysis, Pipeline
+
+DRAFT_STORY = "draft"
+CONFLICT_KINDS = ("contradiction",)
+
+
+@dataclass(frozen=True)
+class ClaimVerdict:
+    """What the sources say about one draft statement."""
+
+    statement: Statement
+    verdict: str  # supported | contradicted | disputed | unsupported
+    support: tuple[tuple[Rule | None, Statement, Verdict | None], ...] = ()
+    conflicts: tuple[tuple[Rule, Statement, Verdict], ...] = ()
+
+
+def _claims(statements: Sequence[Statement]) -> list[Statement]:
+    """Check-worthy draft statements: figures, dates, named actors or quotes; not opinion or transitions."""
+    return [s for s in statements if s.check_worthy or s.quotes]
+
+
+def _has_figures(s: Statement) -> bool:
+    return any(q.kind not in ("year", "ordinal") for q in s.quantities)
+
+
+def load_draft(path: str | Path, max_bytes: int) -> Document:
+    docs, problems = load_documents([path], max_bytes=max_bytes)
+    if not docs:
+        reason = problems[0].message if problems else "no article found"
+        raise InputError(f"the draft could not be read: {reason}", path=str(path), code="E150")
+    draft = docs[0]
+    return replace(draft, id=f"draft:{draft.id}")
+
+
+def judge_claims(pipeline: Pipeline, draft: Document, sources: Analysis) -> list[ClaimVerdict]:
+    """One verdict per check-worthy draft statement."""
+    unsupported_rule = next((r for r in pipeline.rules if r.kind == "unsupported"), None)
+    min_support = unsupported_rule.params.min_alignment if unsupported_rule else 0.55  # type: ignore[attr-defined]
+    neighbours = unsupported_rule.params.neighbours if unsupported_rule else 5  # type: ignore[attr-defined]
+    statements = pipeline.statements_of([draft])
+    claims = _claims(statements)
+    if not claims or not sources.statements:
+        return [ClaimVerdict(s, "unsupported") for s in claims]
+    vectors = pipeline.encoder.encode([s.embedding_text for s in claims])
+    sims = vectors @ sources.vectors.T
+    docs = {d.id: d for d in sources.documents}
+    docs[draft.id] = draft
+    by_id = {s.id: s for s in sources.statements}
+    disputed_ids = {ref.statement for f in sources.findings if f.kind in CONFLICT_KINDS for ref in f.statements}
+    pair_rules = [r for r in pipeline.rules if KINDS[r.kind].check is not None]
+    out = []
+    for claim, row in zip(claims, sims):
+        support: list = []
+        conflicts: list = []
+        for col in np.argsort(-row)[:neighbours]:
+            source = sources.statements[int(col)]
+            al = score_pair(source, claim, float(row[col]), pipeline.settings.align)
+            if al.score < pipeline.settings.align.threshold:
+                continue
+            pair = make_pair(al, {source.id: source, claim.id: claim, **by_id}, docs)
+            fired = [(rule, v) for rule in pair_rules if al.score >= rule.params.min_alignment
+                     for v in KINDS[rule.kind].check(pair, rule.params)]  # type: ignore[misc]
+            conflicts += [(rule, source, v) for rule, v in fired if v.kind in CONFLICT_KINDS]
+            in_conflict = any(v.kind in CONFLICT_KINDS for _, v in fired)
+            agreeing = [] if in_conflict else [(rule, source, v) for rule, v in fired if v.kind == "agreement"]
+            if agreeing:
+                support += agreeing
+            elif al.score >= min_support and not _has_figures(claim) and not in_conflict:
+                support.append((None, source, None))  # a claim with figures needs matching values instead
+        if conflicts and support:
+            verdict = "disputed"
+        elif conflicts:
+            verdict = "contradicted"
+        elif support:
+            verdict = "disputed" if any(s.id in disputed_ids for _, s, _ in support) else "supported"
+        else:
+            verdict = "unsupported"
+        out.append(ClaimVerdict(claim, verdict, tuple(support), tuple(conflicts)))
+    return out
+
+
+def _ref(s: Statement, highlights=()) -> StatementRef:
+    return StatementRef(s.document, s.id, s.text, s.start, s.end, tuple(highlights))
+
+
+def findings_for(verdicts: Sequence[ClaimVerdict], rules: Sequence[Rule], docs: dict[str, Document]) -> list[Finding]:
+    """Findings that point at the draft first (its line and column), the sources after."""
+    unsupported_rule = next((r for r in rules if r.kind == "unsupported"), None)
+    out: list[Finding] = []
+
+    def outlet(s: Statement) -> str:
+        d = docs[s.document]
+        return f"{d.outlet or d.id} ({d.published.isoformat() if d.published else 'undated'})"
+
+    for v in verdicts:
+        claim = v.statement
+        if v.verdict in ("contradicted", "disputed") and v.conflicts:
+            rule, source, verdict = v.conflicts[0]
+            kind = "contradiction" if v.verdict == "contradicted" else "disputed"
+            reason = rule.render({**verdict.values, "a_outlet": docs[source.document].outlet or source.document,
+                                  "b_outlet": "the draft", "a_text": source.text, "b_text": claim.text})
+            if kind == "disputed":
+                backers = sorted({outlet(s) for _, s, _ in v.support})
+                reason = f"Sources disagree: {', '.join(backers)} back the draft; {reason}"
+            level = rule.level_for("contradiction") if kind == "contradiction" else "warning"
+            refs = (_ref(claim, verdict.highlights_b), _ref(source, verdict.highlights_a),
+                    *(_ref(s) for _, s, _ in v.support[:2]))
+            out.append(_finding(kind, rule.id, level, reason, refs))
+        elif v.verdict == "disputed":
+            backers = sorted({outlet(s) for _, s, _ in v.support})
+            out.append(_finding("disputed", "AGR01", "warning",
+                                f"Sources disagree among themselves on this claim; backed by {', '.join(backers)}",
+                                (_ref(claim), *(_ref(s) for _, s, _ in v.support[:2]))))
+        elif v.verdict == "supported":
+            rule, source, verdict = v.support[0]
+            backers = sorted({outlet(s) for _, s, _ in v.support})
+            values = verdict.values.get("values", "") if verdict else ""
+            detail = f": {values}" if values and values != "same claim" else ""
+            out.append(_finding("agreement", rule.id if rule else "AGR01", "info",
+                                f"Supported by {', '.join(backers)}{detail}",
+                                (_ref(claim, verdict.highlights_b if verdict else ()),
+                                 _ref(source, verdict.highlights_a if verdict else ()))))
+        elif unsupported_rule is not None:
+            figures = ", ".join(q.text for q in claim.quantities if q.kind not in ("year", "ordinal"))
+            out.append(_finding("unsupported", unsupported_rule.id, unsupported_rule.level,
+                                unsupported_rule.render({"a_value": figures, "a_text": claim.text}), (_ref(claim),)))
+    return sort_findings(out)
+
+
+def _finding(kind: str, rule: str, level: str, message: str, refs: tuple[StatementRef, ...]) -> Finding:
+    fid = fingerprint(rule, kind, [(r.document, r.text) for r in refs[:1]])
+    return Finding(fid, kind, rule, level, DRAFT_STORY, message, 1.0, refs)  # type: ignore[arg-type]
+
+
+def check_draft(pipeline: Pipeline, draft_path: str | Path, source_paths: Sequence[str | Path]) -> Analysis:
+    """The draft's findings plus the sources' own analysis, as one Analysis for the report."""
+    draft = load_draft(draft_path, pipeline.settings.max_file_bytes)
+    sources = pipeline.check_paths(source_paths)
+    if draft.published is None:
+        latest = max((d.published for d in sources.documents if d.published), default=None)
+        draft = replace(draft, published=latest + dt.timedelta(days=1) if latest else None)
+    verdicts = judge_claims(pipeline, draft, sources)
+    docs = {d.id: d for d in sources.documents}
+    docs[draft.id] = draft
+    draft_findings = findings_for(verdicts, pipeline.rules, docs)
+    story = Story(DRAFT_STORY, f"Draft: {draft.title or draft.id}", (draft.id,))
+    conflicts_among_sources = [f for f in sources.findings if f.kind in ("contradiction", "discrepancy", "update")]
+    return Analysis((draft, *sources.documents), sources.statements, sources.vectors, (story, *sources.stories),
+                    sources.alignments, tuple(draft_findings) + tuple(conflicts_among_sources), sources.problems)

@@ -95,8 +95,10 @@ def judge_claims(pipeline: Pipeline, draft: Document, sources: Analysis) -> list
                 support += agreeing
             elif al.score >= min_support and not _has_figures(claim) and not in_conflict:
                 support.append((None, source, None))  # a claim with figures needs matching values instead
-        if conflicts and support:
+        strong = [x for x in support if x[2] is not None]  # an agreement verdict, not mere topical closeness
+        if conflicts and strong:
             verdict = "disputed"
+            support = strong
         elif conflicts:
             verdict = "contradicted"
         elif support:

@@ -1,0 +1,161 @@
+"""Labelled pairs -> predictions, through the same pipeline as ``check``.
+
+Each row becomes a story of two documents from two outlets ("A" and "B", same publication
+date) and the whole pipeline runs on it: statements, embeddings, alignments, rules. Rows go
+through ``Pipeline.analyse`` many at a time, so spaCy and the encoder work in batches, and the
+findings come back to their row by story id. A row's verdict is the strongest finding kind:
+
+* ``contradiction`` when any finding is a contradiction;
+* else ``agreement`` when any finding is an agreement;
+* else ``neutral``. Discrepancies, updates and single-source claims say two sources differ in
+  scope, time or sourcing, not that they contradict or corroborate each other, so by themselves
+  they make no verdict.
+
+Datasets repeat texts (FNC-1 has 448 article bodies over 6,000 rows), so the statements of a
+text are extracted once per run and reused with the new document's ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from crosscheck.documents import find_boilerplate, find_suppressions
+from crosscheck.nouns import Document, Statement, Story
+from crosscheck.pipeline import Analysis, Pipeline
+
+from crosscheck.evaluation.rows import EvalRow
+
+Verdict = Literal["contradiction", "agreement", "neutral"]
+VERDICTS: tuple[Verdict, ...] = ("contradiction", "agreement", "neutral")
+EVAL_DATE = dt.date(2020, 1, 1)  # both sources of a pair are dated alike: no pair is an update in time
+DEFAULT_CHUNK_ROWS = 200
+RowProgress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What crosscheck says about one pair."""
+
+    id: str
+    line: int
+    verdict: Verdict
+    similarity: float  # best cross-document alignment score, 0-1 (0.0 when nothing aligned)
+    aligned: bool  # some statement of A and some statement of B passed the alignment threshold
+    rules: tuple[str, ...]  # ids of the rules that fired, sorted
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "verdict": self.verdict, "similarity": self.similarity, "aligned": self.aligned,
+                "rules": list(self.rules)}
+
+
+def verdict_of(kinds: Iterable[str]) -> Verdict:
+    """The row verdict from the kinds of its findings (see the module docstring)."""
+    kinds = set(kinds)
+    if "contradiction" in kinds:
+        return "contradiction"
+    return "agreement" if "agreement" in kinds else "neutral"
+
+
+def story_id(row: EvalRow) -> str:
+    return f"L{row.line:08d}"
+
+
+def row_story(row: EvalRow, path: str = "eval") -> tuple[Document, Document, Story]:
+    """The two documents and the story a row stands for, marked as the documents stage marks files."""
+    sid = story_id(row)
+    docs = tuple(_document(f"{sid}-{side}", f"{path}:{row.line}:text_{side}", outlet, text)
+                 for side, outlet, text in (("a", "A", row.text_a), ("b", "B", row.text_b)))
+    return docs[0], docs[1], Story(sid, "", (docs[0].id, docs[1].id))
+
+
+def _document(doc_id: str, where: str, outlet: str, text: str) -> Document:
+    return Document(id=doc_id, path=where, title="", outlet=outlet, published=EVAL_DATE, url="", text=text,
+                    boilerplate=find_boilerplate(text, ""), suppressions=find_suppressions(text))
+
+
+class _MemoPipeline(Pipeline):
+    """The given pipeline (same settings, rules and encoder) with statements remembered per text."""
+
+    def __init__(self, base: Pipeline) -> None:
+        super().__init__(base.settings, rules=base.rules)
+        self._encoder = base.encoder
+        self.memo: dict[tuple, list[Statement]] = {}
+        self.extracted = 0  # texts that went through spaCy (for benchmarks)
+
+    def statements_of(self, documents: Sequence[Document]) -> list[Statement]:
+        fresh: dict[tuple, Document] = {}
+        for doc in documents:
+            key = _text_key(doc)
+            if key not in self.memo and key not in fresh:
+                fresh[key] = doc
+        if fresh:
+            self.extracted += len(fresh)
+            found: dict[str, list[Statement]] = {d.id: [] for d in fresh.values()}
+            for s in super().statements_of(list(fresh.values())):
+                found[s.document].append(s)
+            self.memo.update((key, found[doc.id]) for key, doc in fresh.items())
+        return [s if s.document == doc.id else replace(s, id=f"{doc.id}:{s.index}", document=doc.id)
+                for doc in documents for s in self.memo[_text_key(doc)]]
+
+
+def _text_key(doc: Document) -> tuple:
+    """Everything a document's statements depend on except its id."""
+    return doc.text, doc.title, doc.published, doc.boilerplate, doc.suppressions
+
+
+class Evaluator:
+    """Scores rows in chunks with one pipeline; remembers statements of texts seen before."""
+
+    def __init__(self, pipeline: Pipeline, chunk_rows: int = DEFAULT_CHUNK_ROWS, memo: bool = True) -> None:
+        self.pipeline = _MemoPipeline(pipeline) if memo else pipeline
+        self.chunk_rows = max(1, chunk_rows)
+
+    @property
+    def texts_extracted(self) -> int:
+        return getattr(self.pipeline, "extracted", -1)
+
+    def predict(self, rows: Sequence[EvalRow], path: str = "eval",
+                progress: RowProgress | None = None) -> list[Prediction]:
+        out: list[Prediction] = []
+        for start in range(0, len(rows), self.chunk_rows):
+            chunk = rows[start:start + self.chunk_rows]
+            out.extend(self._predict_chunk(chunk, path))
+            if progress:
+                progress(len(out), len(rows))
+        return out
+
+    def _predict_chunk(self, rows: Sequence[EvalRow], path: str) -> list[Prediction]:
+        documents: list[Document] = []
+        stories: list[Story] = []
+        for row in rows:
+            a, b, story = row_story(row, path)
+            documents += (a, b)
+            stories.append(story)
+        analysis = self.pipeline.analyse(documents, stories=stories)
+        return predictions_of(rows, analysis)
+
+
+def predictions_of(rows: Sequence[EvalRow], analysis: Analysis) -> list[Prediction]:
+    """One prediction per row from an analysis whose stories are the rows' stories."""
+    doc_of = {s.id: s.document for s in analysis.statements}
+    best: dict[str, float] = {}
+    for al in analysis.alignments:
+        da, db = doc_of[al.a], doc_of[al.b]
+        if da != db:
+            sid = da.rsplit("-", 1)[0]
+            best[sid] = max(best.get(sid, 0.0), al.score)
+    kinds: dict[str, set[str]] = {}
+    fired: dict[str, set[str]] = {}
+    for f in analysis.findings:
+        kinds.setdefault(f.story, set()).add(f.kind)
+        fired.setdefault(f.story, set()).add(f.rule)
+    out = []
+    for row in rows:
+        sid = story_id(row)
+        similarity = round(min(1.0, max(0.0, best.get(sid, 0.0))), 4)
+        out.append(Prediction(row.id, row.line, verdict_of(kinds.get(sid, ())), similarity, sid in best,
+                              tuple(sorted(fired.get(sid, ())))))
+    return out

@@ -36,7 +36,9 @@ def check(pair: Pair, p: AgreementParams) -> list[Verdict]:
                         tuple(rel(a, qa.start, qa.end) for qa, _ in seen.values()),
                         tuple(rel(b, qb.start, qb.end) for _, qb in seen.values()), confidence=0.9)]
     has_figures = any(q.kind != "year" for q in a.quantities) or any(q.kind != "year" for q in b.quantities)
-    if not has_figures and pair.alignment.cosine >= p.min_cosine_without_values:
+    # context borrowed from a previous sentence helps find a pair, but a paraphrase must stand on its own
+    standalone = not a.context and not b.context
+    if not has_figures and standalone and pair.alignment.cosine >= p.min_cosine_without_values:
         return [Verdict("agreement", {"values": "same claim", "a_value": "", "b_value": ""},
                         confidence=pair.alignment.cosine)]
     return []

@@ -1,0 +1,67 @@
+"""Import-layer contracts: the pipeline flows one way, each stage imports only the stages before it."""
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "crosscheck"
+
+# each layer may import itself and the layers listed before it (nouns, errors and lexicons are shared)
+LAYERS = [
+    {"crosscheck.nouns", "crosscheck.errors", "crosscheck.exitcodes"},
+    {"crosscheck.documents"},
+    {"crosscheck.statements"},
+    {"crosscheck.embeddings", "crosscheck.stories"},
+    {"crosscheck.alignments"},
+    {"crosscheck.findings"},
+    {"crosscheck.report", "crosscheck.gate"},
+    {"crosscheck.pipeline", "crosscheck.draft", "crosscheck.baseline", "crosscheck.config", "crosscheck.evaluation"},
+    {"crosscheck.cli", "crosscheck.__main__"},
+]
+# a harness that runs the whole pipeline on rule cases, imported lazily inside its functions
+HARNESSES = {"crosscheck.findings.cases"}
+
+
+def module_name(path: Path) -> str:
+    rel = path.relative_to(PACKAGE.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def layer_of(name: str) -> int | None:
+    for i, layer in enumerate(LAYERS):
+        if any(name == m or name.startswith(m + ".") for m in layer):
+            return i
+    return None
+
+
+def imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("crosscheck"):
+            out.add(node.module)
+        elif isinstance(node, ast.Import):
+            out.update(a.name for a in node.names if a.name.startswith("crosscheck"))
+    return out
+
+
+def test_every_module_belongs_to_a_layer():
+    unplaced = [module_name(p) for p in PACKAGE.rglob("*.py")
+                if module_name(p) != "crosscheck" and layer_of(module_name(p)) is None]
+    assert unplaced == []
+
+
+def test_no_stage_imports_a_later_stage():
+    violations = []
+    for path in PACKAGE.rglob("*.py"):
+        name = module_name(path)
+        if name == "crosscheck" or name in HARNESSES:
+            continue
+        mine = layer_of(name)
+        for target in imports(path):
+            theirs = layer_of(target)
+            if target != "crosscheck" and theirs is not None and mine is not None and theirs > mine:
+                violations.append(f"{name} imports {target}")
+    assert violations == []

@@ -15,7 +15,7 @@ LAYERS = [
     {"crosscheck.findings"},
     {"crosscheck.report", "crosscheck.gate"},
     {"crosscheck.pipeline", "crosscheck.draft", "crosscheck.baseline", "crosscheck.config", "crosscheck.evaluation"},
-    {"crosscheck.cli", "crosscheck.__main__"},
+    {"crosscheck.cli", "crosscheck.__main__", "crosscheck.evaluation.command"},
 ]
 # a harness that runs the whole pipeline on rule cases, imported lazily inside its functions
 HARNESSES = {"crosscheck.findings.cases"}
@@ -30,10 +30,9 @@ def module_name(path: Path) -> str:
 
 
 def layer_of(name: str) -> int | None:
-    for i, layer in enumerate(LAYERS):
-        if any(name == m or name.startswith(m + ".") for m in layer):
-            return i
-    return None
+    """The layer of the longest listed module that is ``name`` or contains it."""
+    matches = [(len(m), i) for i, layer in enumerate(LAYERS) for m in layer if name == m or name.startswith(m + ".")]
+    return max(matches)[1] if matches else None
 
 
 def imports(path: Path) -> set[str]:

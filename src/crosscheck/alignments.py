@@ -3,6 +3,10 @@
 Candidates come from nearest neighbours in embedding space inside one story (never all pairs
 of the corpus); each candidate is then scored by a blend of embedding cosine, rapidfuzz
 lexical overlap of content lemmas and overlap of named entities.
+
+Bounded for giant stories: a story of more than ``max_partners + 1`` documents aligns each
+document only with its ``max_partners`` nearest documents (mean sentence vector), so the work
+grows linearly with the story's size, not with its square. Smaller stories align every pair.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ class AlignParams:
     cosine_weight: float = 0.65
     lexical_weight: float = 0.2
     entity_weight: float = 0.15
+    max_partners: int = 16  # documents of a larger story are aligned only with their nearest this many
 
 
 def lexical_overlap(a: Statement, b: Statement) -> float:
@@ -59,19 +64,39 @@ def align_story(story: Story, statements: Sequence[Statement], vectors: np.ndarr
             rows[s.document].append(i)
     out: dict[tuple[str, str], Alignment] = {}
     docs = [d for d in story.documents if rows[d]]
-    for x, da in enumerate(docs):
-        for db in docs[x + 1:]:
-            ia, ib = rows[da], rows[db]
-            sim = vectors[ia] @ vectors[ib].T
-            k = min(params.neighbours, sim.shape[1])
-            for r in range(sim.shape[0]):
-                for c in np.argsort(-sim[r])[:k]:
-                    _consider(out, statements[ia[r]], statements[ib[c]], float(sim[r, c]), params)
-            k = min(params.neighbours, sim.shape[0])
-            for c in range(sim.shape[1]):
-                for r in np.argsort(-sim[:, c])[:k]:
-                    _consider(out, statements[ia[r]], statements[ib[c]], float(sim[r, c]), params)
+    for da, db in document_pairs(docs, [rows[d] for d in docs], vectors, params.max_partners):
+        ia, ib = rows[da], rows[db]
+        sim = vectors[ia] @ vectors[ib].T
+        k = min(params.neighbours, sim.shape[1])
+        best = np.argsort(-sim, axis=1)[:, :k]
+        for r in range(sim.shape[0]):
+            for c in best[r]:
+                _consider(out, statements[ia[r]], statements[ib[c]], float(sim[r, c]), params)
+        k = min(params.neighbours, sim.shape[0])
+        best = np.argsort(-sim.T, axis=1)[:, :k]
+        for c in range(sim.shape[1]):
+            for r in best[c]:
+                _consider(out, statements[ia[r]], statements[ib[c]], float(sim[r, c]), params)
     return sorted(out.values(), key=lambda a: (-a.score, a.a, a.b))
+
+
+def document_pairs(docs: Sequence[str], rows: Sequence[Sequence[int]], vectors: np.ndarray,
+                   max_partners: int) -> list[tuple[str, str]]:
+    """The document pairs of a story to align: all of them, or each document's nearest ``max_partners``."""
+    n = len(docs)
+    if n <= max_partners + 1:
+        return [(docs[x], docs[y]) for x in range(n) for y in range(x + 1, n)]
+    centroids = np.stack([vectors[list(r)].mean(axis=0) for r in rows])
+    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+    chosen: set[tuple[int, int]] = set()
+    for start in range(0, n, 1024):
+        sim = centroids[start:start + 1024] @ centroids.T
+        local = np.arange(sim.shape[0])
+        sim[local, start + local] = -np.inf
+        top = np.argpartition(-sim, max_partners, axis=1)[:, :max_partners]
+        for x, ys in zip((start + local).tolist(), top.tolist()):
+            chosen.update((min(x, y), max(x, y)) for y in ys)
+    return [(docs[x], docs[y]) for x, y in sorted(chosen)]
 
 
 def _consider(out: dict, a: Statement, b: Statement, cosine: float, params: AlignParams) -> None:

@@ -124,17 +124,24 @@ def findings_for(verdicts: Sequence[ClaimVerdict], rules: Sequence[Rule], docs: 
 
     for v in verdicts:
         claim = v.statement
+        draft_doc = docs[claim.document]
         if v.verdict in ("contradicted", "disputed") and v.conflicts:
             rule, source, verdict = v.conflicts[0]
             kind = "contradiction" if v.verdict == "contradicted" else "disputed"
-            reason = rule.render({**verdict.values, "a_outlet": docs[source.document].outlet or source.document,
-                                  "b_outlet": "the draft", "a_text": source.text, "b_text": claim.text})
+            src_doc = docs[source.document]
+            reason = rule.render({**verdict.values, "a_outlet": src_doc.outlet or source.document,
+                                  "a_date": src_doc.published.isoformat() if src_doc.published else "undated",
+                                  "b_outlet": "the draft",
+                                  "b_date": draft_doc.published.isoformat() if draft_doc.published else "undated",
+                                  "a_text": source.text,
+                                  "b_text": claim.text})
             if kind == "disputed":
                 backers = sorted({outlet(s) for _, s, _ in v.support})
                 reason = f"Sources disagree: {', '.join(backers)} back the draft; {reason}"
             level = rule.level_for("contradiction") if kind == "contradiction" else "warning"
+            backing = v.support[:2] if kind == "disputed" else ()
             refs = (_ref(claim, verdict.highlights_b), _ref(source, verdict.highlights_a),
-                    *(_ref(s) for _, s, _ in v.support[:2]))
+                    *(_ref(s) for _, s, _ in backing))
             out.append(_finding(kind, rule.id, level, reason, refs))
         elif v.verdict == "disputed":
             backers = sorted({outlet(s) for _, s, _ in v.support})

@@ -2,6 +2,11 @@
 
 Each stage is a function of the nouns of the stage before; this module only wires them and
 reports progress. It never prints: the CLI owns the terminal.
+
+Costs (see docs/scaling.md): statements are cached per document and embeddings per text, so a
+repeat run loads neither spaCy nor torch; every text of a run is encoded in one call; story
+grouping scores nearest-neighbour candidate pairs only; alignment is per story and bounded per
+document. ``timings`` keeps each stage's seconds of the last analysis.
 """
 
 from __future__ import annotations
@@ -10,11 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import time
+
 import numpy as np
 
 from crosscheck.alignments import AlignParams, align_story, align_within
 from crosscheck.documents import load_documents
-from crosscheck.embeddings import Encoder
+from crosscheck.embeddings import Encoder, StatementCache, default_cache_dir, statements_version
 from crosscheck.findings.engine import run_rules
 from crosscheck.findings.ruleset import Rule, load_rules
 from crosscheck.nouns import Alignment, Document, Finding, InputProblem, Report, Statement, Story
@@ -39,6 +46,7 @@ class Settings:
     align: AlignParams = field(default_factory=AlignParams)
     max_statements_per_document: int = 5000
     max_file_bytes: int = 50_000_000
+    jobs: int = 1  # spaCy processes for the statements stage (pays off only for large uncached inputs)
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,10 @@ class Analysis:
 class Pipeline:
     """Holds what is costly to load (rules, spaCy, the encoder) across analyses."""
 
+    # fewer uncached paragraphs than this per extra process are parsed in this process: starting
+    # workers costs more than it saves (measured in bench/perf_jobs.py)
+    MIN_SEGMENTS_PER_PROCESS = 400
+
     def __init__(self, settings: Settings = Settings(), progress: Progress | None = None,
                  rules: Sequence[Rule] | None = None) -> None:
         self.settings = settings
@@ -67,6 +79,9 @@ class Pipeline:
         self.rules = list(rules) if rules is not None else load_rules(
             settings.rules_dirs, include_builtin=settings.builtin_rules, disable=settings.disable)
         self._encoder: Encoder | None = None
+        self._statement_cache: StatementCache | None = None
+        self.timings: dict[str, float] = {}
+        self.extracted_documents = 0  # documents that went through spaCy (not found in the statement cache)
 
     @property
     def encoder(self) -> Encoder:
@@ -77,43 +92,109 @@ class Pipeline:
                                     progress=lambda done, total: self.progress("encoding", done, total))
         return self._encoder
 
+    def _statements_cache(self) -> StatementCache | None:
+        if not self.settings.use_cache:
+            return None
+        if self._statement_cache is None:
+            from crosscheck.statements.nlp import pipeline_name
+
+            version = statements_version(pipeline_name(), self.settings.max_statements_per_document)
+            self._statement_cache = StatementCache(self.settings.cache_dir or default_cache_dir(), version)
+        return self._statement_cache
+
     def check_paths(self, paths: Sequence[str | Path]) -> Analysis:
         self.progress("loading", 0, 1)
+        started = time.perf_counter()
         documents, problems = load_documents(paths, max_bytes=self.settings.max_file_bytes)
+        loading = time.perf_counter() - started
         analysis = self.analyse(documents)
+        self.timings = {"loading": loading, **self.timings}
         return Analysis(analysis.documents, analysis.statements, analysis.vectors, analysis.stories,
                         analysis.alignments, analysis.findings, tuple(problems))
 
     def statements_of(self, documents: Sequence[Document]) -> list[Statement]:
+        """Statements of the documents, in their order; cached per document unless the cache is off."""
         self.progress("reading", 0, len(documents))
+        cache = self._statements_cache()
+        found = cache.get_many(documents) if cache else {}
+        fresh_docs = [d for d in documents if d.id not in found]
+        if fresh_docs:
+            self.extracted_documents += len(fresh_docs)
+            fresh = self._extract(fresh_docs)
+            by_doc: dict[str, list[Statement]] = {d.id: [] for d in fresh_docs}
+            for s in fresh:
+                by_doc[s.document].append(s)
+            if cache:
+                cache.put_many([(d, by_doc[d.id]) for d in fresh_docs])
+            found.update(by_doc)
+        self.progress("reading", len(documents), len(documents))
+        return [s for d in documents for s in found.get(d.id, ())]
+
+    def _extract(self, documents: Sequence[Document]) -> list[Statement]:
         from crosscheck.statements.nlp import load_nlp
 
-        return extract_statements(documents, load_nlp(), max_per_document=self.settings.max_statements_per_document)
+        jobs = max(1, int(self.settings.jobs))
+        if jobs > 1:  # worth it only when every worker gets enough paragraphs
+            paragraphs = sum(d.text.count("\n\n") + 1 for d in documents)
+            jobs = max(1, min(jobs, paragraphs // self.MIN_SEGMENTS_PER_PROCESS))
+        return extract_statements(documents, load_nlp(), max_per_document=self.settings.max_statements_per_document,
+                                  n_process=jobs)
+
+    def encoding_texts(self, documents: Sequence[Document], statements: Sequence[Statement],
+                       with_headlines: bool = True) -> list[str]:
+        """What one run encodes, in one call: statements and, for grouping, each article's headline and lead."""
+        texts = [s.embedding_text for s in statements]
+        if with_headlines:
+            by_doc: dict[str, list[Statement]] = {}
+            for s in statements:
+                if s.document not in by_doc:
+                    by_doc[s.document] = [s]  # headline_text reads only the first statement
+            texts += [headline_text(d, by_doc.get(d.id, [])) for d in documents]
+        return texts
 
     def analyse(self, documents: Sequence[Document], stories: Sequence[Story] | None = None) -> Analysis:
         """Run every stage after loading; ``stories`` given means the grouping is known (evaluation)."""
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+
+        def lap(stage: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            timings[stage] = timings.get(stage, 0.0) + now - clock
+            clock = now
+
         documents = sorted(documents, key=lambda d: d.id)
         statements = self.statements_of(documents) if documents else []
-        # one encode call per run: statements and, for grouping, each article's headline and lead
-        heads = [headline_text(d, statements) for d in documents] if stories is None else []
-        texts = [s.embedding_text for s in statements] + heads
+        lap("statements")
+        texts = self.encoding_texts(documents, statements, with_headlines=stories is None)
         encoded = self.encoder.encode(texts) if texts else np.zeros((0, 384), np.float32)
         vectors, headlines = encoded[:len(statements)], encoded[len(statements):]
+        lap("embeddings")
         if stories is None:
+            self.progress("grouping", 0, 1)
             stories = group_stories(documents, statements, vectors, headlines, self.settings.story)
+        lap("stories")
         alignments = self.align(stories, statements, vectors)
+        lap("alignments")
         self.progress("checking", 0, 1)
         findings = run_rules(self.rules, stories, documents, statements, alignments)
+        lap("findings")
+        self.timings = timings
         return Analysis(tuple(documents), tuple(statements), vectors, tuple(stories), tuple(alignments),
                         tuple(findings))
 
     def align(self, stories: Sequence[Story], statements: Sequence[Statement], vectors: np.ndarray
               ) -> list[Alignment]:
         out: list[Alignment] = []
-        index = {s.id: i for i, s in enumerate(statements)}
-        for story in stories:
-            members = [s for s in statements if s.document in set(story.documents)]
-            sub = vectors[[index[s.id] for s in members]] if members else vectors[:0]
+        rows: dict[str, list[int]] = {}
+        for i, s in enumerate(statements):
+            rows.setdefault(s.document, []).append(i)
+        self.progress("aligning", 0, len(stories))
+        for n, story in enumerate(stories, start=1):
+            idx = sorted(i for d in story.documents for i in rows.get(d, ()))  # statement order, as before
+            members = [statements[i] for i in idx]
+            sub = vectors[idx] if idx else vectors[:0]
             out.extend(align_story(story, members, sub, self.settings.align))
             out.extend(align_within(members, sub, self.settings.align))
+            self.progress("aligning", n, len(stories))
         return out

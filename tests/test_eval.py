@@ -1,0 +1,105 @@
+"""``crosscheck eval`` end to end: labelled pairs in, one prediction per row out, bad rows named.
+
+The pairs are written per test: a figure that differs (a NUM01 contradiction), the same claim in
+other words (an agreement), two sentences about different things (unrelated), a line of broken
+JSON and a row without text_b. The real models run; the session ``pipeline`` fixture is reused
+where the library is called directly.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from crosscheck import exitcodes
+from crosscheck.cli import main
+from crosscheck.evaluation.predict import VERDICTS, Evaluator
+from crosscheck.evaluation.rows import read_rows
+
+CONTRADICTION = {"id": "pps", "text_a": "Baidu bought PPS for $370 million.",
+                 "text_b": "Baidu bought PPS for $470 million.", "gold": "contradiction", "tags": ["numeric"]}
+AGREEMENT = {"id": "genie", "text_a": "Alibaba invested 10 billion yuan in Tmall Genie in May 2020.",
+             "text_b": "In May 2020 Alibaba put RMB10 billion into Tmall Genie.", "gold": "agreement",
+             "tags": ["numeric"]}
+UNRELATED = {"id": "weather", "text_a": "The weather in Paris was sunny and warm on Tuesday afternoon.",
+             "text_b": "Shares of Tesla fell sharply after the quarterly earnings call.", "gold": "unrelated"}
+BAD_JSON = '{"id": "broken", "text_a": "Baidu bought PPS'
+NO_TEXT_B = {"id": "half", "text_a": "Only one side of the pair is here.", "gold": "neutral"}
+KEYS = {"id", "verdict", "similarity", "aligned", "rules"}
+
+
+def write_jsonl(path: Path, lines: list) -> Path:
+    path.write_text("".join((x if isinstance(x, str) else json.dumps(x)) + "\n" for x in lines), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def pairs(tmp_path) -> Path:
+    # lines: 1 contradiction, 2 agreement, 3 unrelated, 4 bad JSON, 5 no text_b
+    return write_jsonl(tmp_path / "pairs.jsonl", [CONTRADICTION, AGREEMENT, UNRELATED, BAD_JSON, NO_TEXT_B])
+
+
+def run(*args) -> object:
+    return CliRunner().invoke(main, ["eval", *map(str, args)], catch_exceptions=False)
+
+
+def test_eval_writes_one_prediction_per_good_row_and_names_bad_lines(pairs, tmp_path):
+    out, metrics = tmp_path / "pred.jsonl", tmp_path / "metrics.json"
+    result = run(pairs, "--output", out, "--metrics-json", metrics, "--quiet")
+    assert result.exit_code == exitcodes.CLEAN, result.stderr
+    assert f"{pairs}:4: not valid JSON" in result.stderr
+    assert f"{pairs}:5: 'text_b' is missing or empty" in result.stderr
+    preds = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [p["id"] for p in preds] == ["pps", "genie", "weather"]
+    for p in preds:
+        assert set(p) == KEYS
+        assert p["verdict"] in VERDICTS
+        assert isinstance(p["similarity"], float) and 0.0 <= p["similarity"] <= 1.0
+        assert isinstance(p["aligned"], bool)
+        assert p["rules"] == sorted(p["rules"]) and all(isinstance(r, str) for r in p["rules"])
+    pps, genie, weather = preds
+    assert (pps["verdict"], pps["aligned"]) == ("contradiction", True) and "NUM01" in pps["rules"]
+    assert pps["similarity"] > 0.5
+    assert (genie["verdict"], genie["aligned"]) == ("agreement", True) and "AGR01" in genie["rules"]
+    assert (weather["verdict"], weather["aligned"], weather["similarity"]) == ("neutral", False, 0.0)
+    # metrics on stdout, machine-readable copy as JSON
+    assert "confusion matrix" in result.stdout and "precision" in result.stdout
+    figures = json.loads(metrics.read_text())["metrics"]["overall"]["figures"]
+    assert figures["accuracy"] == 1.0 and figures["unrelated_f1"] == 1.0
+
+
+def test_eval_output_dash_keeps_stdout_for_predictions(tmp_path):
+    path = write_jsonl(tmp_path / "one.jsonl", [CONTRADICTION])
+    result = run(path, "--output", "-", "--quiet", "--task-map", "contradiction=contradiction")
+    assert result.exit_code == exitcodes.CLEAN
+    (line,) = result.stdout.splitlines()
+    assert json.loads(line)["verdict"] == "contradiction"
+    assert "confusion matrix" in result.stderr
+
+
+def test_eval_exits_2_when_no_row_can_be_scored(tmp_path):
+    path = write_jsonl(tmp_path / "bad.jsonl", [BAD_JSON, NO_TEXT_B])
+    result = run(path, "--quiet")
+    assert result.exit_code == exitcodes.ERROR
+    assert f"{path}:1:" in result.stderr and f"{path}:2:" in result.stderr
+    assert "no row" in result.stderr
+
+
+def test_eval_rejects_a_malformed_task_map(pairs):
+    assert run(pairs, "--task-map", "nonsense").exit_code == exitcodes.ERROR
+
+
+def test_repeated_texts_are_read_once_and_chunking_changes_nothing(pipeline, tmp_path):
+    again = dict(CONTRADICTION, id="pps-again", text_b="Baidu paid $370 million for PPS.")
+    rows, problems = read_rows(write_jsonl(tmp_path / "r.jsonl", [CONTRADICTION, AGREEMENT, again, UNRELATED]))
+    assert not problems
+    together = Evaluator(pipeline, chunk_rows=10)
+    one_by_one = Evaluator(pipeline, chunk_rows=1)
+    plain = Evaluator(pipeline, chunk_rows=10, memo=False)
+    expected = plain.predict(rows)
+    assert together.predict(rows) == expected == one_by_one.predict(rows)
+    assert together.texts_extracted == 7  # eight texts, the first text_a twice
+    assert [p.verdict for p in expected][:3] == ["contradiction", "agreement", "agreement"]

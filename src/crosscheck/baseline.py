@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from crosscheck.config import read_settings_text
 from crosscheck.errors import ConfigError
 from crosscheck.nouns import Finding, Report
 
@@ -70,11 +71,7 @@ def write_baseline(report: Report, path: Path) -> int:
 
 def read_baseline(path: Path) -> frozenset[str]:
     """The finding ids of a baseline file; ConfigError (E310-E312) naming the file when it is broken."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise ConfigError(f"cannot read baseline: {reason}", path=str(path), code="E310") from exc
+    text = read_settings_text(path, "baseline", "E310")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

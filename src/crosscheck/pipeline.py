@@ -26,7 +26,7 @@ from crosscheck.findings.engine import run_rules
 from crosscheck.findings.ruleset import Rule, load_rules
 from crosscheck.nouns import Alignment, Document, Finding, InputProblem, Report, Statement, Story
 from crosscheck.statements.extract import extract_statements
-from crosscheck.stories import StoryParams, group_stories, headline_text
+from crosscheck.stories import StoryParams, group_stories, headline_text, single_threaded_blas
 
 Progress = Callable[[str, int, int], None]
 
@@ -46,7 +46,7 @@ class Settings:
     align: AlignParams = field(default_factory=AlignParams)
     max_statements_per_document: int = 5000
     max_file_bytes: int = 50_000_000
-    jobs: int = 1  # spaCy processes for the statements stage (pays off only for large uncached inputs)
+    jobs: int = 1  # processes for the statements stage (spaCy); more pay off only on large uncached inputs
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,9 @@ class Analysis:
 class Pipeline:
     """Holds what is costly to load (rules, spaCy, the encoder) across analyses."""
 
-    # fewer uncached paragraphs than this per extra process are parsed in this process: starting
-    # workers costs more than it saves (measured in bench/perf_jobs.py)
-    MIN_SEGMENTS_PER_PROCESS = 400
+    # fewer uncached paragraphs than this per process are parsed in this process alone: a worker
+    # costs a fork and the pickling of its statements (see bench/perf_jobs.py)
+    MIN_SEGMENTS_PER_PROCESS = 200
 
     def __init__(self, settings: Settings = Settings(), progress: Progress | None = None,
                  rules: Sequence[Rule] | None = None) -> None:
@@ -133,12 +133,31 @@ class Pipeline:
     def _extract(self, documents: Sequence[Document]) -> list[Statement]:
         from crosscheck.statements.nlp import load_nlp
 
+        nlp = load_nlp()
+        limit = self.settings.max_statements_per_document
+        chunks = _chunks(documents, self._processes(documents))
+        if len(chunks) == 1:
+            return extract_statements(documents, nlp, max_per_document=limit)
+        # forked workers inherit the loaded pipeline; this process parses the first share itself
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(len(chunks) - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_extract_chunk, chunk, limit) for chunk in chunks[1:]]
+            out = extract_statements(chunks[0], nlp, max_per_document=limit)
+            for future in futures:
+                out.extend(future.result())
+        return out
+
+    def _processes(self, documents: Sequence[Document]) -> int:
+        """Processes for the statements stage: ``jobs``, but only as many as have enough text to pay off."""
+        import multiprocessing
+
         jobs = max(1, int(self.settings.jobs))
-        if jobs > 1:  # worth it only when every worker gets enough paragraphs
-            paragraphs = sum(d.text.count("\n\n") + 1 for d in documents)
-            jobs = max(1, min(jobs, paragraphs // self.MIN_SEGMENTS_PER_PROCESS))
-        return extract_statements(documents, load_nlp(), max_per_document=self.settings.max_statements_per_document,
-                                  n_process=jobs)
+        if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return 1
+        paragraphs = sum(d.text.count("\n\n") + 1 for d in documents)
+        return max(1, min(jobs, len(documents), paragraphs // self.MIN_SEGMENTS_PER_PROCESS))
 
     def encoding_texts(self, documents: Sequence[Document], statements: Sequence[Statement],
                        with_headlines: bool = True) -> list[str]:
@@ -174,11 +193,12 @@ class Pipeline:
             self.progress("grouping", 0, 1)
             stories = group_stories(documents, statements, vectors, headlines, self.settings.story)
         lap("stories")
-        alignments = self.align(stories, statements, vectors)
-        lap("alignments")
-        self.progress("checking", 0, 1)
-        findings = run_rules(self.rules, stories, documents, statements, alignments)
-        lap("findings")
+        with single_threaded_blas():  # many small products: see stories.single_threaded_blas
+            alignments = self.align(stories, statements, vectors)
+            lap("alignments")
+            self.progress("checking", 0, 1)
+            findings = run_rules(self.rules, stories, documents, statements, alignments)
+            lap("findings")
         self.timings = timings
         return Analysis(tuple(documents), tuple(statements), vectors, tuple(stories), tuple(alignments),
                         tuple(findings))
@@ -198,3 +218,25 @@ class Pipeline:
             out.extend(align_within(members, sub, self.settings.align))
             self.progress("aligning", n, len(stories))
         return out
+
+
+def _chunks(documents: Sequence[Document], parts: int) -> list[list[Document]]:
+    """Consecutive runs of documents with about equal text each (order kept: statements come back in order)."""
+    if parts <= 1 or len(documents) <= 1:
+        return [list(documents)]
+    total = sum(len(d.text) for d in documents) or 1
+    chunks: list[list[Document]] = [[]]
+    done = 0
+    for d in documents:
+        if chunks[-1] and done >= total * len(chunks) / parts and len(chunks) < parts:
+            chunks.append([])
+        chunks[-1].append(d)
+        done += len(d.text)
+    return chunks
+
+
+def _extract_chunk(documents: list[Document], max_per_document: int) -> list[Statement]:
+    """A worker's share of the statements stage (the pipeline is already loaded when forked)."""
+    from crosscheck.statements.nlp import load_nlp
+
+    return extract_statements(documents, load_nlp(), max_per_document=max_per_document)

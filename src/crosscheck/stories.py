@@ -189,14 +189,64 @@ def story_graph(documents: Sequence[Document], statements: Sequence[Statement], 
                 if not _too_far(documents[a], documents[b], params)]
         ci, cj = ci[keep], cj[keep]
     names = name_vectors(documents, statements)
-    blocks = _blocks(rows, vectors)
     if len(ci) and headlines.shape[1]:
-        heads = np.einsum("ij,ij->i", headlines[ci], headlines[cj])
+        heads = np.einsum("ij,ij->i", headlines[ci], headlines[cj]).astype(np.float64)
     else:
-        heads = np.zeros(len(ci), np.float32)
-    sims = np.array([_pair_similarity(a, b, blocks, h, names, params)
-                     for a, b, h in zip(ci.tolist(), cj.tolist(), heads.tolist())], dtype=np.float64)
+        heads = np.zeros(len(ci), np.float64)
+    with single_threaded_blas():
+        content = _content_similarities(ci, cj, rows, vectors)
+    shared = np.array([sum(w * names[b].get(k, 0.0) for k, w in names[a].items())
+                       for a, b in zip(ci.tolist(), cj.tolist())], dtype=np.float64)
+    sims = params.headline_weight * heads + params.content_weight * content + params.name_weight * shared
     return StoryGraph(n, ci.astype(np.int64), cj.astype(np.int64), sims)
+
+
+def single_threaded_blas():
+    """A context in which numpy's BLAS runs on one thread.
+
+    The products here are small (a few dozen sentences a side); with two BLAS threads every one
+    of them waits for a second thread, and on a busy machine that wait is a scheduler time slice:
+    measured 17.6 s instead of 0.8 s for the content similarities of 1,000 articles under load.
+    A no-op when threadpoolctl is not installed.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="blas")
+
+
+def _content_similarities(ci: np.ndarray, cj: np.ndarray, rows: list[list[int]], vectors: np.ndarray) -> np.ndarray:
+    """``content_similarity`` of every candidate pair, one matrix product per document (not per pair).
+
+    For document i, its sentences against the sentences of all its partners j at once; each
+    partner's segment of columns gives i's best matches in j (row maxima) and j's in i (column
+    maxima). Many tiny products cost far more than their arithmetic (BLAS call overhead).
+    """
+    out = np.zeros(len(ci), dtype=np.float64)
+    if not len(ci):
+        return out
+    order = np.argsort(ci, kind="stable")
+    starts = np.flatnonzero(np.r_[True, ci[order][1:] != ci[order][:-1]])
+    for g, start in enumerate(starts):
+        end = starts[g + 1] if g + 1 < len(starts) else len(order)
+        picks = order[start:end]
+        i = int(ci[picks[0]])
+        if not rows[i]:
+            continue
+        picks = [p for p in picks.tolist() if rows[int(cj[p])]]
+        if not picks:
+            continue
+        lengths = np.array([len(rows[int(cj[p])]) for p in picks])
+        offsets = np.r_[0, np.cumsum(lengths)[:-1]]
+        columns = [k for p in picks for k in rows[int(cj[p])]]
+        sim = (vectors[rows[i]] @ vectors[columns].T).astype(np.float64)
+        forward = np.maximum.reduceat(sim, offsets, axis=1).mean(axis=0)  # i's sentences, best in each j
+        backward = np.add.reduceat(sim.max(axis=0), offsets) / lengths  # each j's sentences, best in i
+        out[picks] = (forward + backward) / 2
+    return out
 
 
 def average_link(n: int, i: np.ndarray, j: np.ndarray, sims: np.ndarray, threshold: float) -> list[list[int]]:

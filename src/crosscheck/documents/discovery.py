@@ -7,6 +7,7 @@ walked once; hidden entries and files that are not articles are left alone.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -31,7 +32,7 @@ def find_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[InputProbl
             if _first_visit(path, seen):
                 files.append(path)  # named explicitly: read whatever its suffix
         elif path.is_symlink():
-            problems.append(InputProblem(str(path), "E105", "broken symbolic link"))
+            problems.append(InputProblem(str(path), "E105", _broken_link(path)))
         elif path.exists():
             problems.append(InputProblem(str(path), "E105", "not a regular file or folder"))
         else:
@@ -64,7 +65,9 @@ def _walk(root: Path) -> tuple[list[Path], list[InputProblem]]:
             elif kind == "file" and path.suffix.lower() in SUFFIXES:
                 files.append((path, entry.is_symlink()))
             elif kind == "broken" and path.suffix.lower() in SUFFIXES:
-                problems.append(InputProblem(str(path), "E105", "broken symbolic link"))
+                problems.append(InputProblem(str(path), "E105", _broken_link(path)))
+            elif kind == "other" and path.suffix.lower() in SUFFIXES:  # never opened: a FIFO would block
+                problems.append(InputProblem(str(path), "E105", "not a regular file (a pipe, socket or device)"))
         stack.extend(reversed(subfolders))
     def order(path: Path) -> tuple[str, ...]:
         return path.relative_to(root).parts
@@ -90,6 +93,17 @@ def _kind(entry: os.DirEntry[str]) -> str:
         return "broken" if entry.is_symlink() and not os.path.exists(entry.path) else "other"
     except OSError:
         return "broken"
+
+
+def _broken_link(path: Path) -> str:
+    """Why a symbolic link leads nowhere: a loop of links, or a missing target."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop (the link leads back to itself)"
+        return f"broken symbolic link (target: {exc.strerror or 'unreachable'})"
+    return "broken symbolic link"
 
 
 def _first_visit(path: Path, seen: set[str]) -> bool:

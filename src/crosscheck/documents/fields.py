@@ -20,6 +20,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "url": ("url",),
 }
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# the languages whose month names a written date may use; unrestricted, dateparser tries every locale
+# it knows and a junk value ("2020cp8580") cost 10-15 s on first use (found by fuzz/fuzz_loaders.py)
+_DATE_LANGUAGES = ["en", "fr", "de", "es", "it", "pt", "nl"]
 _DATEPARSER_SETTINGS = {
     # absolute dates only: "yesterday" in a file must not depend on the day the tool runs
     "PARSERS": ["custom-formats", "absolute-time"],
@@ -94,7 +97,7 @@ def _parse_date_text(text: str) -> dt.date | None:
     import dateparser  # slow to import: only for dates that are not ISO
 
     try:
-        parsed = dateparser.parse(text, settings=_DATEPARSER_SETTINGS)
+        parsed = dateparser.parse(text, languages=_DATE_LANGUAGES, settings=_DATEPARSER_SETTINGS)
     except Exception:  # dateparser raises assorted errors on odd input  # noqa: BLE001
         return None
     return parsed.date() if parsed else None

@@ -30,6 +30,8 @@ def load_json_documents(path: Path, text: str) -> Loaded:
         raise InputError(f"not valid JSON: {exc.msg}", path=where, line=exc.lineno, code="E140") from exc
     except RecursionError as exc:
         raise InputError("JSON is nested too deeply", path=where, code="E140") from exc
+    except ValueError as exc:  # an integer of more than 4,300 digits (Python's int_max_str_digits)
+        raise InputError(f"JSON could not be read: {_first_line(exc)}", path=where, code="E140") from exc
     if isinstance(data, dict):
         doc, problem = _record(path, data, path.stem, None)
         return ([doc] if doc else []), ([problem] if problem else [])
@@ -52,8 +54,9 @@ def load_jsonl_documents(path: Path, text: str) -> Loaded:
     for number, line in _numbered_lines(text):
         try:
             item = json.loads(line)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError; so is a 5,000-digit number
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else (
+                "nested too deeply" if isinstance(exc, RecursionError) else _first_line(exc))
             problems.append(InputProblem(str(path), "E140", f"line is not valid JSON: {reason}", number))
             continue
         doc, problem = _record(path, item, f"{path.stem}#{number}", number, label="line")
@@ -83,6 +86,10 @@ def _record(path: Path, item: Any, doc_id: str, line: int | None,
                    published=meta.published, url=meta.url, text=body, first_line=line or 1)
     problem = InputProblem(where, "W120", f"{label}: {warning}; loaded without a date", line) if warning else None
     return doc, problem
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
 
 
 def _kind(value: Any) -> str:

@@ -8,6 +8,7 @@ to stdout, or to stderr when the predictions take stdout (``--output -``).
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -31,7 +32,8 @@ def _task_map(values: tuple[str, ...]) -> dict[str, str]:
 
 @click.command("eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--output", "-o", help="Write one prediction per row (JSONL) here; '-' for stdout.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write one prediction per row (JSONL) here; '-' for stdout.")
 @click.option("--limit", type=click.IntRange(min=1), help="Score only the first N usable rows.")
 @click.option("--task-map", multiple=True, metavar="GOLD=LABEL",
               help="Read a gold label as one of ours, e.g. disagree=contradiction (repeatable).")
@@ -81,7 +83,6 @@ def eval_command(file, output, limit, task_map, metrics_json, chunk_size, model,
             predictions = evaluator.predict(rows, str(file), lambda done, total: progress("rows", done, total))
     except CrosscheckError as exc:
         _fail(exc)
-        return
     elapsed = time.perf_counter() - started
 
     if output:
@@ -89,17 +90,23 @@ def eval_command(file, output, limit, task_map, metrics_json, chunk_size, model,
         if output == "-":
             click.echo(lines, nl=False)
         else:
-            Path(output).write_text(lines, encoding="utf-8")
+            _write(Path(output), lines)
     console = _stderr_console() if output == "-" else _stdout_console()
     console.print(f"{file}: {len(predictions)} rows scored, {len(problems)} skipped, "
-                  f"{elapsed:.1f} s ({len(predictions) / max(elapsed, 1e-9):.1f} rows/s)")
+                  f"{elapsed:.1f} s with model loading ({len(predictions) / max(elapsed, 1e-9):.1f} rows/s)")
     _report_metrics(console, file, rows, predictions, mapping, metrics_json)
     sys.exit(exitcodes.CLEAN)
 
 
-def _stdout_console():
-    import os
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"crosscheck: error: {path}: {exc.strerror or exc}", err=True)
+        sys.exit(exitcodes.ERROR)
 
+
+def _stdout_console():
     from rich.console import Console
 
     return Console(no_color=bool(os.environ.get("NO_COLOR")), width=None if sys.stdout.isatty() else 120)
@@ -122,4 +129,4 @@ def _report_metrics(console, file: Path, rows, predictions, mapping: dict[str, s
         console.print(scorecard_tables(card, file.name))
     if metrics_json:
         data = {"file": str(file), "rows": len(predictions), "metrics": as_json(card) if card else None}
-        metrics_json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        _write(metrics_json, json.dumps(data, indent=2) + "\n")

@@ -83,7 +83,7 @@ class _MemoPipeline(Pipeline):
         super().__init__(base.settings, rules=base.rules)
         self._encoder = base.encoder
         self.memo: dict[tuple, list[Statement]] = {}
-        self.extracted = 0  # texts that went through spaCy (for benchmarks)
+        self.extracted = 0  # texts new to this run: read by spaCy (or found in the statement cache)
 
     def statements_of(self, documents: Sequence[Document]) -> list[Statement]:
         fresh: dict[tuple, Document] = {}
@@ -141,11 +141,12 @@ class Evaluator:
 def predictions_of(rows: Sequence[EvalRow], analysis: Analysis) -> list[Prediction]:
     """One prediction per row from an analysis whose stories are the rows' stories."""
     doc_of = {s.id: s.document for s in analysis.statements}
+    story_of = {d: story.id for story in analysis.stories for d in story.documents}
     best: dict[str, float] = {}
     for al in analysis.alignments:
         da, db = doc_of[al.a], doc_of[al.b]
         if da != db:
-            sid = da.rsplit("-", 1)[0]
+            sid = story_of[da]
             best[sid] = max(best.get(sid, 0.0), al.score)
     kinds: dict[str, set[str]] = {}
     fired: dict[str, set[str]] = {}

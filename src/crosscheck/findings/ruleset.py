@@ -115,18 +115,35 @@ def load_rule(path: Path, group: str | None = None) -> Rule:
         msg = "unknown parameter" if err["type"] == "extra_forbidden" else err["msg"]
         raise RuleFileError(f"{msg} for kind '{head.kind}'", path=where, line=line_of(lines, loc),
                             key=".".join(str(p) for p in loc), code="E208") from exc
-    allowed = kind.fields | COMMON_FIELDS
-    for _, field_name, _, _ in string.Formatter().parse(head.message):
-        if field_name is not None and field_name.split(".")[0].split("[")[0] not in allowed:
-            raise RuleFileError(f"message uses unknown field '{{{field_name}}}' (kind '{head.kind}' offers: "
-                                f"{', '.join(sorted(allowed))})", path=where, line=line_of(lines, ("message",)),
-                                key="message", code="E209")
+    _check_message(head.message, kind.fields | COMMON_FIELDS, head.kind, where, line_of(lines, ("message",)))
     if path.stem != head.id:
         raise RuleFileError(f"rule id '{head.id}' must match the file name '{path.name}'", path=where,
                             line=line_of(lines, ("id",)), key="id", code="E210")
     return Rule(id=head.id, name=head.name, kind=head.kind, level=head.level, message=head.message, link=head.link,
                 description=head.description, group=group or path.parent.name, path=where, params=params,
                 enabled=head.enabled, levels=tuple(sorted(head.levels.items())))
+
+
+def _check_message(message: str, allowed: frozenset[str] | set[str], kind: str, where: str, line: int | None) -> None:
+    """Placeholders are bare field names (``{a_value}``): a message comes from an untrusted file, and
+    str.format would otherwise read attributes (``{a_text.__class__}``) or pad to any width
+    (``{a_text:>999999999}``, a gigabyte per finding). Raises E209."""
+    try:
+        parts = list(string.Formatter().parse(message))
+    except ValueError as exc:  # a lone "{" or "}"
+        raise RuleFileError(f"message is not a valid template: {exc} (write {{{{ and }}}} for literal braces)",
+                            path=where, line=line, key="message", code="E209") from exc
+    for _, field_name, spec, conversion in parts:
+        if field_name is None:
+            continue
+        if field_name not in allowed:
+            known = ", ".join(sorted(allowed))
+            raise RuleFileError(f"message uses unknown field '{{{field_name}}}' (kind '{kind}' offers: {known})",
+                                path=where, line=line, key="message", code="E209")
+        if spec or conversion:
+            raise RuleFileError(f"message placeholder '{{{field_name}{'!' + conversion if conversion else ''}"
+                                f"{':' + spec if spec else ''}}}' has a conversion or format spec; write "
+                                f"'{{{field_name}}}'", path=where, line=line, key="message", code="E209")
 
 
 def load_rules(directories: Iterable[Path], *, include_builtin: bool = True, disable: Sequence[str] = ()

@@ -8,7 +8,8 @@ are never one story: a story never mixes unrelated articles that merely share a 
 
 Scaling: only candidate pairs are scored. When there are more documents than
 ``StoryParams.candidates + 1``, each document's candidates are its nearest documents by a
-blend of headline vector and mean sentence vector (numpy brute force in blocks); the grouping
+blend of headline vector and mean sentence vector (numpy brute force in blocks), and any of its
+200 nearest that are similar enough by that blend to belong to one story; the grouping
 is average-link over that sparse graph, a pair that was not scored counting as similarity 0
 (exactly what the dense version does for pairs too far apart in time). With few documents every
 pair is a candidate, so small inputs are grouped exactly as by the dense ``similarity_matrix``.
@@ -38,6 +39,10 @@ class StoryParams:
     name_weight: float = 0.2
     max_gap_days: int = 365  # articles further apart than this are never one story
     candidates: int = 30  # nearest documents scored per document (every pair when there are fewer documents)
+    # ... and any of its ``candidate_cap`` nearest whose blended headline / mean-vector similarity is at least
+    # this: large stories keep all their pairs (on 1,000 generated articles, grouping then equals the dense one)
+    candidate_floor: float = 0.25
+    candidate_cap: int = 200
 
 
 @dataclass(frozen=True)
@@ -144,11 +149,14 @@ def document_vectors(rows: Sequence[Sequence[int]], vectors: np.ndarray) -> np.n
     return out / np.where(norms > 0, norms, 1.0)
 
 
-def nearest_pairs(keys: np.ndarray, k: int, block: int = _BLOCK) -> tuple[np.ndarray, np.ndarray]:
-    """Symmetric k-nearest-neighbour pairs (i < j) by dot product, brute force in row blocks.
+def nearest_pairs(keys: np.ndarray, k: int, block: int = _BLOCK, floor: float | None = None,
+                  cap: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs (i < j) by dot product of ``keys``, brute force in row blocks.
 
-    Memory stays at ``block x n`` floats; time is n^2 dot products in BLAS, which is ~1 s for
-    10,000 documents here. Every pair when ``k >= n - 1``.
+    Each row's ``k`` nearest, plus (``floor``) any of its ``cap`` nearest whose dot product is at
+    least ``floor``: a story larger than k + 1 documents keeps all its pairs. Memory stays at
+    ``block x n`` floats; time is n^2 dot products in BLAS (~1 s for 10,000 documents here).
+    Every pair when ``k >= n - 1``.
     """
     n = len(keys)
     if n < 2:
@@ -156,15 +164,26 @@ def nearest_pairs(keys: np.ndarray, k: int, block: int = _BLOCK) -> tuple[np.nda
     if k >= n - 1:
         i, j = np.triu_indices(n, k=1)
         return i.astype(np.int64), j.astype(np.int64)
+    wide = min(n - 1, max(k, cap if floor is not None else k))
     keys = np.ascontiguousarray(keys, dtype=np.float32)
     found_i, found_j = [], []
     for start in range(0, n, block):
         sim = keys[start:start + block] @ keys.T
         rows = np.arange(sim.shape[0])
         sim[rows, start + rows] = -np.inf  # never oneself
-        top = np.argpartition(-sim, k, axis=1)[:, :k]
-        found_i.append(np.repeat(start + rows, k))
-        found_j.append(top.reshape(-1))
+        top = np.argpartition(-sim, wide - 1, axis=1)[:, :wide]
+        if wide > k:  # rank the wide set: the k best always, the rest only above the floor
+            values = np.take_along_axis(sim, top, axis=1)
+            order = np.argsort(-values, axis=1, kind="stable")
+            top = np.take_along_axis(top, order, axis=1)
+            values = np.take_along_axis(values, order, axis=1)
+            keep = (np.arange(wide)[None, :] < k) | (values >= floor)
+            r, c = np.nonzero(keep)
+            found_i.append(start + r)
+            found_j.append(top[r, c])
+        else:
+            found_i.append(np.repeat(start + rows, wide))
+            found_j.append(top.reshape(-1))
     a, b = np.concatenate(found_i), np.concatenate(found_j)
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     pairs = np.unique(lo * n + hi)
@@ -181,7 +200,7 @@ def story_graph(documents: Sequence[Document], statements: Sequence[Statement], 
         docvecs = document_vectors(rows, vectors)
         keys = np.hstack([math.sqrt(params.headline_weight) * headlines,
                           math.sqrt(params.content_weight) * docvecs]) if headlines.shape[1] else docvecs
-        ci, cj = nearest_pairs(keys, params.candidates)
+        ci, cj = nearest_pairs(keys, params.candidates, floor=params.candidate_floor, cap=params.candidate_cap)
     else:  # few documents: every pair, as the dense matrix has it
         ci, cj = (a.astype(np.int64) for a in np.triu_indices(n, k=1))
     if any(d.published for d in documents):

@@ -121,3 +121,17 @@ def test_headline_repeated_in_the_body_is_skipped():
     doc = make_doc("d", "Big news today\n\nAlibaba unveiled a TV system.", title="Big news today")
     paragraphs = [doc.text[s:e] for s, e in readable_paragraphs(doc)]
     assert paragraphs == ["Alibaba unveiled a TV system."]
+
+
+def test_long_paragraph_is_cut_at_sentence_ends_and_spans_stay_true(nlp):
+    from crosscheck.statements.extract import MAX_SEGMENT_CHARS, _pieces
+
+    sentence = "Alibaba will invest 10 billion yuan in Tmall Genie this year. "
+    text = sentence * (MAX_SEGMENT_CHARS // len(sentence) * 3)
+    pieces = list(_pieces(text, 0, len(text.rstrip())))
+    assert len(pieces) >= 3 and all(e - s <= MAX_SEGMENT_CHARS for s, e in pieces)
+    assert all(text[e - 1] == "." for s, e in pieces)
+    doc = make_doc("d", text)
+    stmts = extract_statements([doc], nlp)
+    assert len(stmts) == text.count("Alibaba")
+    assert all(doc.text[s.start:s.end] == s.text for s in stmts)

@@ -69,6 +69,26 @@ def _outside(start: int, end: int, spans: list[tuple[int, int]]) -> Iterator[tup
         yield cursor, end
 
 
+MAX_SEGMENT_CHARS = 3_000  # longer paragraphs are cut at sentence ends: spaCy's cost grows faster than linearly
+
+
+def _pieces(text: str, start: int, end: int, limit: int = MAX_SEGMENT_CHARS) -> Iterator[tuple[int, int]]:
+    """[start, end) cut into pieces of at most ``limit`` characters, at a sentence end where possible."""
+    while end - start > limit:
+        window = text[start:start + limit]
+        cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "), window.rfind("\n"))
+        if cut < limit // 2:
+            cut = window.rfind(" ")
+        if cut < limit // 2:
+            cut = limit - 1
+        yield start, start + cut + 1
+        start += cut + 1
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        yield start, end
+
+
 def extract_statements(documents: Sequence[Document], nlp: "Language | None" = None, *,
                        max_per_document: int = DEFAULT_MAX_STATEMENTS, batch_size: int = 64,
                        n_process: int = 1) -> list[Statement]:
@@ -81,7 +101,8 @@ def extract_statements(documents: Sequence[Document], nlp: "Language | None" = N
     segments: list[tuple[str, tuple[str, int, int]]] = []
     for number, doc in enumerate(documents):
         for para_no, (start, end) in enumerate(readable_paragraphs(doc)):
-            segments.append((_blank_comments(doc.text[start:end]), (doc.id, start, para_no)))
+            for piece_start, piece_end in _pieces(doc.text, start, end):
+                segments.append((_blank_comments(doc.text[piece_start:piece_end]), (doc.id, piece_start, para_no)))
     out: list[Statement] = []
     counts: dict[str, int] = {}
     previous_attr: dict[tuple[str, int], Attribution] = {}
@@ -254,7 +275,7 @@ def _bare_capitalised(tok: "Token") -> bool:
     English singular count nouns need a determiner ("The regulator approved"), so "Skyworth
     denied" or "Tencent acquired" name someone even when the tagger calls the word a NOUN.
     """
-    return (tok.i == tok.sent.start and tok.is_title and tok.tag_ in ("NN", "NNP")
+    return (bool(tok.is_sent_start) and tok.is_title and tok.tag_ in ("NN", "NNP")
             and tok.dep_ in ("nsubj", "nsubjpass", "compound")
             and not any(c.dep_ in ("det", "poss") for c in tok.children)
             and not any(c.dep_ in ("det", "poss") for c in tok.head.children if tok.dep_ == "compound"))

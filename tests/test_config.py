@@ -203,3 +203,26 @@ def test_apply_per_file_ignores_by_rule_group_or_all(tmp_path, monkeypatch):
     kept, dropped = apply_per_file_ignores(report, PerFileIgnores.build({"news/a.md": ["NUM01"]}, tmp_path), groups)
     assert [f.rule for f in kept.findings] == ["DATE01", "AGR01"] and dropped == 1
     assert apply_per_file_ignores(report, PerFileIgnores.build({}, tmp_path), groups) == (report, 0)
+
+
+@pytest.mark.parametrize("glob", ["[b-a].md", "**a**a**a**a**a**b"])
+def test_bad_or_explosive_glob_is_refused_at_load(tmp_path, glob):
+    from crosscheck.config import read_config_file
+    from crosscheck.errors import ConfigError
+
+    cfg = tmp_path / "crosscheck.toml"
+    cfg.write_text(f'[per-file-ignores]\n"{glob}" = ["NUM01"]\n')
+    with pytest.raises(ConfigError) as info:
+        read_config_file(cfg)
+    assert info.value.code == "E304" and glob in (info.value.key or "")
+
+
+def test_deeply_nested_toml_is_a_config_error(tmp_path):
+    from crosscheck.config import read_config_file
+    from crosscheck.errors import ConfigError
+
+    cfg = tmp_path / "crosscheck.toml"
+    cfg.write_text("disable = " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(ConfigError) as info:
+        read_config_file(cfg)
+    assert info.value.code == "E302"

@@ -122,6 +122,8 @@ def _parse(path: Path) -> dict[str, Any]:
         found = re.search(r"\(at line (\d+)", str(exc))
         raise ConfigError(f"invalid TOML: {exc}", path=str(path), line=int(found.group(1)) if found else None,
                           code="E302") from exc
+    except RecursionError as exc:  # arrays nested thousands deep
+        raise ConfigError("invalid TOML: nested too deeply", path=str(path), code="E302") from exc
 
 
 def read_config_file(path: Path) -> ConfigFile:
@@ -137,7 +139,23 @@ def read_config_file(path: Path) -> ConfigFile:
     except ValidationError as exc:
         raise _validation_error(exc, path, table) from exc
     values = parsed.model_dump(by_alias=True, exclude_unset=True)
+    for glob in values.get("per-file-ignores") or {}:
+        _check_glob(glob, path, table)
     return ConfigFile(path, _resolve_paths(values, path.parent))
+
+
+MAX_GLOB_WILDCARDS = 4  # each wildcard multiplies the regex engine's backtracking on long paths
+
+
+def _check_glob(glob: str, path: Path, table: str) -> None:
+    """Refuse, at load time, globs that cannot compile or that could match in exponential time."""
+    key = ".".join(filter(None, [table, "per-file-ignores", glob]))
+    if len(re.findall(r"\*+", glob)) > MAX_GLOB_WILDCARDS:
+        raise ConfigError(f"glob has more than {MAX_GLOB_WILDCARDS} wildcards", path=str(path), key=key, code="E304")
+    try:
+        glob_to_regex(glob.removeprefix("./"))
+    except re.error as exc:
+        raise ConfigError(f"invalid glob: {exc}", path=str(path), key=key, code="E304") from exc
 
 
 def _validation_error(exc: ValidationError, path: Path, table: str) -> ConfigError:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import jsonschema
@@ -196,16 +198,17 @@ def _run_in_pty(args: list[str], env: dict[str, str], columns: int = 100) -> tup
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
     proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE, env=env)
-    os.close(slave)
+    # the slave stays open here until the child has exited and the screen is drained: closing it early
+    # lets a fast child's hang-up race the first read (EIO with the output unread, seen under load)
     chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.1)
+        if ready:
+            chunks.append(os.read(master, 65536))
+        elif proc.poll() is not None:
             break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    os.close(slave)
     os.close(master)
     stderr = proc.stderr.read().decode() if proc.stderr else ""
     return proc.wait(timeout=120), b"".join(chunks).decode().replace("\r\n", "\n"), stderr

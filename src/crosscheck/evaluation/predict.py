@@ -120,6 +120,8 @@ class Evaluator:
     def predict(self, rows: Sequence[EvalRow], path: str = "eval",
                 progress: RowProgress | None = None) -> list[Prediction]:
         out: list[Prediction] = []
+        if progress:
+            progress(0, len(rows))
         for start in range(0, len(rows), self.chunk_rows):
             chunk = rows[start:start + self.chunk_rows]
             out.extend(self._predict_chunk(chunk, path))

@@ -46,6 +46,9 @@ def load_yaml_with_lines(path: Path) -> tuple[Any, dict[tuple, int]]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
+        if "nesting depth" in problem:  # libyaml's scanner looks ahead and stops at 1,000 levels first
+            raise RuleFileError(f"YAML is nested more than {MAX_YAML_DEPTH} levels deep", path=where, line=line,
+                                code="E212") from exc
         raise RuleFileError(f"invalid YAML: {problem}", path=where, line=line, code="E204") from exc
     except (RecursionError, MemoryError, ValueError, OverflowError) as exc:  # bounded above; belt and braces
         raise RuleFileError(f"YAML could not be read: {type(exc).__name__}", path=where, code="E212") from exc

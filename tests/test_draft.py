@@ -21,6 +21,10 @@ Skyworth denied joining the Alibaba TV operating system.
 
 Tmall Genie shipped 45 million speakers to Europe in 2019.
 
+Consumers will be able to use the Alipay payments platform via Tmall Genie from August 1st onwards.
+
+Baidu denied its acquisition of online video provider PPS.
+
 It is a remarkable time for the industry.
 """
 
@@ -69,6 +73,51 @@ def test_claim_the_sources_disagree_on_is_disputed(draft_result):
 def test_invented_figure_is_unsupported(draft_result):
     f = verdict_for(draft_result[1], "45 million speakers")
     assert f.kind == "unsupported" and f.rule == "UNS01" and f.level == "warning"
+
+
+def test_invented_details_are_named(draft_result):
+    f = verdict_for(draft_result[1], "45 million speakers")
+    assert f.message.endswith("in no source at all: 45 million, Europe")
+    assert {f.statements[0].text[h.start - f.statements[0].start:h.end - f.statements[0].start]
+            for h in f.statements[0].highlights} == {"45 million", "Europe"}
+
+
+def test_wrong_date_is_contradicted(draft_result):
+    f = verdict_for(draft_result[1], "August 1st")
+    assert f.kind == "contradiction" and f.rule == "DATE01" and f.level == "error"
+    assert "July 1st" in f.statements[1].text
+
+
+def test_confirmation_turned_into_a_denial_is_contradicted(draft_result):
+    f = verdict_for(draft_result[1], "Baidu denied")
+    assert f.kind == "contradiction" and f.rule == "POL01"
+    assert "confirmed" in f.statements[1].text
+
+
+def test_novel_details_ignore_spelling_acronyms_and_finer_dates():
+    import datetime as dt
+
+    from crosscheck.draft import SourceDetails
+    from crosscheck.nouns import DateMention, Document, Entity, Quantity, Statement
+
+    text = "The US Food and Drug Administration (FDA) approved it on 17 August 2022 for $5.08bn."
+    source = Document("s", "s.md", "", "S", dt.date(2022, 9, 1), "", text)
+    said = Statement("s:0", "s", 0, 0, len(text), text,
+                     quantities=(Quantity(70, 78, "$5.08bn", 5.08e9, "money", "USD"),),
+                     dates=(DateMention(50, 64, "17 August 2022", dt.date(2022, 8, 17), "day"),))
+    details = SourceDetails.of([source], [said])
+
+    def claim(**parts):
+        return Statement("d:0", "d", 0, 0, 10, "claim", **parts)
+
+    assert details.novel_in(claim(entities=(Entity(0, 5, "The U.S. Food & Drug Administration", "ORG"),))) == ()
+    assert details.novel_in(claim(entities=(Entity(0, 5, "FDA", "ORG"),))) == ()
+    assert details.novel_in(claim(entities=(Entity(0, 5, "Pfizer", "ORG"),))) == ("Pfizer",)
+    assert details.novel_in(claim(dates=(DateMention(0, 5, "August 2022", dt.date(2022, 8, 1), "month"),))) == ()
+    assert details.novel_in(claim(dates=(DateMention(0, 5, "July 2022", dt.date(2022, 7, 1), "month"),))) == (
+        "July 2022",)
+    assert details.novel_in(claim(quantities=(Quantity(0, 5, "$5.1bn", 5.1e9, "money", "USD"),))) == ()
+    assert details.novel_in(claim(quantities=(Quantity(0, 5, "$6bn", 6e9, "money", "USD"),))) == ("$6bn",)
 
 
 def test_opinion_gets_no_verdict(draft_result):

@@ -12,6 +12,7 @@ statement is compared with its nearest source statements across all stories of t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,8 +25,9 @@ from crosscheck.errors import InputError
 from crosscheck.findings.engine import fingerprint, make_pair, sort_findings
 from crosscheck.findings.kinds import KINDS
 from crosscheck.findings.kinds.base import Verdict
+from crosscheck.findings.kinds.values import compatible
 from crosscheck.findings.ruleset import Rule
-from crosscheck.nouns import Document, Finding, Statement, StatementRef, Story
+from crosscheck.nouns import Document, Finding, Quantity, Span, Statement, StatementRef, Story
 from crosscheck.pipeline import Analysis, Pipeline
 
 DRAFT_STORY = "draft"
@@ -40,6 +42,8 @@ class ClaimVerdict:
     verdict: str  # supported | contradicted | disputed | unsupported
     support: tuple[tuple[Rule | None, Statement, Verdict | None], ...] = ()
     conflicts: tuple[tuple[Rule, Statement, Verdict], ...] = ()
+    # figures, names and dates of the claim that no source carries anywhere ("$470 million", "Europe")
+    novel: tuple[str, ...] = ()
 
 
 def _claims(statements: Sequence[Statement]) -> list[Statement]:
@@ -49,6 +53,80 @@ def _claims(statements: Sequence[Statement]) -> list[Statement]:
 
 def _has_figures(s: Statement) -> bool:
     return any(q.kind not in ("year", "ordinal") for q in s.quantities)
+
+
+_NAME_LABELS = frozenset({"PROPN", "PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
+_NAME_NOISE = re.compile(r"[^\w\s]+")
+
+
+def _name_form(text: str) -> str:
+    """Lower case, '&' read as 'and', punctuation and a leading 'the' dropped, spaces collapsed."""
+    words = _NAME_NOISE.sub(" ", text.lower().replace(".", "").replace("&", " and ")).split()
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class SourceDetails:
+    """Every figure, date and name the sources carry, for the question "does any source say this at all?"."""
+
+    quantities: tuple[Quantity, ...]
+    dates: frozenset[tuple[dt.date, str]]  # (first day, granularity) of every resolved source date
+    text: str  # every source's text in _name_form, padded with spaces for whole-word lookups
+    keys: frozenset[str]  # entity keys of the sources
+
+    @classmethod
+    def of(cls, documents: Sequence[Document], statements: Sequence[Statement]) -> SourceDetails:
+        return cls(tuple(q for s in statements for q in s.quantities),
+                   frozenset((m.value, m.granularity) for s in statements for m in s.dates if m.value),
+                   " " + " ".join(_name_form(d.text) for d in documents) + " ",
+                   frozenset(e.key for s in statements for e in s.entities if e.key))
+
+    def names(self, text: str) -> bool:
+        form = _name_form(text)
+        if not form or f" {form} " in self.text:
+            return True
+        words = form.split()  # "U.S. Food & Drug Administration" is also written "FDA"
+        initials = "".join(w[0] for w in words if w not in ("and", "of", "for", "the"))
+        return len(words) > 1 and f" {initials} " in self.text
+
+    def novel_in(self, claim: Statement) -> tuple[str, ...]:
+        """The claim's figures, absolute dates and names that appear in no source."""
+        out: list[str] = []
+        for q in claim.quantities:
+            if q.kind == "ordinal":
+                continue
+            if q.kind == "year":
+                if not self.names(q.text) and not any(v.year == q.value for v, _ in self.dates):
+                    out.append(q.text)
+            elif not any(x.kind == q.kind and (x.unit == q.unit or not x.unit or not q.unit)
+                         and compatible(x, q, _FIGURE_TOLERANCE) for x in self.quantities):
+                out.append(q.text)
+        for m in claim.dates:  # a coarser date is carried by a finer one inside it ("August 2022" by "17 August 2022")
+            if m.value is not None and not self.names(m.text) and not any(
+                    _within(v, m.value, m.granularity) for v, _ in self.dates):
+                out.append(m.text)
+        for e in claim.entities:
+            if e.label in _NAME_LABELS and not self.names(e.text) and not (e.key and e.key in self.keys):
+                out.append(e.text)
+        return tuple(dict.fromkeys(out))
+
+
+def _within(day: dt.date, start: dt.date, granularity: str) -> bool:
+    """``day`` falls in the period that starts at ``start`` (see statements/dates.py for the conventions)."""
+    if granularity == "day":
+        return day == start
+    if granularity == "month":
+        return (day.year, day.month) == (start.year, start.month)
+    if granularity == "year":
+        return day.year == start.year
+    if granularity == "quarter":
+        return day.year == start.year and 0 <= day.month - start.month < 6
+    return False
+
+
+_FIGURE_TOLERANCE = 0.02  # "$5.1bn" in the draft is carried by a source's "$5.08bn"
 
 
 def load_draft(path: str | Path, max_bytes: int) -> Document:
@@ -67,8 +145,9 @@ def judge_claims(pipeline: Pipeline, draft: Document, sources: Analysis) -> list
     neighbours = unsupported_rule.params.neighbours if unsupported_rule else 5  # type: ignore[attr-defined]
     statements = pipeline.statements_of([draft])
     claims = _claims(statements)
+    details = SourceDetails.of(sources.documents, sources.statements)
     if not claims or not sources.statements:
-        return [ClaimVerdict(s, "unsupported") for s in claims]
+        return [ClaimVerdict(s, "unsupported", novel=details.novel_in(s)) for s in claims]
     vectors = pipeline.encoder.encode([s.embedding_text for s in claims])
     sims = vectors @ sources.vectors.T
     docs = {d.id: d for d in sources.documents}
@@ -96,6 +175,9 @@ def judge_claims(pipeline: Pipeline, draft: Document, sources: Analysis) -> list
             elif al.score >= min_support and not _has_figures(claim) and not in_conflict:
                 support.append((None, source, None))  # a claim with figures needs matching values instead
         strong = [x for x in support if x[2] is not None]  # an agreement verdict, not mere topical closeness
+        novel = details.novel_in(claim)
+        if novel and not strong:
+            support = []  # close in topic, but a figure, date or name of the claim is in no source
         if conflicts and strong:
             verdict = "disputed"
             support = strong
@@ -105,7 +187,7 @@ def judge_claims(pipeline: Pipeline, draft: Document, sources: Analysis) -> list
             verdict = "disputed" if any(s.id in disputed_ids for _, s, _ in support) else "supported"
         else:
             verdict = "unsupported"
-        out.append(ClaimVerdict(claim, verdict, tuple(support), tuple(conflicts)))
+        out.append(ClaimVerdict(claim, verdict, tuple(support), tuple(conflicts), novel))
     return out
 
 
@@ -159,8 +241,13 @@ def findings_for(verdicts: Sequence[ClaimVerdict], rules: Sequence[Rule], docs: 
                                  _ref(source, verdict.highlights_a if verdict else ()))))
         elif unsupported_rule is not None:
             figures = ", ".join(q.text for q in claim.quantities if q.kind not in ("year", "ordinal"))
-            out.append(_finding("unsupported", unsupported_rule.id, unsupported_rule.level,
-                                unsupported_rule.render({"a_value": figures, "a_text": claim.text}), (_ref(claim),)))
+            message = unsupported_rule.render({"a_value": figures, "a_text": claim.text})
+            if v.novel:
+                message += f"; in no source at all: {', '.join(v.novel)}"
+            highlights = [Span(x.start, x.end) for x in (*claim.quantities, *claim.dates, *claim.entities)
+                          if x.text in v.novel]
+            out.append(_finding("unsupported", unsupported_rule.id, unsupported_rule.level, message,
+                                (_ref(claim, highlights),)))
     return sort_findings(out)
 
 

@@ -197,6 +197,8 @@ def _main_chain(sent: "SpacySpan") -> list["Token"]:
         if child.dep_ in ("xcomp", "ccomp", "conj", "advcl") and child.pos_ in ("VERB", "AUX"):
             chain.append(child)
             chain.extend(g for g in child.children if g.dep_ in ("xcomp",) and g.pos_ == "VERB")
+        elif child.dep_ == "acomp":  # "will be able to use", "is set to launch": the verb is under the adjective
+            chain.extend(g for g in child.children if g.dep_ == "xcomp" and g.pos_ == "VERB")
     return chain
 
 

@@ -293,3 +293,14 @@ def test_offsets_intervals_and_no_crash(text, offset):
         assert q.low <= q.value <= q.high
         if q.hedge == "more_than":
             assert q.value == q.low
+
+
+@pytest.mark.parametrize("unit, value, shown", [
+    ("user", 8e6, "8 million users"), ("company", 3, "3 companies"), ("box", 2, "2 boxes"), ("user", 1, "1 user"),
+    ("person", 3, "3 people"), ("people", 40, "40 people"), ("day", 3, "3 days"), ("km", 5, "5 km"),
+])
+def test_explanations_read_counts_in_the_plural(unit, value, shown):
+    from crosscheck.findings.kinds.values import describe
+    from crosscheck.nouns import Quantity
+
+    assert describe(Quantity(0, 1, "x", value, "count", unit)) == shown

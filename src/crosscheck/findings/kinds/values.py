@@ -74,7 +74,7 @@ def compare_quantities(a: Statement, b: Statement, *, tolerance: float, max_rati
 
 
 def describe(q: Quantity) -> str:
-    """A figure as normalised, in words an editor reads: 'more than 8 million user', 'USD 1.4 billion'."""
+    """A figure as normalised, in words an editor reads: 'more than 8 million users', 'USD 1.4 billion'."""
     hedge = _HEDGE_WORDS.get(q.hedge, "")
     if q.hedge == "range" and math.isfinite(q.low) and math.isfinite(q.high):
         body = f"{_number(q.low)}-{_number(q.high)}"
@@ -88,8 +88,28 @@ def describe(q: Quantity) -> str:
     elif q.kind == "multiplier":
         text = f"x{body}"
     else:
-        text = f"{body} {q.unit}".strip()
+        text = f"{body} {_plural(q.unit) if q.value != 1 else q.unit}".strip()
     return f"{hedge} {text}".strip()
+
+
+_IRREGULAR = {"person": "people", "child": "children", "man": "men", "woman": "women", "foot": "feet",
+              "tooth": "teeth", "mouse": "mice", "life": "lives", "wife": "wives", "leaf": "leaves"}
+_SAME_IN_PLURAL = frozenset({"people", "staff", "personnel", "equipment", "data", "sheep", "fish", "deer", "police",
+                             "cattle", "aircraft", "information", "news", "software", "hardware", "traffic", "mph",
+                             "kph", "kwh", "mwh", "gwh", "twh", "sqm", "bpd", "yen", "yuan", "renminbi"})
+
+
+def _plural(noun: str) -> str:
+    """English plural of a unit lemma ('user' -> 'users', 'company' -> 'companies'); units stay as they are."""
+    if noun in _IRREGULAR:
+        return _IRREGULAR[noun]
+    if not noun.isalpha() or not noun.islower() or noun.endswith("s") or len(noun) < 3 or noun in _SAME_IN_PLURAL:
+        return noun
+    if noun.endswith("y") and noun[-2] not in "aeiou":
+        return noun[:-1] + "ies"
+    if noun.endswith(("x", "ch", "sh", "z")):
+        return noun + "es"
+    return noun + "s"
 
 
 def _number(value: float) -> str:

@@ -83,9 +83,9 @@ class SourceDetails:
                    " " + " ".join(_name_form(d.text) for d in documents) + " ",
                    frozenset(e.key for s in statements for e in s.entities if e.key))
 
-    def names(self, text: str) -> bool:
+    def names(self, text: str, whole_words: bool = True) -> bool:
         form = _name_form(text)
-        if not form or f" {form} " in self.text:
+        if not form or (f" {form} " if whole_words else f" {form}") in self.text:
             return True
         words = form.split()  # "U.S. Food & Drug Administration" is also written "FDA"
         initials = "".join(w[0] for w in words if w not in ("and", "of", "for", "the"))
@@ -104,8 +104,11 @@ class SourceDetails:
                          and compatible(x, q, _FIGURE_TOLERANCE) for x in self.quantities):
                 out.append(q.text)
         for m in claim.dates:  # a coarser date is carried by a finer one inside it ("August 2022" by "17 August 2022")
-            if m.value is not None and not self.names(m.text) and not any(
-                    _within(v, m.value, m.granularity) for v, _ in self.dates):
+            # without a written year ("Jan. 18") the year is only a guess from each article's own date
+            year_written = bool(_YEAR.search(m.text))
+            if m.value is not None and not self.names(m.text, whole_words=False) and not any(
+                    _within(v if year_written else v.replace(year=m.value.year) if not (v.month, v.day) == (2, 29)
+                            else v, m.value, m.granularity) for v, _ in self.dates):
                 out.append(m.text)
         for e in claim.entities:
             if e.label in _NAME_LABELS and not self.names(e.text) and not (e.key and e.key in self.keys):
@@ -126,6 +129,7 @@ def _within(day: dt.date, start: dt.date, granularity: str) -> bool:
     return False
 
 
+_YEAR = re.compile(r"\b\d{4}\b|'\d\d\b")
 _FIGURE_TOLERANCE = 0.02  # "$5.1bn" in the draft is carried by a source's "$5.08bn"
 
 

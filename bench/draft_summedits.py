@@ -95,6 +95,9 @@ def main() -> int:
         "balanced_accuracy": {"contradicted": round(balanced_accuracy(gold, pred_conflict), 3),
                               "contradicted_or_novel_detail": round(balanced_accuracy(gold, pred_novel), 3),
                               "contradicted_or_unsupported": round(balanced_accuracy(gold, pred_any), 3)},
+        "precision": {name: round(sum(g and f for g, f in zip(gold, flags)) / max(1, sum(flags)), 3)
+                      for name, flags in (("contradicted", pred_conflict), ("contradicted_or_novel_detail", pred_novel),
+                                          ("contradicted_or_unsupported", pred_any))},
         "flagged_rows": {"contradicted": sum(pred_conflict), "contradicted_or_novel_detail": sum(pred_novel),
                          "contradicted_or_unsupported": sum(pred_any)},
         "claim_verdicts": dict(sorted(claim_verdicts.items())),

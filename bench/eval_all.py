@@ -83,6 +83,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--cache-dir", type=Path, help="embedding cache to use (default: a fresh temporary one)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     ap.add_argument("--predictions", type=Path, help="also write each file's predictions (JSONL) to this folder")
+    ap.add_argument("--combiner", action="store_true",
+                    help="verdicts from the learned combiner (trained on rows of these files: in-sample; the "
+                         "held-out figures come from bench/calibration.py) instead of the rules alone")
     return ap.parse_args(argv)
 
 
@@ -95,7 +98,7 @@ def evaluate(path: Path, args: argparse.Namespace, cache_dir: Path) -> dict:
 
     rows, problems = read_rows(path, args.limit)
     total = sum(1 for line in path.open("rb") if line.strip())
-    pipeline = Pipeline(Settings(cache_dir=cache_dir))
+    pipeline = Pipeline(Settings(cache_dir=cache_dir, combiner=args.combiner))
     warm_up(pipeline)
     evaluator = Evaluator(pipeline, chunk_rows=args.chunk_size)
     encoded_before, started = pipeline.encoder.encoded, time.perf_counter()

@@ -2,15 +2,16 @@
 
     .venv/bin/python bench/perf_dask.py [--articles 100] [--workers 2] [--dask-path /tmp/dask_pkgs]
 
-Dask is not a dependency of crosscheck: install it where you run this (``pip install
-"dask[distributed]"``, or ``pip install --target /tmp/dask_pkgs "dask[distributed]"`` and pass
-``--dask-path``). The script
+Dask is an optional dependency (``pip install -e '.[distributed]'``, or ``pip install --target
+/tmp/dask_pkgs "dask[distributed]"`` and pass ``--dask-path``). The tasks are those of
+``crosscheck.distributed`` (tests/test_distributed.py runs them on a LocalCluster). The script
 
 1. builds a corpus (bench/corpus.py) and its statements (one process, cached),
 2. encodes the de-duplicated texts in this process (cache off) and, separately, as Dask tasks of
-   ``--chunk`` texts, one model per worker process, and checks the vectors agree;
+   ``--chunk`` texts (``ClusterEncoder``), one model per worker process, and checks the vectors agree;
 3. groups stories in this process (cheap, needs every headline), then aligns the stories in this
-   process and as one Dask task per story (largest first), and checks the alignments are the same;
+   process and as one Dask task per story, largest first (``ClusterPipeline.align``), and checks
+   the alignments are the same;
 
 and prints one JSON line with the timings. docs/scaling.md says how to take this to many machines.
 """
@@ -25,27 +26,6 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-_ENCODER = None  # one per worker process
-
-
-def encode_chunk(texts: list[str], threads: int):
-    """A Dask task: unit vectors of some texts, with this worker's model (loaded on its first task)."""
-    global _ENCODER
-    if _ENCODER is None:
-        import torch
-
-        from crosscheck.embeddings import Encoder
-
-        torch.set_num_threads(threads)
-        _ENCODER = Encoder(use_cache=False)
-    return _ENCODER._encode_model(texts)
-
-
-def align_one(story, members, vectors, params):
-    """A Dask task: the alignments of one story (the same two calls as ``Pipeline.align``)."""
-    from crosscheck.alignments import align_story, align_within
-
-    return align_story(story, members, vectors, params) + align_within(members, vectors, params)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,35 +73,24 @@ def main(argv: list[str] | None = None) -> int:
     out["align_one_process_s"] = time.perf_counter() - started
     out["stories"] = len(stories)
 
-    # --- Dask, local mode --------------------------------------------------------------------------------
-    from dask.distributed import Client, LocalCluster
+    # --- Dask, local mode (crosscheck.distributed) -----------------------------------------------------
+    from crosscheck.distributed import ClusterEncoder, ClusterPipeline, encode_chunk, local_client
 
     started = time.perf_counter()
-    cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None)
-    client = Client(cluster)
-    client.gather(client.map(encode_chunk, [texts[:32]] * args.workers, [args.threads] * args.workers,
-                             pure=False))  # load the model on the workers
+    client = local_client(workers=args.workers, threads=1, processes=True)
+    cluster = client.cluster
+    client.gather(client.map(encode_chunk, [texts[:32]] * args.workers, model=None, allow_download=False,
+                             threads=args.threads, pure=False))  # load the model on the workers
     out["dask_start_s"] = time.perf_counter() - started
     started = time.perf_counter()
-    chunks = [texts[i:i + args.chunk] for i in range(0, len(texts), args.chunk)]
-    futures = client.map(encode_chunk, chunks, [args.threads] * len(chunks), pure=False)
-    dask_vectors = np.concatenate(client.gather(futures))
+    dask_vectors = ClusterEncoder(client, use_cache=False, chunk=args.chunk, threads=args.threads)._encode_model(texts)
     out["encode_dask_s"] = time.perf_counter() - started
     out["max_abs_vector_difference"] = float(np.abs(dask_vectors - local_vectors).max())
 
-    by_doc: dict[str, list[int]] = {}
-    for i, s in enumerate(statements):
-        by_doc.setdefault(s.document, []).append(i)
     started = time.perf_counter()
-    tasks = []
-    for story in sorted(stories, key=lambda s: -len(s.documents)):
-        idx = sorted(i for d in story.documents for i in by_doc.get(d, ()))
-        tasks.append(client.submit(align_one, story, [statements[i] for i in idx], vectors[idx],
-                                   pipeline.settings.align, pure=False))
-    dask_alignments = [a for part in client.gather(tasks) for a in part]
+    dask_alignments = ClusterPipeline(client, pipeline.settings, rules=[]).align(stories, statements, vectors)
     out["align_dask_s"] = time.perf_counter() - started
-    out["alignments_equal"] = sorted(dask_alignments, key=lambda a: (a.a, a.b)) == \
-        sorted(local_alignments, key=lambda a: (a.a, a.b))
+    out["alignments_equal"] = dask_alignments == local_alignments
     client.close()
     cluster.close()
     out["load_average"] = os.getloadavg()[0]

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/perf_run.py                      # sources/ and corpora of 5, 100, 1000 articles
     .venv/bin/python bench/perf_run.py --sizes 5,100 --repeat 3
+    .venv/bin/python bench/perf_run.py --sizes "" --repeat 5 --out bench/results/perf-sources.md  # sources/ only
     .venv/bin/python bench/perf_run.py --big                # adds 10,000 articles (about an hour here)
 
 For each corpus (``bench/corpus.py``, generated from real text at bench time into --work):
@@ -26,6 +27,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -53,9 +55,12 @@ def timed(cmd: list[str], env: dict | None = None, stdout=subprocess.DEVNULL) ->
             "stderr": err[-1500:] if code not in (0, 1) else ""}
 
 
+EXTRA: list[str] = []  # --extra: appended to every ``crosscheck check`` command
+
+
 def run_check(folder: Path, cache: Path, record: Path) -> dict:
     out = timed([sys.executable, str(BENCH / "perf_driver.py"), str(record), "check", str(folder), "-q",
-                 "--format", "json", "-o", str(record.with_suffix(".report.json")), "--exit-zero"],
+                 "--format", "json", "-o", str(record.with_suffix(".report.json")), "--exit-zero", *EXTRA],
                 env={"CROSSCHECK_CACHE_DIR": str(cache)})
     if out["rc"] != 0:
         raise SystemExit(f"crosscheck failed on {folder}: {out['stderr']}")
@@ -72,10 +77,10 @@ def bench_sources(work: Path, repeat: int) -> dict:
     for n in range(repeat):
         cache = work / f"cache-sources-{n}"
         shutil.rmtree(cache, ignore_errors=True)
-        cold.append(timed([CLI, "check", str(ROOT / "sources")], env={"CROSSCHECK_CACHE_DIR": str(cache)}))
+        cold.append(timed([CLI, "check", str(ROOT / "sources"), *EXTRA], env={"CROSSCHECK_CACHE_DIR": str(cache)}))
     cache = work / "cache-sources-0"
     for _ in range(repeat):
-        warm.append(timed([CLI, "check", str(ROOT / "sources")], env={"CROSSCHECK_CACHE_DIR": str(cache)}))
+        warm.append(timed([CLI, "check", str(ROOT / "sources"), *EXTRA], env={"CROSSCHECK_CACHE_DIR": str(cache)}))
     for r in cold + warm:
         if r["rc"] not in (0, 1):
             raise SystemExit(f"crosscheck check sources/ failed: {r['stderr']}")
@@ -128,11 +133,16 @@ def table(results: list[dict], sources: dict | None) -> str:
     if sources:
         c, w = sources["cold"], sources["warm"]
         lines += ["## `crosscheck check sources/` (5 articles, text report to stdout)", "",
-                  "| run | median wall s | runs (s) | peak RSS MB | load avg at start |", "|---|---|---|---|---|",
-                  f"| cold (empty cache) | {median(c, 'wall'):.2f} | {listed(c, 'wall', 2)} | "
+                  "| run | median wall s | runs (s) | median CPU s | peak RSS MB | load avg at start |",
+                  "|---|---|---|---|---|---|",
+                  f"| cold (empty cache) | {median(c, 'wall'):.2f} | {listed(c, 'wall', 2)} | {median(c, 'cpu'):.2f} | "
                   f"{median(c, 'maxrss_mb'):.0f} | {listed(c, 'load', 1)} |",
-                  f"| warm (cache filled) | {median(w, 'wall'):.2f} | {listed(w, 'wall', 2)} | "
-                  f"{median(w, 'maxrss_mb'):.0f} | {listed(w, 'load', 1)} |", ""]
+                  f"| warm (cache filled) | {median(w, 'wall'):.2f} | {listed(w, 'wall', 2)} | {median(w, 'cpu'):.2f} | "
+                  f"{median(w, 'maxrss_mb'):.0f} | {listed(w, 'load', 1)} |", "",
+                  "CPU s: user + system of the process and its children (the encoder's helper process); peak RSS: "
+                  "the largest single process.", ""]
+    if not results:
+        return "\n".join(lines)
     lines += ["## Corpora (`crosscheck check FOLDER --format json`)", "",
               "| articles | statements | unique texts | stories (largest) | cold wall s | warm wall s | "
               "peak RSS MB cold | statements/s cold | pure encoding s | cold / encoding | cold in-run encoding s | "
@@ -173,7 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-sources", action="store_true")
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "crosscheck-bench")
     ap.add_argument("--out", type=Path, default=BENCH / "results" / "perf.md")
+    ap.add_argument("--extra", action="append", default=[], metavar="ARG",
+                    help="an argument appended to every crosscheck check command (repeatable; e.g. --extra=-j2)")
     args = ap.parse_args(argv)
+    EXTRA[:] = args.extra
     args.work.mkdir(parents=True, exist_ok=True)
     sizes = [int(x) for x in args.sizes.split(",") if x] + ([10000] if args.big else [])
     started = dt.datetime.now(dt.timezone.utc)
@@ -197,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         "# crosscheck speed and memory", "",
         f"Measured {started:%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores ({cpu}), Python "
         f"{platform.python_version()}, commit {commit} plus the working tree.", "",
-        "Command: `.venv/bin/python bench/perf_run.py " + " ".join(argv if argv is not None else sys.argv[1:]) + "`", "",
+        "Command: `.venv/bin/python bench/perf_run.py "
+        + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:])) + "`", "",
         "Cold: empty cache folder (statements and embeddings computed; the OS file cache is warm). Warm: the same "
         "command again. Pure encoding: `Encoder._encode_model` on the run's de-duplicated texts, cache off, model "
         "loaded (bench/perf_encode.py). Medians; the run count is in brackets. The load average (1 min) at the "

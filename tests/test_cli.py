@@ -12,6 +12,7 @@ import json
 import os
 import re
 import select
+import shutil
 import subprocess
 import sys
 import time
@@ -168,6 +169,25 @@ def test_sample_sources_as_json():
     data = json.loads(result.stdout)
     jsonschema.validate(data, REPORT_SCHEMA)
     assert data["summary"]["documents"] == 5 and data["summary"]["contradiction"] >= 1
+
+
+def test_jobs_2_forks_and_gives_the_same_report(tmp_path, monkeypatch):
+    """--jobs 2 parses in a forked worker (threshold lowered so 5 articles fork); the JSON is byte-identical."""
+    from crosscheck.pipeline import Pipeline
+
+    shutil.copytree(SOURCES, tmp_path / "src")
+    monkeypatch.setattr(Pipeline, "MIN_SEGMENTS_PER_PROCESS", 5)
+    monkeypatch.setattr(Pipeline, "_statements_cache", lambda self: None)  # parse every run; vectors stay cached
+    processes: list[int] = []
+    original = Pipeline._processes
+    monkeypatch.setattr(Pipeline, "_processes", lambda self, docs: processes.append(original(self, docs)) or
+                        processes[-1])
+    one = run("check", "src", "--format", "json", "--jobs", "1")
+    two = run("check", "src", "--format", "json", "-j", "2")
+    assert processes == [1, 2]
+    assert one.exit_code == two.exit_code == exitcodes.FINDINGS
+    assert two.stdout == one.stdout
+    assert run("check", "src", "--jobs", "0").exit_code == exitcodes.ERROR
 
 
 # --- the terminal report ------------------------------------------------------------------------

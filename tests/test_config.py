@@ -77,6 +77,7 @@ disable = ["AGR01", "coverage"]
 model = "models/mini"
 cache-dir = ".cache/cc"
 exit-zero = true
+jobs = 2
 
 [per-file-ignores]
 "drafts/*.md" = ["NUM01"]
@@ -88,8 +89,8 @@ exit-zero = true
     assert values["model"] == str(tmp_path / "models/mini")
     assert values["disable"] == ("AGR01", "coverage")
     assert values["per-file-ignores"] == {"drafts/*.md": ("NUM01",)}
-    assert (values["format"], values["fail-on"], values["max-contradictions"], values["exit-zero"]) == \
-        ("sarif", "info", 2, True)
+    assert (values["format"], values["fail-on"], values["max-contradictions"], values["exit-zero"], values["jobs"]) == \
+        ("sarif", "info", 2, True, 2)
 
 
 def test_a_hub_model_name_stays_a_name(tmp_path):
@@ -104,6 +105,8 @@ def test_a_hub_model_name_stays_a_name(tmp_path):
     ("max-contradictions = -1\n", "E304", 1, "max-contradictions"),
     ("max-contradictions = true\n", "E304", 1, "max-contradictions"),
     ('exit-zero = "yes"\n', "E304", 1, "exit-zero"),
+    ("jobs = 0\n", "E304", 1, "jobs"),
+    ('jobs = "2"\n', "E304", 1, "jobs"),
     ('rules = "house-rules"\n', "E304", 1, "rules"),
     ('disable = ["A"]\n\n[per-file-ignores]\n"a.md" = "NUM01"\n', "E304", 4, "per-file-ignores.a.md"),
     ('format = "json"\nformat = "text"\n', "E302", 2, None),

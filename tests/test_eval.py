@@ -28,7 +28,7 @@ UNRELATED = {"id": "weather", "text_a": "The weather in Paris was sunny and warm
              "text_b": "Shares of Tesla fell sharply after the quarterly earnings call.", "gold": "unrelated"}
 BAD_JSON = '{"id": "broken", "text_a": "Baidu bought PPS'
 NO_TEXT_B = {"id": "half", "text_a": "Only one side of the pair is here.", "gold": "neutral"}
-KEYS = {"id", "verdict", "similarity", "aligned", "rules"}
+KEYS = {"id", "verdict", "similarity", "aligned", "rules", "probabilities"}  # probabilities: the combiner (default)
 
 
 def write_jsonl(path: Path, lines: list) -> Path:
@@ -60,6 +60,8 @@ def test_eval_writes_one_prediction_per_good_row_and_names_bad_lines(pairs, tmp_
         assert isinstance(p["similarity"], float) and 0.0 <= p["similarity"] <= 1.0
         assert isinstance(p["aligned"], bool)
         assert p["rules"] == sorted(p["rules"]) and all(isinstance(r, str) for r in p["rules"])
+        assert list(p["probabilities"]) == list(VERDICTS) and abs(sum(p["probabilities"].values()) - 1) < 1e-3
+        assert p["verdict"] == max(p["probabilities"], key=p["probabilities"].get)
     pps, genie, weather = preds
     assert (pps["verdict"], pps["aligned"]) == ("contradiction", True) and "NUM01" in pps["rules"]
     assert pps["similarity"] > 0.5

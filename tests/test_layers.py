@@ -10,11 +10,14 @@ LAYERS = [
     {"crosscheck.nouns", "crosscheck.errors", "crosscheck.exitcodes"},
     {"crosscheck.documents"},
     {"crosscheck.statements"},
-    {"crosscheck.embeddings", "crosscheck.stories"},
+    {"crosscheck.embeddings", "crosscheck.model_process", "crosscheck.stories"},
     {"crosscheck.alignments"},
     {"crosscheck.findings"},
+    {"crosscheck.calibration"},  # reads the rules' verdicts; training (below) drives the whole pipeline
     {"crosscheck.report", "crosscheck.gate"},
-    {"crosscheck.pipeline", "crosscheck.draft", "crosscheck.baseline", "crosscheck.config", "crosscheck.evaluation"},
+    {"crosscheck.pipeline", "crosscheck.draft", "crosscheck.baseline", "crosscheck.config", "crosscheck.evaluation",
+     "crosscheck.calibration.train"},
+    {"crosscheck.distributed"},  # the Dask path builds on the pipeline; the pipeline never imports it
     {"crosscheck.cli", "crosscheck.__main__", "crosscheck.evaluation.command"},
 ]
 # a harness that runs the whole pipeline on rule cases, imported lazily inside its functions

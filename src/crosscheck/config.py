@@ -27,10 +27,10 @@ CONFIG_FILES = ("crosscheck.toml", "pyproject.toml")  # looked for in this order
 DEFAULT = "default"
 COMMAND_LINE = "command line"
 KEYS = ("format", "fail-on", "max-contradictions", "rules", "disable", "model", "cache-dir",
-        "per-file-ignores", "exit-zero")
+        "per-file-ignores", "exit-zero", "jobs")
 DEFAULTS: dict[str, Any] = {"format": "text", "fail-on": "error", "max-contradictions": None, "rules": (),
                             "disable": (), "model": None, "cache-dir": None, "per-file-ignores": {},
-                            "exit-zero": False}
+                            "exit-zero": False, "jobs": 1}
 
 
 class FileConfig(BaseModel):
@@ -47,6 +47,7 @@ class FileConfig(BaseModel):
     cache_dir: str | None = Field(None, alias="cache-dir", min_length=1)
     per_file_ignores: dict[str, list[str]] | None = Field(None, alias="per-file-ignores")
     exit_zero: bool | None = Field(None, alias="exit-zero")
+    jobs: int | None = Field(None, ge=1, le=256)  # processes for the statements stage; never changes a verdict
 
 
 @dataclass(frozen=True)

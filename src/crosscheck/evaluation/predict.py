@@ -18,7 +18,7 @@ text are extracted once per run and reused with the new document's ids.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -45,10 +45,15 @@ class Prediction:
     similarity: float  # best cross-document alignment score, 0-1 (0.0 when nothing aligned)
     aligned: bool  # some statement of A and some statement of B passed the alignment threshold
     rules: tuple[str, ...]  # ids of the rules that fired, sorted
+    # the combiner's calibrated probabilities (contradiction, agreement, neutral); empty when it is off
+    probabilities: tuple[float, float, float] | tuple[()] = ()
 
     def as_json(self) -> dict:
-        return {"id": self.id, "verdict": self.verdict, "similarity": self.similarity, "aligned": self.aligned,
-                "rules": list(self.rules)}
+        out = {"id": self.id, "verdict": self.verdict, "similarity": self.similarity, "aligned": self.aligned,
+               "rules": list(self.rules)}
+        if self.probabilities:
+            out["probabilities"] = dict(zip(VERDICTS, self.probabilities))
+        return out
 
 
 def verdict_of(kinds: Iterable[str]) -> Verdict:
@@ -137,11 +142,18 @@ class Evaluator:
             documents += (a, b)
             stories.append(story)
         analysis = self.pipeline.analyse(documents, stories=stories)
-        return predictions_of(rows, analysis)
+        return predictions_of(rows, analysis, self.pipeline.story_probabilities(analysis),
+                              self.pipeline.settings.min_score)
 
 
-def predictions_of(rows: Sequence[EvalRow], analysis: Analysis) -> list[Prediction]:
-    """One prediction per row from an analysis whose stories are the rows' stories."""
+def predictions_of(rows: Sequence[EvalRow], analysis: Analysis, probabilities: Mapping | None = None,
+                   min_score: float = 0.0) -> list[Prediction]:
+    """One prediction per row from an analysis whose stories are the rows' stories.
+
+    With the combiner's ``probabilities`` per story (``VERDICTS`` order), a row's verdict is the most
+    probable class, neutral when that class's probability is under ``min_score``; without them it
+    is the strongest finding kind (``verdict_of``).
+    """
     doc_of = {s.id: s.document for s in analysis.statements}
     story_of = {d: story.id for story in analysis.stories for d in story.documents}
     best: dict[str, float] = {}
@@ -159,6 +171,11 @@ def predictions_of(rows: Sequence[EvalRow], analysis: Analysis) -> list[Predicti
     for row in rows:
         sid = story_id(row)
         similarity = round(min(1.0, max(0.0, best.get(sid, 0.0))), 4)
-        out.append(Prediction(row.id, row.line, verdict_of(kinds.get(sid, ())), similarity, sid in best,
-                              tuple(sorted(fired.get(sid, ())))))
+        verdict, probs = verdict_of(kinds.get(sid, ())), ()
+        if probabilities is not None and sid in probabilities:
+            probs = tuple(round(float(v), 4) for v in probabilities[sid])
+            top = max(range(len(VERDICTS)), key=lambda i: (probs[i], -i))
+            verdict = VERDICTS[top] if probs[top] >= min_score else "neutral"
+        out.append(Prediction(row.id, row.line, verdict, similarity, sid in best,
+                              tuple(sorted(fired.get(sid, ()))), probs))
     return out

@@ -1,0 +1,94 @@
+"""Cold ``crosscheck check sources/`` with and without the start-up changes, runs interleaved.
+
+    .venv/bin/python bench/perf_coldstart.py --repeat 6 [--extra=--no-combiner] [--out FILE.md]
+
+On a shared machine the load changes from minute to minute, so two series measured one after
+the other compare the load, not the code. This script alternates the two settings run by run,
+each with an empty cache, on the same code:
+
+* ``before``: ``CROSSCHECK_BACKGROUND_MODEL=0 OMP_WAIT_POLICY=ACTIVE``: the model loads in this
+  process after spaCy, and torch's OpenMP threads spin (the behaviour before both changes);
+* ``after``: the defaults: the model loads in a forked helper while spaCy parses, threads sleep.
+
+It checks that both print the same report, and prints medians of wall and CPU seconds (CPU:
+user + system of the process and its children), the load average before each run, and the JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CLI = str(Path(sys.executable).with_name("crosscheck"))
+MODES = {"after": {}, "before": {"CROSSCHECK_BACKGROUND_MODEL": "0", "OMP_WAIT_POLICY": "ACTIVE"}}
+
+
+def run(mode: str, cache: Path, extra: list[str]) -> dict:
+    shutil.rmtree(cache, ignore_errors=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("CROSSCHECK_BACKGROUND_MODEL", "OMP_WAIT_POLICY")}
+    env.update(MODES[mode], CROSSCHECK_CACHE_DIR=str(cache))
+    load = os.getloadavg()[0]
+    started = time.perf_counter()
+    proc = subprocess.Popen([CLI, "check", str(ROOT / "sources"), *extra], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    out, err = proc.communicate()
+    wall = time.perf_counter() - started
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{mode} run failed: {err.decode(errors='replace')[-1500:]}")
+    return {"wall": wall, "load": load, "report": out}
+
+
+def _listed(runs: list[dict], key: str, digits: int) -> str:
+    return ", ".join(f"{r[key]:.{digits}f}" for r in runs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--repeat", type=int, default=6)
+    ap.add_argument("--extra", action="append", default=[], metavar="ARG", help="appended to each command")
+    ap.add_argument("--out", type=Path, help="append the table and the JSON to this Markdown file")
+    args = ap.parse_args(argv)
+    cache = Path(tempfile.mkdtemp(prefix="crosscheck-coldstart-"))
+    started = dt.datetime.now(dt.timezone.utc)
+    runs: dict[str, list[dict]] = {m: [] for m in MODES}
+    for n in range(args.repeat):
+        for mode in MODES:
+            before = os.times()
+            r = run(mode, cache, args.extra)
+            after = os.times()
+            r["cpu"] = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+            runs[mode].append(r)
+            print(f"{n} {mode}: {r['wall']:.2f} s wall, {r['cpu']:.2f} s CPU, load {r['load']:.1f}", flush=True)
+        if runs["after"][-1]["report"] != runs["before"][-1]["report"]:
+            raise SystemExit("the two settings printed different reports")
+    shutil.rmtree(cache, ignore_errors=True)
+    rows = ["| setting | median wall s | median CPU s | runs wall (s) | load avg before each run |", "|---|---|---|---|---|"]
+    for mode, rs in runs.items():
+        rows.append(f"| {mode} | {statistics.median(r['wall'] for r in rs):.2f} | "
+                    f"{statistics.median(r['cpu'] for r in rs):.2f} | {_listed(rs, 'wall', 2)} | {_listed(rs, 'load', 1)} |")
+    ratio = statistics.median(r["wall"] for r in runs["after"]) / statistics.median(r["wall"] for r in runs["before"])
+    command = "`.venv/bin/python bench/perf_coldstart.py " + " ".join(argv if argv is not None else sys.argv[1:]) + "`"
+    text = "\n".join([f"## Cold start, before/after interleaved ({started:%Y-%m-%d %H:%M} UTC)", "",
+                      f"Command: {command}; the same report from both settings (checked).", "", *rows, "",
+                      f"after / before (median wall): {ratio:.2f}", ""])
+    print(text)
+    if args.out:
+        raw = {m: [{k: v for k, v in r.items() if k != "report"} for r in rs] for m, rs in runs.items()}
+        with args.out.open("a", encoding="utf-8") as fh:
+            fh.write("\n" + text + "\n<details><summary>raw (JSON)</summary>\n\n```json\n" + json.dumps(raw, indent=1)
+                     + "\n```\n</details>\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Putting the combiner to work: calibrated scores on findings, probabilities per story.
+
+Why scores on findings: a rule's own confidence is a guess; the combiner's probability is
+measured ("0.9 = nine in ten such flags were right on labelled data"). A contradiction,
+discrepancy or update finding gets the pair's probability of contradiction, an agreement the
+pair's probability of agreement; findings about one statement (single-source, unsupported) keep
+the rule's score. ``min_score`` then drops findings below a threshold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from crosscheck.calibration.combiner import Combiner
+from crosscheck.calibration.evidence import Evidence, story_evidence
+from crosscheck.calibration.features import aggregate, evidence_features, pair_features
+from crosscheck.calibration.nli import NliScorer
+from crosscheck.findings.engine import make_pair, sort_findings
+from crosscheck.findings.kinds.base import Pair
+from crosscheck.findings.ruleset import Rule
+from crosscheck.nouns import Alignment, Document, Finding, Statement, Story
+
+# which class's probability a finding kind is scored by
+SCORED_BY = {"contradiction": "contradiction", "discrepancy": "contradiction", "update": "contradiction",
+             "disputed": "contradiction", "agreement": "agreement"}
+
+
+def nli_table(scorer: NliScorer | None, pairs: Sequence[Pair]) -> dict[tuple[str, str], tuple[float, float]] | None:
+    """Cross-encoder (contradiction, entailment) probabilities per (a, b) statement ids, one batch."""
+    if scorer is None or not pairs:
+        return None
+    scores = scorer.scores([(p.a.text, p.b.text) for p in pairs])
+    return {(p.a.id, p.b.id): (float(c), float(e)) for p, (c, e) in zip(pairs, scores)}
+
+
+def story_probabilities(combiner: Combiner, rules: Sequence[Rule], stories: Sequence[Story],
+                        documents: Sequence[Document], statements: Sequence[Statement],
+                        alignments: Sequence[Alignment], nli: NliScorer | None = None) -> dict[str, np.ndarray]:
+    """Probabilities (combiner classes) per story, from all its cross-document aligned pairs."""
+    evidence = story_evidence(stories, documents, statements, alignments)
+    table = nli_table(nli, [p for e in evidence.values() for p in e.pairs])
+    ids = list(evidence)
+    if not ids:
+        return {}
+    x = np.vstack([evidence_features(evidence[i], rules, table) for i in ids])
+    return dict(zip(ids, combiner.probabilities(x)))
+
+
+def calibrate_findings(findings: Sequence[Finding], combiner: Combiner | None, rules: Sequence[Rule],
+                       documents: Sequence[Document], statements: Sequence[Statement],
+                       alignments: Sequence[Alignment], nli: NliScorer | None = None,
+                       min_score: float = 0.0) -> list[Finding]:
+    """Findings with calibrated scores (when a combiner is given), those under ``min_score`` dropped."""
+    out = list(findings)
+    if combiner is not None:
+        by_stmt = {s.id: s for s in statements}
+        by_doc = {d.id: d for d in documents}
+        by_ids = {(al.a, al.b): al for al in alignments} | {(al.b, al.a): al for al in alignments}
+        sizes: dict[str, int] = {}
+        for s in statements:
+            sizes[s.document] = sizes.get(s.document, 0) + 1
+        wanted: dict[tuple[str, str], Pair] = {}
+        for f in out:
+            if f.kind in SCORED_BY and len(f.statements) == 2:
+                al = by_ids.get((f.statements[0].statement, f.statements[1].statement))
+                if al is not None:
+                    wanted[(al.a, al.b)] = make_pair(al, by_stmt, by_doc)
+        pairs = list(wanted.values())
+        table = nli_table(nli, pairs) if combiner.uses_nli else None
+        if pairs:
+            x = np.vstack([aggregate([pair_features(p, rules, (sizes[p.a.document], sizes[p.b.document]),
+                                                    (table or {}).get((p.a.id, p.b.id)))]) for p in pairs])
+            probs = dict(zip(wanted, combiner.probabilities(x)))
+            rescored = []
+            for f in out:
+                key = _key(f, by_ids)
+                if key in probs:
+                    p = probs[key][combiner.classes.index(SCORED_BY[f.kind])]
+                    f = replace(f, score=round(float(p), 4))
+                rescored.append(f)
+            out = rescored
+    if min_score > 0:
+        out = [f for f in out if f.score >= min_score]
+    return sort_findings(out)
+
+
+def _key(f: Finding, by_ids: dict[tuple[str, str], Alignment]) -> tuple[str, str] | None:
+    if f.kind not in SCORED_BY or len(f.statements) != 2:
+        return None
+    al = by_ids.get((f.statements[0].statement, f.statements[1].statement))
+    return (al.a, al.b) if al is not None else None
+
+
+def evidence_probabilities(combiner: Combiner, rules: Sequence[Rule], evidence: Evidence,
+                           nli: NliScorer | None = None) -> np.ndarray:
+    """Probabilities for one story's evidence (used by tests and the bench)."""
+    return combiner.probabilities(evidence_features(evidence, rules, nli_table(nli, evidence.pairs)))[0]

@@ -1,0 +1,47 @@
+"""Analyses -> evidence: the aligned statement pairs of each story, as the combiner reads them.
+
+Why a separate noun: features are computed from the pairs the alignment stage produced and the
+verdicts the rules give them, so training, ``eval`` and ``check`` must see exactly the same pairs.
+An ``Evidence`` keeps them (plain frozen dataclasses, picklable), which lets training extract
+them once (the costly part: spaCy and the encoder) and iterate on features and models cheaply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from crosscheck.findings.engine import make_pair
+from crosscheck.findings.kinds.base import Pair
+from crosscheck.nouns import Alignment, Document, Statement, Story
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The cross-document aligned pairs of one story, with each document's statement count."""
+
+    story: str
+    pairs: tuple[Pair, ...]
+    sizes: tuple[tuple[str, int], ...]  # (document id, statements), for positions within an article
+
+    def size_of(self, document: str) -> int:
+        return dict(self.sizes).get(document, 0)
+
+
+def story_evidence(stories: Sequence[Story], documents: Sequence[Document], statements: Sequence[Statement],
+                   alignments: Sequence[Alignment]) -> dict[str, Evidence]:
+    """Evidence per story id: every alignment between two different documents of the story."""
+    by_stmt = {s.id: s for s in statements}
+    by_doc = {d.id: d for d in documents}
+    story_of = {d: st.id for st in stories for d in st.documents}
+    sizes: dict[str, int] = {}
+    for s in statements:
+        sizes[s.document] = sizes.get(s.document, 0) + 1
+    pairs: dict[str, list[Pair]] = {st.id: [] for st in stories}
+    for al in alignments:
+        da, db = by_stmt[al.a].document, by_stmt[al.b].document
+        if da == db or da not in story_of:
+            continue
+        pairs[story_of[da]].append(make_pair(al, by_stmt, by_doc))
+    return {st.id: Evidence(st.id, tuple(pairs[st.id]), tuple((d, sizes.get(d, 0)) for d in st.documents))
+            for st in stories}

@@ -1,0 +1,288 @@
+"""The calibrated combiner (issue 9): evidence features, the shipped model, training, synthetic pairs,
+the optional NLI cross-encoder and --min-score."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+
+import numpy as np
+import pytest
+
+from crosscheck.calibration import synthetic
+from crosscheck.calibration.combiner import CLASSES, Combiner, load_combiner
+from crosscheck.calibration.features import FEATURES, NAMES, PAIR_NAMES, aggregate, pair_features
+from crosscheck.errors import CrosscheckError, ModelError
+from crosscheck.nouns import Alignment
+from tests.conftest import make_doc
+
+
+@pytest.fixture(scope="module")
+def rules():
+    from crosscheck.findings.ruleset import load_rules
+
+    return load_rules((), include_builtin=True)
+
+
+@pytest.fixture(scope="module")
+def features_of(pipeline, rules):
+    """Feature dict of the first statement of text A against the first of text B (both parsed for real)."""
+    from crosscheck.findings.kinds.base import Pair
+
+    def run(text_a: str, text_b: str, cosine: float = 0.8, score: float = 0.7, nli=None, sizes=(1, 1), index_b=0):
+        da, db = make_doc("fa", text_a), make_doc("fb", text_b)
+        statements = pipeline.statements_of([da, db])
+        a = next(s for s in statements if s.document == "fa")
+        b = [s for s in statements if s.document == "fb"][index_b]
+        al = Alignment(a.id, b.id, score, cosine, 0.5, 0.25)
+        return dict(zip(PAIR_NAMES, pair_features(Pair(a, b, da, db, al), rules, sizes, nli)))
+
+    return run
+
+
+def test_every_feature_is_documented_and_named_once():
+    assert len(set(NAMES)) == len(NAMES)
+    assert all(f.doc and f.aggregate in ("max", "min", "mean") for f in FEATURES)
+
+
+def test_similarity_features_come_from_the_alignment(features_of):
+    f = features_of("Alibaba will invest 10 billion yuan in AI.", "Alibaba will invest 10 billion yuan in AI.",
+                    cosine=0.93, score=0.81)
+    assert (f["cosine"], f["alignment"], f["lexical"], f["entity_overlap"]) == (0.93, 0.81, 0.5, 0.25)
+    assert f["novel_words"] == 0.0 and f["length_ratio"] == 1.0
+
+
+def test_number_features_and_numeric_rule(features_of):
+    f = features_of("Alibaba will invest 10 billion yuan in AI this year.",
+                    "Alibaba will invest 40 billion yuan in AI this year.")
+    assert f["numbers_conflict"] == 1.0 and f["rule_numeric"] == 1.0 and f["numbers_match"] == 0.0
+    assert f["numbers_delta"] == pytest.approx(np.log10(4) / 2, abs=1e-6)
+    same = features_of("Alibaba will invest 10 billion yuan in AI this year.",
+                       "Alibaba will invest RMB10bn in AI this year.")
+    assert same["numbers_match"] == 1.0 and same["numbers_conflict"] == 0.0 and same["rule_agreement"] == 1.0
+
+
+def test_date_features(features_of):
+    f = features_of("Apple will launch the watch on September 9, 2014.", "Apple will launch the watch on October 9, 2014.")
+    assert f["dates_conflict"] == 1.0 and 0.3 < f["dates_delta"] < 0.5  # 30 days: log10(31) / 4
+    assert features_of("Apple will launch the watch on September 9, 2014.",
+                       "Apple will launch the watch on September 9, 2014.")["dates_conflict"] == 0.0
+
+
+def test_polarity_refuting_and_hedging_cues(features_of):
+    f = features_of("Skyworth joined the Alibaba TV operating system.",
+                    "Skyworth denied joining the Alibaba TV operating system.")
+    assert f["denial_mismatch"] == 1.0 and f["refute_cue"] == 1.0 and f["rule_polarity"] == 1.0
+    f = features_of("The company has signed the deal.", "The company has not signed the deal.")
+    assert f["negation_mismatch"] == 1.0
+    f = features_of("The video shows a spider in the man's ear.", "Police dismissed the spider video as a hoax.")
+    assert f["refute_cue"] == 1.0 and f["refute_any"] == 1.0
+    f = features_of("Apple bought Beats for $3 billion.", "Apple reportedly bought Beats for $3 billion.")
+    assert f["hedge_cue"] == 1.0
+    assert features_of("Apple bought Beats.", "Apple bought Beats.")["hedge_cue"] == 0.0
+
+
+def test_entity_and_attribution_features(features_of):
+    f = features_of("Microsoft acquired Mojang, Reuters reported.", "Google acquired Mojang, Bloomberg reported.")
+    assert f["entity_unmatched"] >= 0.5 and f["rule_entity"] == 1.0
+    assert f["attribution_differ"] == 1.0 and f["attribution_same"] == 0.0
+    g = features_of("Microsoft acquired Mojang, Reuters reported.", "Microsoft bought Mojang, Reuters reported.")
+    assert g["attribution_same"] == 1.0 and g["entity_unmatched"] == 0.0
+
+
+def test_position_and_nli_features(features_of):
+    f = features_of("Apple bought Beats.", "Heavy rain fell across the city on Tuesday morning. Apple bought Beats.",
+                    sizes=(1, 2), index_b=1)
+    assert f["position"] == 0.5  # (0 + 1) / 2
+    g = features_of("Apple bought Beats.", "Apple bought Beats.", nli=(0.2, 0.7))
+    assert (g["nli_contradiction"], g["nli_entailment"]) == (0.2, 0.7)
+    assert features_of("Apple bought Beats.", "Apple bought Beats.")["nli_entailment"] == 0.0
+
+
+def test_aggregate_takes_max_min_and_set_features():
+    a, b = np.zeros(len(PAIR_NAMES)), np.zeros(len(PAIR_NAMES))
+    a[PAIR_NAMES.index("cosine")], b[PAIR_NAMES.index("cosine")] = 0.4, 0.9
+    a[PAIR_NAMES.index("novel_words")], b[PAIR_NAMES.index("novel_words")] = 0.2, 0.6
+    a[PAIR_NAMES.index("refute_any")] = 1.0
+    v = dict(zip(NAMES, aggregate([a, b])))
+    assert v["cosine"] == 0.9 and v["novel_words"] == 0.2 and v["refute_any"] == 0.5 and v["aligned"] == 1.0
+    assert v["pairs"] == pytest.approx(np.log(3) / np.log(50))
+    assert dict(zip(NAMES, aggregate([])))["aligned"] == 0.0
+
+
+def test_shipped_combiner_loads_and_gives_probabilities():
+    c = load_combiner()
+    assert c.classes == CLASSES and c.features == NAMES and 0.3 < c.temperature < 3
+    rng = np.random.default_rng(0)
+    p = c.probabilities(rng.random((20, len(NAMES))))
+    assert p.shape == (20, 3) and np.allclose(p.sum(axis=1), 1) and (p > 0).all()
+    x = np.zeros(len(NAMES))
+    for name in ("aligned", "cosine", "alignment", "lexical"):
+        x[NAMES.index(name)] = 0.9
+    y = x.copy()  # the same pair with one figure changed by half (as the rules and features see it)
+    for name, value in (("numbers_conflict", 1.0), ("rule_numeric", 1.0), ("rules_contradiction", 1.0),
+                        ("numbers_delta", np.log10(1.5) / 2), ("aligned_conflict", 0.9)):
+        y[NAMES.index(name)] = value
+    assert c.probabilities(y)[0, 0] > c.probabilities(x)[0, 0] + 0.1  # a changed figure raises P(contradiction)
+    table = dict(c.thresholds)
+    assert table["contradiction"] and all(0 <= prec <= 1 for _, prec in table["contradiction"])
+
+
+def test_a_broken_combiner_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "c.json"
+    bad.write_text(json.dumps({"format": 1, "features": ["x"], "classes": list(CLASSES)}))
+    with pytest.raises(CrosscheckError, match="not a usable combiner"):
+        load_combiner(bad)
+    bad.write_text("{")
+    with pytest.raises(CrosscheckError, match="cannot read"):
+        load_combiner(bad)
+
+
+def test_training_is_deterministic_and_learns_a_tiny_set():
+    from crosscheck.calibration.train import fit, fit_calibrated
+
+    rng = np.random.default_rng(7)
+    x = rng.random((90, len(NAMES)))
+    y = ["contradiction" if r[NAMES.index("numbers_conflict")] > 0.6 else
+         "agreement" if r[NAMES.index("cosine")] > 0.5 else "neutral" for r in x]
+    folds, dev = np.arange(90) % 5, np.ones(90, dtype=bool)
+    one = fit_calibrated(x, y, folds, dev).to_json()
+    two = fit_calibrated(x, y, folds, dev).to_json()
+    assert json.dumps(one) == json.dumps(two)
+    model = Combiner.from_json(one)
+    predicted = [CLASSES[i] for i in model.probabilities(x).argmax(axis=1)]
+    assert np.mean([p == g for p, g in zip(predicted, y)]) > 0.8
+    assert fit(x, y).coef.shape == (3, len(NAMES))
+
+
+ARTICLE = synthetic.Article("art", (
+    "Tesla will build its battery factory in Nevada, which won a five-state competition.",
+    "Nevada Gov. Brian Sandoval called a press conference on Monday in Carson City.",
+    "The plant will employ 6,500 people by 2020, the company said.",
+    "Shares of Tesla rose 3 percent after the announcement was made public.",
+    "Texas was not chosen although it offered generous tax breaks to the company.",
+    "Analysts said the factory is the largest of its kind in the United States.",
+), (
+    (("Tesla", "ORG"), ("Nevada", "GPE")),
+    (("Nevada", "GPE"), ("Brian Sandoval", "PERSON"), ("Carson City", "GPE")),
+    (),
+    (("Tesla", "ORG"),),
+    (("Texas", "GPE"),),
+    (("the United States", "GPE"),),
+))
+
+
+def test_each_perturbation_does_what_it_says():
+    rng = random.Random(1)
+    s = ARTICLE.sentences
+    assert synthetic.change_number(s[2], rng) not in (None, s[2]) and "2020" in synthetic.change_number(s[2], rng)
+    assert synthetic.change_date(s[1], rng) not in (None, s[1]) and "Monday" not in synthetic.change_date(s[1], rng)
+    assert synthetic.flip_negation(s[4], rng).startswith("Texas was chosen")
+    assert " will not build" in synthetic.flip_negation(s[0], rng)
+    flipped = synthetic.swap_antonym(s[3], rng)
+    assert flipped != s[3] and ("fell" in flipped or "before" in flipped)
+    swapped = synthetic.swap_entity(s[1], ARTICLE.entities[1], [e for es in ARTICLE.entities for e in es], rng)
+    assert swapped != s[1] and any(x in swapped for x in ("Texas", "the United States", "Carson City", "Nevada"))
+    assert synthetic.main_clause(s[0], rng) == "Tesla will build its battery factory in Nevada."
+    assert synthetic.change_number("No figures here at all.", rng) is None
+
+
+def test_generator_makes_every_kind_deterministically():
+    arts = [dataclasses.replace(ARTICLE, id=f"art{i}") for i in range(6)]
+    one = synthetic.generate(arts, seed=3)
+    assert one == synthetic.generate(arts, seed=3)
+    assert {p.kind for p in one} == set(synthetic.WEIGHTS)
+    assert {p.label for p in one} == {"contradiction", "agreement", "neutral"}
+    for p in one:
+        assert p.label == synthetic.LABEL_OF[p.kind] and p.text_a and p.text_b
+        assert (p.text_b in p.text_a) == (p.kind == "copy")
+
+
+def test_findings_carry_calibrated_scores_and_min_score_filters(pipeline, sample_analysis):
+    from crosscheck.calibration.apply import calibrate_findings
+
+    a = sample_analysis
+    assert pipeline.settings.combiner
+    rescored = [f for f in a.findings if f.kind in ("contradiction", "agreement", "discrepancy", "update")]
+    raw = pipeline.rules and calibrate_findings(a.findings, None, pipeline.rules, a.documents, a.statements,
+                                                 a.alignments)
+    assert {f.id for f in raw} == {f.id for f in a.findings}
+    assert all(0.0 <= f.score <= 1.0 for f in rescored)
+    cut = sorted({f.score for f in rescored})[len(rescored) // 2]
+    kept = calibrate_findings(a.findings, pipeline.combiner, pipeline.rules, a.documents, a.statements, a.alignments,
+                              min_score=cut)
+    assert kept and all(f.score >= cut for f in kept) and len(kept) < len(a.findings)
+
+
+def test_min_score_on_the_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from crosscheck.cli import main
+    from tests.conftest import SOURCES
+
+    out = CliRunner().invoke(main, ["check", str(SOURCES), "--format", "json", "--exit-zero", "--min-score", "0.999",
+                                    "-q"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert all(f["score"] >= 0.999 for f in data["findings"])
+    assert not any(f["kind"] == "agreement" for f in data["findings"])
+
+
+def _tiny_nli_model(path):
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
+
+    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "apple", "bought", "beats", "did", "not", "buy", "the",
+             "company", "."]
+    (path / "vocab.txt").write_text("\n".join(words) + "\n")
+    BertTokenizer(str(path / "vocab.txt")).save_pretrained(str(path))
+    config = BertConfig(vocab_size=len(words), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=64, num_labels=3,
+                        id2label={0: "contradiction", 1: "entailment", 2: "neutral"},
+                        label2id={"contradiction": 0, "entailment": 1, "neutral": 2})
+    import torch
+
+    torch.manual_seed(0)
+    BertForSequenceClassification(config).save_pretrained(str(path))
+    return path
+
+
+def test_nli_model_adds_its_probabilities(tmp_path, pipeline):
+    from crosscheck.calibration.nli import NliScorer
+    from crosscheck.pipeline import Pipeline, Settings
+
+    model = _tiny_nli_model(tmp_path)
+    scores = NliScorer(str(model)).scores([("Apple bought Beats.", "Apple did not buy Beats."),
+                                           ("Apple bought Beats.", "Apple bought Beats.")])
+    assert scores.shape == (2, 2) and ((scores > 0) & (scores < 1)).all() and (scores.sum(axis=1) < 1).all()
+
+    data = load_combiner().to_json()
+    data["coef"][0][NAMES.index("nli_contradiction")] = 5.0  # a combiner that trusts the cross-encoder
+    trained = tmp_path / "nli-combiner.json"
+    trained.write_text(json.dumps(data))
+    docs = [make_doc("n1", "Apple bought Beats for $3 billion in May."),
+            make_doc("n2", "Apple bought Beats for $3 billion in May.")]
+    with_nli = Pipeline(Settings(combiner_model=trained, nli_model=str(model)), rules=pipeline.rules)
+    with_nli._encoder = pipeline.encoder
+    found = with_nli.analyse(docs)
+    agreements = [f for f in found.findings if f.kind == "agreement"]
+    assert agreements and with_nli.nli is not None
+    p = with_nli.story_probabilities(found)
+    assert p and all(np.isclose(v.sum(), 1) for v in p.values())
+
+    without = Pipeline(Settings(nli_model=str(model)), rules=pipeline.rules)
+    with pytest.raises(ModelError, match="trained with NLI"):
+        without.combiner
+
+
+def test_eval_switches_between_combiner_and_rules(tmp_path):
+    from tests.test_eval import CONTRADICTION, run, write_jsonl
+
+    path = write_jsonl(tmp_path / "one.jsonl", [CONTRADICTION])
+    rules_only = run(path, "--output", "-", "--quiet", "--no-combiner")
+    combined = run(path, "--output", "-", "--quiet", "--min-score", "0.999")
+    assert rules_only.exit_code == combined.exit_code == 0
+    plain, calibrated = json.loads(rules_only.stdout), json.loads(combined.stdout)
+    assert "probabilities" not in plain and plain["verdict"] == "contradiction"
+    # the combiner's verdict falls back to neutral when its top probability is under --min-score
+    assert max(calibrated["probabilities"].values()) < 0.999 and calibrated["verdict"] == "neutral"

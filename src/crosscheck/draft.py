@@ -27,8 +27,9 @@ from crosscheck.findings.kinds import KINDS
 from crosscheck.findings.kinds.base import Verdict
 from crosscheck.findings.kinds.values import compatible
 from crosscheck.findings.ruleset import Rule
-from crosscheck.nouns import Document, Finding, Quantity, Span, Statement, StatementRef, Story
+from crosscheck.nouns import DateMention, Document, Finding, Quantity, Span, Statement, StatementRef, Story
 from crosscheck.pipeline import Analysis, Pipeline
+from crosscheck.statements.dates import period
 
 DRAFT_STORY = "draft"
 CONFLICT_KINDS = ("contradiction",)
@@ -103,30 +104,34 @@ class SourceDetails:
             elif not any(x.kind == q.kind and (x.unit == q.unit or not x.unit or not q.unit)
                          and compatible(x, q, _FIGURE_TOLERANCE) for x in self.quantities):
                 out.append(q.text)
-        for m in claim.dates:  # a coarser date is carried by a finer one inside it ("August 2022" by "17 August 2022")
-            # without a written year ("Jan. 18") the year is only a guess from each article's own date
-            year_written = bool(_YEAR.search(m.text))
-            if m.value is not None and not self.names(m.text, whole_words=False) and not any(
-                    _within(v if year_written else v.replace(year=m.value.year) if not (v.month, v.day) == (2, 29)
-                            else v, m.value, m.granularity) for v, _ in self.dates):
+        for m in claim.dates:
+            if m.value is not None and not self.names(m.text, whole_words=False) and not self._dates_inside(m):
                 out.append(m.text)
         for e in claim.entities:
             if e.label in _NAME_LABELS and not self.names(e.text) and not (e.key and e.key in self.keys):
                 out.append(e.text)
         return tuple(dict.fromkeys(out))
 
+    def _dates_inside(self, m: DateMention) -> bool:
+        """Some source date falls in the claim's period: a coarser date is carried by a finer one inside
+        it ("August 2022" by "17 August 2022"). Without a written year ("Jan. 18") the year is only a
+        guess from each article's own date, so the source dates are read in the claim's year."""
+        try:
+            span = period(m)
+        except (ValueError, OverflowError):
+            return True  # a date at the edge of the calendar: nothing to tell
+        if span is None:
+            return True
+        year_written = bool(_YEAR.search(m.text))
+        return any(span[0] <= (v if year_written else _in_year(v, span[0].year)) < span[1] for v, _ in self.dates)
 
-def _within(day: dt.date, start: dt.date, granularity: str) -> bool:
-    """``day`` falls in the period that starts at ``start`` (see statements/dates.py for the conventions)."""
-    if granularity == "day":
-        return day == start
-    if granularity == "month":
-        return (day.year, day.month) == (start.year, start.month)
-    if granularity == "year":
-        return day.year == start.year
-    if granularity == "quarter":
-        return day.year == start.year and 0 <= day.month - start.month < 6
-    return False
+
+def _in_year(day: dt.date, year: int) -> dt.date:
+    """The same day in ``year`` (29 February stays where it is)."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day
 
 
 _YEAR = re.compile(r"\b\d{4}\b|'\d\d\b")

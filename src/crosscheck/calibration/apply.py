@@ -15,7 +15,7 @@ from dataclasses import replace
 import numpy as np
 
 from crosscheck.calibration.combiner import Combiner
-from crosscheck.calibration.evidence import Evidence, story_evidence
+from crosscheck.calibration.evidence import Evidence, statement_counts, story_evidence
 from crosscheck.calibration.features import aggregate, evidence_features, pair_features
 from crosscheck.calibration.nli import NliScorer
 from crosscheck.findings.engine import make_pair, sort_findings
@@ -59,15 +59,12 @@ def calibrate_findings(findings: Sequence[Finding], combiner: Combiner | None, r
         by_stmt = {s.id: s for s in statements}
         by_doc = {d.id: d for d in documents}
         by_ids = {(al.a, al.b): al for al in alignments} | {(al.b, al.a): al for al in alignments}
-        sizes: dict[str, int] = {}
-        for s in statements:
-            sizes[s.document] = sizes.get(s.document, 0) + 1
+        sizes = statement_counts(statements)
         wanted: dict[tuple[str, str], Pair] = {}
         for f in out:
-            if f.kind in SCORED_BY and len(f.statements) == 2:
-                al = by_ids.get((f.statements[0].statement, f.statements[1].statement))
-                if al is not None:
-                    wanted[(al.a, al.b)] = make_pair(al, by_stmt, by_doc)
+            key = _key(f, by_ids)
+            if key is not None:
+                wanted[key] = make_pair(by_ids[key], by_stmt, by_doc)
         pairs = list(wanted.values())
         table = nli_table(nli, pairs) if combiner.uses_nli else None
         if pairs:

@@ -93,9 +93,6 @@ class Combiner:
         except (KeyError, TypeError, ValueError) as exc:
             raise CrosscheckError(f"{where}: not a usable combiner model: {exc}", code="E502") from exc
 
-    def probability_of(self, p: np.ndarray, label: str) -> np.ndarray:
-        return np.atleast_2d(p)[:, self.classes.index(label)]
-
 
 def load_combiner(path: Path | str | None = None) -> Combiner:
     """The combiner in ``path``, or the one shipped in the package."""

@@ -8,6 +8,7 @@ them once (the costly part: spaCy and the encoder) and iterate on features and m
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,15 +29,18 @@ class Evidence:
         return dict(self.sizes).get(document, 0)
 
 
+def statement_counts(statements: Sequence[Statement]) -> dict[str, int]:
+    """Statements per document id (the position feature reads a statement's index against it)."""
+    return dict(Counter(s.document for s in statements))
+
+
 def story_evidence(stories: Sequence[Story], documents: Sequence[Document], statements: Sequence[Statement],
                    alignments: Sequence[Alignment]) -> dict[str, Evidence]:
     """Evidence per story id: every alignment between two different documents of the story."""
     by_stmt = {s.id: s for s in statements}
     by_doc = {d.id: d for d in documents}
     story_of = {d: st.id for st in stories for d in st.documents}
-    sizes: dict[str, int] = {}
-    for s in statements:
-        sizes[s.document] = sizes.get(s.document, 0) + 1
+    sizes = statement_counts(statements)
     pairs: dict[str, list[Pair]] = {st.id: [] for st in stories}
     for al in alignments:
         da, db = by_stmt[al.a].document, by_stmt[al.b].document

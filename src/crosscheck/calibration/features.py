@@ -23,10 +23,9 @@ import numpy as np
 from crosscheck.calibration.evidence import Evidence
 from crosscheck.findings.kinds import KINDS
 from crosscheck.findings.kinds.base import Pair
-from crosscheck.findings.kinds.values import COMPARABLE_KINDS, compare_quantities
+from crosscheck.findings.kinds.values import COMPARABLE_KINDS, compare_quantities, dates_apart, pinned_dates
 from crosscheck.findings.ruleset import Rule
 from crosscheck.nouns import Statement
-from crosscheck.statements.dates import same_period
 from crosscheck.statements.entities import shared_names
 from crosscheck.statements.lexicon import HEDGE_ADVERBS, HEDGE_AUX
 
@@ -190,13 +189,9 @@ def entity_unmatched(a: Statement, b: Statement) -> float:
 def date_conflict(a: Statement, b: Statement) -> tuple[bool, float]:
     """Whether both sides date something to a day or month and no two of their dates overlap, and
     the smallest gap between them (log10 of days / 4, capped at 1)."""
-    da = [d for d in a.dates if d.value is not None and d.granularity in ("day", "month")]
-    db = [d for d in b.dates if d.value is not None and d.granularity in ("day", "month")]
-    if not da or not db:
+    if not dates_apart(a, b):
         return False, 0.0
-    if any(same_period(x, y) for x in da for y in db):
-        return False, 0.0
-    gap = min(abs((x.value - y.value).days) for x in da for y in db)  # type: ignore[operator]
+    gap = min(abs((x.value - y.value).days) for x in pinned_dates(a) for y in pinned_dates(b))  # type: ignore[operator]
     return True, min(1.0, math.log10(1 + gap) / 4)
 
 

@@ -457,8 +457,10 @@ def find_dates(text: str, published: dt.date | None, offset: int = 0) -> list[Da
 _HALF = re.compile(r"\bhalf\b|\bh[12]\b", re.I)
 
 
-def _period(m: DateMention) -> tuple[dt.date, dt.date] | None:
-    """The half-open date interval a resolved mention denotes, or None when unresolved."""
+def period(m: DateMention) -> tuple[dt.date, dt.date] | None:
+    """The half-open date interval a resolved mention denotes, or None when unresolved.
+
+    Raises ValueError or OverflowError for a value at the edge of the calendar."""
     v = m.value
     if v is None or m.granularity == "unknown":
         return None
@@ -482,7 +484,7 @@ def same_period(a: DateMention, b: DateMention) -> bool | None:
     the day in that month); None when either mention is unresolved.
     """
     try:
-        pa, pb = _period(a), _period(b)
+        pa, pb = period(a), period(b)
     except (ValueError, OverflowError):
         return None
     if pa is None or pb is None:

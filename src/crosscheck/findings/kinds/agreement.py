@@ -5,9 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from crosscheck.findings.kinds.base import Kind, Pair, Params, Verdict, rel
-from crosscheck.findings.kinds.values import compare_quantities, describe
-from crosscheck.nouns import Statement
-from crosscheck.statements.dates import same_period
+from crosscheck.findings.kinds.values import compare_quantities, dates_apart, describe
 
 
 class AgreementParams(Params):
@@ -25,7 +23,7 @@ def check(pair: Pair, p: AgreementParams) -> list[Verdict]:
     a, b = pair.a, pair.b
     if (a.polarity.negated or a.polarity.denial) != (b.polarity.negated or b.polarity.denial):
         return []
-    if _dates_apart(a, b):
+    if dates_apart(a, b):
         return []  # "from July 1st" and "from August 1st" are not the same claim, however alike the words
     cmp = compare_quantities(a, b, tolerance=p.tolerance, max_ratio=p.max_ratio, min_frame_overlap=p.min_frame_overlap)
     if cmp.conflicts:
@@ -46,13 +44,6 @@ def check(pair: Pair, p: AgreementParams) -> list[Verdict]:
         return [Verdict("agreement", {"values": "same claim", "a_value": "", "b_value": ""},
                         confidence=pair.alignment.cosine)]
     return []
-
-
-def _dates_apart(a: Statement, b: Statement) -> bool:
-    """Both statements date something to the day or month, and no date of one can be a date of the other."""
-    da = [d for d in a.dates if d.value is not None and d.granularity in ("day", "month")]
-    db = [d for d in b.dates if d.value is not None and d.granularity in ("day", "month")]
-    return bool(da and db) and not any(same_period(x, y) for x in da for y in db)
 
 
 KIND = Kind("agreement", AgreementParams, frozenset({"values", "a_value", "b_value"}), check=check,

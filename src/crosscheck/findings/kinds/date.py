@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crosscheck.findings.kinds.base import Kind, Pair, Params, Verdict, rel
-from crosscheck.findings.kinds.values import sources_differ
+from crosscheck.findings.kinds.values import pinned_dates, sources_differ
 from crosscheck.statements.dates import same_period
 
 
@@ -17,8 +17,7 @@ def check(pair: Pair, p: DateParams) -> list[Verdict]:
     a, b = pair.a, pair.b
     if pair.same_document or (p.require_shared_predicate and not set(a.predicates) & set(b.predicates)):
         return []
-    da = [d for d in a.dates if d.value is not None and d.granularity in p.granularities]
-    db = [d for d in b.dates if d.value is not None and d.granularity in p.granularities]
+    da, db = pinned_dates(a, p.granularities), pinned_dates(b, p.granularities)
     if not da or not db:
         return []
     results = [(x, y, same_period(x, y)) for x in da for y in db]

@@ -6,7 +6,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from crosscheck.nouns import Quantity, Statement
+from crosscheck.nouns import DateMention, Quantity, Statement
+from crosscheck.statements.dates import same_period
 
 COMPARABLE_KINDS = frozenset({"money", "percent", "count", "multiplier"})
 _SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
@@ -71,6 +72,17 @@ def compare_quantities(a: Statement, b: Statement, *, tolerance: float, max_rati
     conflicts = [(qa, qb) for qa, qb in pairs
                  if not compatible(qa, qb, tolerance) and id(qa) not in matched_a and id(qb) not in matched_b]
     return Comparison(tuple(matches), tuple(conflicts))
+
+
+def pinned_dates(s: Statement, granularities: Sequence[str] = ("day", "month")) -> list[DateMention]:
+    """The statement's resolved dates at one of ``granularities``: the dates two claims can disagree on."""
+    return [d for d in s.dates if d.value is not None and d.granularity in granularities]
+
+
+def dates_apart(a: Statement, b: Statement) -> bool:
+    """Both statements date something to the day or month, and no date of one can be a date of the other."""
+    da, db = pinned_dates(a), pinned_dates(b)
+    return bool(da and db) and not any(same_period(x, y) for x in da for y in db)
 
 
 def describe(q: Quantity) -> str:

@@ -1,6 +1,7 @@
 """Cold ``crosscheck check sources/`` with and without the start-up changes, runs interleaved.
 
     .venv/bin/python bench/perf_coldstart.py --repeat 6 [--extra=--no-combiner] [--out FILE.md]
+    .venv/bin/python bench/perf_coldstart.py --repeat 6 --against 3e222ed   # this tree against a commit
 
 On a shared machine the load changes from minute to minute, so two series measured one after
 the other compare the load, not the code. This script alternates the two settings run by run,
@@ -9,6 +10,9 @@ each with an empty cache, on the same code:
 * ``before``: ``CROSSCHECK_BACKGROUND_MODEL=0 OMP_WAIT_POLICY=ACTIVE``: the model loads in this
   process after spaCy, and torch's OpenMP threads spin (the behaviour before both changes);
 * ``after``: the defaults: the model loads in a forked helper while spaCy parses, threads sleep.
+
+With ``--against REV`` the ``before`` series is instead the code of that git revision (its
+``src/`` exported to a temporary folder and put first on ``PYTHONPATH``), default settings for both.
 
 It checks that both print the same report, and prints medians of wall and CPU seconds (CPU:
 user + system of the process and its children), the load average before each run, and the JSON.
@@ -33,10 +37,14 @@ CLI = str(Path(sys.executable).with_name("crosscheck"))
 MODES = {"after": {}, "before": {"CROSSCHECK_BACKGROUND_MODEL": "0", "OMP_WAIT_POLICY": "ACTIVE"}}
 
 
-def run(mode: str, cache: Path, extra: list[str]) -> dict:
+def run(mode: str, cache: Path, extra: list[str], source: Path | None = None) -> dict:
     shutil.rmtree(cache, ignore_errors=True)
     env = {k: v for k, v in os.environ.items() if k not in ("CROSSCHECK_BACKGROUND_MODEL", "OMP_WAIT_POLICY")}
-    env.update(MODES[mode], CROSSCHECK_CACHE_DIR=str(cache))
+    if source is not None:  # another revision's code
+        env["PYTHONPATH"] = str(source)
+    else:
+        env.update(MODES[mode])
+    env["CROSSCHECK_CACHE_DIR"] = str(cache)
     load = os.getloadavg()[0]
     started = time.perf_counter()
     proc = subprocess.Popen([CLI, "check", str(ROOT / "sources"), *extra], env=env, stdout=subprocess.PIPE,
@@ -57,14 +65,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=6)
     ap.add_argument("--extra", action="append", default=[], metavar="ARG", help="appended to each command")
     ap.add_argument("--out", type=Path, help="append the table and the JSON to this Markdown file")
+    ap.add_argument("--against", metavar="REV", help="the before series runs this git revision's src/")
     args = ap.parse_args(argv)
     cache = Path(tempfile.mkdtemp(prefix="crosscheck-coldstart-"))
+    source = None
+    if args.against:
+        tree = Path(tempfile.mkdtemp(prefix="crosscheck-rev-"))
+        archive = subprocess.run(["git", "archive", args.against, "src"], cwd=ROOT, capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+        source = tree / "src"
     started = dt.datetime.now(dt.timezone.utc)
     runs: dict[str, list[dict]] = {m: [] for m in MODES}
     for n in range(args.repeat):
         for mode in MODES:
             before = os.times()
-            r = run(mode, cache, args.extra)
+            r = run(mode, cache, args.extra, source if mode == "before" else None)
             after = os.times()
             r["cpu"] = (after.children_user - before.children_user) + (after.children_system - before.children_system)
             runs[mode].append(r)
@@ -78,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"{statistics.median(r['cpu'] for r in rs):.2f} | {_listed(rs, 'wall', 2)} | {_listed(rs, 'load', 1)} |")
     ratio = statistics.median(r["wall"] for r in runs["after"]) / statistics.median(r["wall"] for r in runs["before"])
     command = "`.venv/bin/python bench/perf_coldstart.py " + " ".join(argv if argv is not None else sys.argv[1:]) + "`"
-    text = "\n".join([f"## Cold start, before/after interleaved ({started:%Y-%m-%d %H:%M} UTC)", "",
+    what = f"this tree (after) against {args.against} (before)" if args.against else "before/after interleaved"
+    text = "\n".join([f"## Cold start, {what} ({started:%Y-%m-%d %H:%M} UTC)", "",
                       f"Command: {command}; the same report from both settings (checked).", "", *rows, "",
                       f"after / before (median wall): {ratio:.2f}", ""])
     print(text)

@@ -6,7 +6,8 @@ The texts are exactly those ``Pipeline.analyse`` hands to the encoder in its one
 statement's embedding text and every article's headline + lead), de-duplicated as
 ``Encoder.encode`` does before it calls the model. Statements come from the statement cache
 in DIR (filled by the runs being compared), so spaCy is not timed. The model is loaded and
-warmed before the clock starts. With more than ``--sample`` texts a random sample is timed
+warmed before the clock starts, on the backend a run of that many texts gets (numpy up to
+``embeddings.NUMPY_UP_TO`` texts, torch beyond). With more than ``--sample`` texts a random sample is timed
 and scaled by the number of texts (said so in the output). Prints one JSON line.
 """
 
@@ -39,13 +40,15 @@ def main(argv: list[str] | None = None) -> int:
     unique = list(dict.fromkeys(texts))
     timed = unique if len(unique) <= args.sample else random.Random(0).sample(unique, args.sample)
     encoder = Encoder(use_cache=False)
-    encoder._encode_model(unique[:64])  # load and warm up
+    encoder._load(len(unique))  # the backend a run of this many texts gets ("auto": numpy or torch)
+    encoder._encode_model(unique[:64])  # warm up
     started, cpu = time.perf_counter(), time.process_time()
     encoder._encode_model(timed)
     seconds = (time.perf_counter() - started) * len(unique) / len(timed)
     cpu_seconds = (time.process_time() - cpu) * len(unique) / len(timed)
     print(json.dumps({"texts": len(texts), "unique_texts": len(unique), "timed_texts": len(timed),
                       "encode_seconds": seconds, "encode_cpu_seconds": cpu_seconds, "extracted_documents": pipeline.extracted_documents,
+                      "backend": type(encoder._model).__name__,
                       "texts_per_second": len(unique) / seconds if seconds else 0.0}))
     return 0
 

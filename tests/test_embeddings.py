@@ -72,6 +72,14 @@ def test_loading_spacy_does_not_import_torch():
     assert proc.stdout.split() == ["False", "1"], proc.stderr[-2000:]  # and torch still imports afterwards
 
 
+def test_loading_spacy_leaves_its_command_line_out_until_used():
+    code = ("import sys; from crosscheck.statements.nlp import load_nlp; load_nlp(); "
+            "print('spacy.cli' in sys.modules); import spacy; print(spacy.info()['spacy_version'] == spacy.__version__); "
+            "import spacy.cli; print(callable(spacy.cli.download))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.stdout.split() == ["False", "True", "True"], proc.stderr[-2000:]
+
+
 def test_repeat_analysis_touches_neither_the_model_nor_spacy(pipeline, sample_analysis):
     from crosscheck.pipeline import Pipeline
 
@@ -102,13 +110,13 @@ def test_one_encode_call_per_run_sorted_by_length(pipeline, sample_analysis, tmp
 
 # --- the encoder ----------------------------------------------------------------------------------------
 
-def test_native_encoder_matches_sentence_transformers_reference(pipeline):
+@pytest.mark.parametrize("backend", ["native", "numpy"])
+def test_bundled_encoders_match_sentence_transformers_reference(backend):
     # first components of the sentence-transformers 6.2 vectors of the bundled model (torch CPU)
     expected = [([-0.04062, -0.01569, 0.02928, -0.04264, -0.0149, 0.0467], 0.02414, 0.02829),
                 ([0.05236, -0.00143, -0.03625, 0.0181, 0.0402, -0.09361], 0.11599, 0.01043),
                 ([0.05471, 0.01725, -0.00696, 0.03661, 0.04882, -0.02154], -0.0008, 0.02918)]
-    enc = Encoder(use_cache=False)
-    enc._model = pipeline.encoder._load()
+    enc = Encoder(use_cache=False, backend=backend)
     got = enc._encode_model(["Alibaba unveiled a smart TV operating system on Tuesday.",
                              "The central bank raised interest rates by half a point.",
                              "Skyworth denied joining the alliance."])
@@ -123,6 +131,35 @@ def test_native_encoder_equals_sentence_transformers(pipeline):
     native = Encoder(use_cache=False, backend="native")._encode_model(texts)
     library = Encoder(use_cache=False, backend="sentence-transformers")._encode_model(texts)
     assert (native * library).sum(axis=1).min() > 0.9999
+
+
+def test_numpy_and_torch_encoders_agree():
+    texts = [" padded ", "x " * 600, "Ünïcödé “quotes” — dashes", "a", *TEXTS[:40]]  # two batches, truncation
+    numpy_ = Encoder(use_cache=False, backend="numpy")._encode_model(texts)
+    torch_ = Encoder(use_cache=False, backend="native")._encode_model(texts)
+    assert (numpy_ * torch_).sum(axis=1).min() > 0.99999 and np.abs(numpy_ - torch_).max() < 1e-5
+
+
+def test_auto_backend_is_numpy_for_few_texts_and_torch_for_many(monkeypatch):
+    from crosscheck import embeddings
+
+    monkeypatch.setattr(embeddings, "NUMPY_UP_TO", 3)
+    few, many = Encoder(use_cache=False), Encoder(use_cache=False)
+    few._encode_model(TEXTS[:3])
+    many._encode_model(TEXTS[:4])
+    assert type(few._model) is embeddings.NumpyMiniLM and type(many._model) is embeddings.NativeMiniLM
+
+
+def test_numpy_gelu_is_exact_to_float32():
+    import math
+
+    from crosscheck.embeddings import _gelu_
+
+    x = np.linspace(-12, 12, 200_200).astype(np.float32).reshape(-1, 1001)
+    got = x.copy()
+    _gelu_(got)
+    exact = np.vectorize(lambda v: 0.5 * v * (1 + math.erf(v / math.sqrt(2))))(x.astype(np.float64))
+    assert np.abs(got - exact).max() < 2e-6
 
 
 # --- the embedding cache --------------------------------------------------------------------------------

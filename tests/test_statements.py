@@ -135,3 +135,13 @@ def test_long_paragraph_is_cut_at_sentence_ends_and_spans_stay_true(nlp):
     stmts = extract_statements([doc], nlp)
     assert len(stmts) == text.count("Alibaba")
     assert all(doc.text[s.start:s.end] == s.text for s in stmts)
+
+
+def test_each_document_is_handed_over_once_complete_in_order(nlp):
+    docs = [make_doc(f"d{n}", "\n\n".join(f"Paragraph {k} of article {n} says prices rose {k} percent." for k in range(20)))
+            for n in range(3)]
+    heard = []
+    out = extract_statements(docs, nlp, batch_size=4, each_document=lambda doc_id, got: heard.append((doc_id, list(got))))
+    assert [doc_id for doc_id, _ in heard] == ["d0", "d1", "d2"]
+    assert all(len(got) == 20 and {s.document for s in got} == {doc_id} for doc_id, got in heard)
+    assert [s for _, got in heard for s in got] == out

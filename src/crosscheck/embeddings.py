@@ -15,6 +15,7 @@ file that sqlite cannot read is moved aside and started afresh.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -28,7 +29,7 @@ import time
 import types
 import typing
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,9 @@ from crosscheck.nouns import Document, Statement
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 BATCH_SIZE = 32  # measured fastest on 2 CPU cores (see bench/)
+# "auto" runs the bundled model on numpy when a run encodes at most this many texts, on torch beyond:
+# numpy is ready ~2.3 s sooner, torch then catches up at ~3 ms a text (bench/perf_encoders.py)
+NUMPY_UP_TO = 800
 _CHUNK = 500  # keys per SELECT (sqlite's default limit on bound parameters is far above)
 
 
@@ -215,23 +219,18 @@ def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
     return out
 
 
-class NativeMiniLM:
-    """A BERT sentence encoder (the bundled all-MiniLM-L6-v2) computed directly with torch.
+class _MiniLMWeights:
+    """A plain BERT mean-pooling sentence model read from its folder: config, tokenizer, float32 weights.
 
-    The same arithmetic as sentence-transformers' Transformer -> mean Pooling -> Normalize
-    modules (embeddings, post-norm encoder layers with exact-erf GELU, masked mean), read from
-    the model folder's config, safetensors weights and tokenizer.json, so start-up skips the
-    ~4 s import of sentence-transformers and transformers. Vectors agree with
-    sentence-transformers' to ~1e-6 (tests/test_embeddings.py checks cosine > 0.9999).
+    The same arithmetic as sentence-transformers' Transformer -> mean Pooling -> Normalize modules
+    (embeddings, post-norm encoder layers with exact-erf GELU, masked mean), so start-up skips the
+    ~4 s import of sentence-transformers and transformers. Subclasses compute it with torch or numpy.
     """
 
-    def __init__(self, folder: Path, device: str = "cpu") -> None:
-        config = self._config(folder)
-        import torch
+    def __init__(self, folder: Path) -> None:
         from tokenizers import Tokenizer
 
-        self.torch = torch
-        self.device = device
+        config = self._config(folder)
         self.max_length = config["max_seq_length"]
         self.heads = config["num_attention_heads"]
         self.eps = config["layer_norm_eps"]
@@ -242,10 +241,10 @@ class NativeMiniLM:
         weights = _read_safetensors(folder / "model.safetensors")
         prefix = "bert." if any(k.startswith("bert.") for k in weights) else ""
 
-        def tensor(name: str):
+        def tensor(name: str) -> np.ndarray:
             if prefix + name not in weights:
                 raise UnsupportedModel(f"missing weight {name}")
-            return torch.from_numpy(weights[prefix + name].astype(np.float32, copy=False)).to(device)
+            return weights[prefix + name].astype(np.float32, copy=False)
 
         self.word = tensor("embeddings.word_embeddings.weight")
         self.position = tensor("embeddings.position_embeddings.weight")
@@ -255,8 +254,8 @@ class NativeMiniLM:
         for n in range(config["num_hidden_layers"]):
             p = f"encoder.layer.{n}."
             self.layers.append({
-                "qkv_w": torch.cat([tensor(p + f"attention.self.{x}.weight") for x in ("query", "key", "value")]),
-                "qkv_b": torch.cat([tensor(p + f"attention.self.{x}.bias") for x in ("query", "key", "value")]),
+                "qkv_w": np.concatenate([tensor(p + f"attention.self.{x}.weight") for x in ("query", "key", "value")]),
+                "qkv_b": np.concatenate([tensor(p + f"attention.self.{x}.bias") for x in ("query", "key", "value")]),
                 "out_w": tensor(p + "attention.output.dense.weight"), "out_b": tensor(p + "attention.output.dense.bias"),
                 "ln1": (tensor(p + "attention.output.LayerNorm.weight"), tensor(p + "attention.output.LayerNorm.bias")),
                 "up_w": tensor(p + "intermediate.dense.weight"), "up_b": tensor(p + "intermediate.dense.bias"),
@@ -295,9 +294,12 @@ class NativeMiniLM:
                for b in range(0, len(texts), batch_size)]
         return np.concatenate(out) if out else np.zeros((0, self.dim), np.float32)
 
-    def _batch(self, texts: list[str], normalize: bool) -> np.ndarray:
-        torch = self.torch
-        F = torch.nn.functional
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        """Tokens per text (truncated as encoded): batches sorted by this carry the least padding."""
+        return [len(e.ids) for e in self.tokenizer.encode_batch([t.strip() for t in texts])]
+
+    def _tokens(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Token ids padded to the longest text of the batch, and the mask of real tokens."""
         encodings = self.tokenizer.encode_batch([t.strip() for t in texts])
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(texts), width), dtype=np.int64)
@@ -305,6 +307,38 @@ class NativeMiniLM:
         for row, e in enumerate(encodings):
             ids[row, :len(e.ids)] = e.ids
             mask[row, :len(e.ids)] = True
+        return ids, mask
+
+    def _batch(self, texts: list[str], normalize: bool) -> np.ndarray:
+        raise NotImplementedError
+
+
+class NativeMiniLM(_MiniLMWeights):
+    """The bundled all-MiniLM-L6-v2 computed directly with torch: the fastest per text on CPU, but
+    importing torch costs ~2.5 s. Vectors agree with sentence-transformers' to ~1e-6
+    (tests/test_embeddings.py checks cosine > 0.9999)."""
+
+    def __init__(self, folder: Path, device: str = "cpu") -> None:
+        super().__init__(folder)
+        import torch
+
+        self.torch = torch
+        self.device = device
+
+        def move(value):
+            if isinstance(value, tuple):
+                return tuple(move(v) for v in value)
+            return torch.from_numpy(np.ascontiguousarray(value)).to(device)
+
+        self.word, self.position, self.token_type, self.norm = (
+            move(self.word), move(self.position), move(self.token_type), move(self.norm))
+        self.layers = [{k: move(v) for k, v in layer.items()} for layer in self.layers]
+
+    def _batch(self, texts: list[str], normalize: bool) -> np.ndarray:
+        torch = self.torch
+        F = torch.nn.functional
+        ids, mask = self._tokens(texts)
+        width = ids.shape[1]
         with torch.inference_mode():
             ids_t, mask_t = torch.from_numpy(ids).to(self.device), torch.from_numpy(mask).to(self.device)
             x = self.word[ids_t] + self.position[:width] + self.token_type
@@ -328,6 +362,96 @@ class NativeMiniLM:
             return pooled.cpu().numpy().astype(np.float32, copy=False)
 
 
+# erf(x) = x P(x^2) / Q(x^2) on [-4, 4] (+-1 beyond, to float32 precision): Eigen's float erf
+_ERF_P = tuple(np.float32(c) for c in (-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06,
+                                       -5.69250639462346e-05, -7.34990630326855e-04, -2.95459980854025e-03,
+                                       -1.60960333262415e-02))
+_ERF_Q = tuple(np.float32(c) for c in (-1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03,
+                                       -7.37332916720468e-03, -1.42647390514189e-02))
+_GELU_ROWS = 32  # rows of the hidden layer per step: the temporaries stay in the CPU cache
+
+
+def _gelu_(h: np.ndarray) -> None:
+    """h <- h * (1 + erf(h / sqrt 2)) / 2 in place, block by block (numpy's exp is scalar here: no exp)."""
+    f32 = np.float32
+    for start in range(0, h.shape[0], _GELU_ROWS):
+        x = h[start:start + _GELU_ROWS]
+        z = x * f32(0.7071067811865476)
+        np.clip(z, f32(-4), f32(4), out=z)
+        z2 = z * z
+        p = z2 * _ERF_P[0]
+        p += _ERF_P[1]
+        for c in _ERF_P[2:]:
+            p *= z2
+            p += c
+        p *= z
+        q = z2 * _ERF_Q[0]
+        q += _ERF_Q[1]
+        for c in _ERF_Q[2:]:
+            q *= z2
+            q += c
+        p /= q
+        p += f32(1)
+        p *= f32(0.5)
+        x *= p
+
+
+class NumpyMiniLM(_MiniLMWeights):
+    """The same model computed with numpy alone: ~0.3 s to load instead of torch's ~2.5 s, ~1.3x the
+    time per text (bench/perf_encoders.py). Vectors agree with torch's to ~3e-7 (cosine > 0.99999)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        # weights as (in, out) so that each product is x @ w
+        self.layers = [{k: (np.ascontiguousarray(v.T) if k.endswith("_w") else v) for k, v in layer.items()}
+                       for layer in self.layers]
+
+    def _layer_norm(self, x: np.ndarray, weight_bias: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        x -= x.mean(-1, keepdims=True)
+        scale = np.einsum("ij,ij->i", x, x)[:, None] / np.float32(x.shape[1])
+        scale += np.float32(self.eps)
+        np.sqrt(scale, out=scale)
+        x /= scale
+        x *= weight_bias[0]
+        x += weight_bias[1]
+        return x
+
+    def _batch(self, texts: list[str], normalize: bool) -> np.ndarray:
+        ids, mask = self._tokens(texts)
+        batch, width = ids.shape
+        heads, size, dim = self.heads, self.dim // self.heads, self.dim
+        x = (self.word[ids] + self.position[:width] + self.token_type).reshape(batch * width, dim)
+        x = self._layer_norm(x, self.norm)
+        blocked = np.where(mask, np.float32(0), np.float32(-np.inf))[:, None, None, :]
+        scale = np.float32(1 / np.sqrt(size))
+        for layer in self.layers:
+            qkv = x @ layer["qkv_w"]
+            qkv += layer["qkv_b"]
+            q, k, v = qkv.reshape(batch, width, 3, heads, size).transpose(2, 0, 3, 1, 4)
+            scores = (q * scale) @ k.transpose(0, 1, 3, 2)
+            scores += blocked
+            scores -= scores.max(-1, keepdims=True)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(-1, keepdims=True)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch * width, dim)
+            attended = context @ layer["out_w"]
+            attended += layer["out_b"]
+            attended += x
+            x = self._layer_norm(attended, layer["ln1"])
+            hidden = x @ layer["up_w"]
+            hidden += layer["up_b"]
+            _gelu_(hidden)
+            out = hidden @ layer["down_w"]
+            out += layer["down_b"]
+            out += x
+            x = self._layer_norm(out, layer["ln2"])
+        weights = mask[..., None].astype(np.float32)
+        pooled = (x.reshape(batch, width, dim) * weights).sum(1) / np.maximum(weights.sum(1), np.float32(1e-9))
+        if normalize:
+            pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), np.float32(1e-12))
+        return pooled.astype(np.float32, copy=False)
+
+
 class Encoder:
     """Encodes texts to unit vectors; loads the model lazily, at most once."""
 
@@ -336,7 +460,9 @@ class Encoder:
                  progress: Callable[[int, int], None] | None = None, backend: str | None = None) -> None:
         self.model_name = model or DEFAULT_MODEL
         # "native": the bundled MiniLM run directly on torch (no sentence-transformers import, ~4 s saved
-        # at start-up); "sentence-transformers": the library; "auto": native for the bundled model
+        # at start-up); "numpy": the same on numpy (no torch import, ~2.3 s more saved, slower per text);
+        # "sentence-transformers": the library; "auto": numpy or native for the bundled model, by the
+        # number of texts to encode (NUMPY_UP_TO), the library for any other model
         self.backend = backend or os.environ.get("CROSSCHECK_ENCODER_BACKEND", "auto")
         self.allow_download = allow_download
         self.device = device
@@ -344,6 +470,7 @@ class Encoder:
         self.progress = progress
         self._model = None
         self._helper = None  # a ModelProcess once start_background() ran
+        self._prefetched: set[str] = set()  # texts handed to the helper ahead of encode()
         self.cache = EmbeddingCache(cache_dir or default_cache_dir()) if use_cache else None
         self.encoded = 0  # texts that went through the model this run (for tests and benchmarks)
         self.encode_seconds = 0.0  # time spent in the model itself (for benchmarks)
@@ -352,7 +479,9 @@ class Encoder:
     def model_id(self) -> str:
         return self.model_name
 
-    def _load(self):
+    def _load(self, expected_texts: int | None = None):
+        """The model, loaded once; ``expected_texts`` (how many texts this run will encode, if known)
+        picks the bundled model's backend under "auto"."""
         if self._model is not None:
             return self._model
         if not self.allow_download:
@@ -371,14 +500,18 @@ class Encoder:
                              code="E410")
         backend = self.backend
         if backend == "auto":
-            backend = "native" if self.model_name == DEFAULT_MODEL else "sentence-transformers"
-        if backend == "native":
+            if self.model_name != DEFAULT_MODEL:
+                backend = "sentence-transformers"
+            else:
+                small = expected_texts is not None and expected_texts <= NUMPY_UP_TO and self.device == "cpu"
+                backend = "numpy" if small else "native"
+        if backend in ("native", "numpy"):
             try:
-                self._model = NativeMiniLM(Path(path), device=self.device)
+                self._model = NumpyMiniLM(Path(path)) if backend == "numpy" else NativeMiniLM(Path(path), self.device)
                 return self._model
             except UnsupportedModel:
-                if self.backend == "native":
-                    raise ModelError(f"'{self.model_name}' is not a BERT sentence model the native encoder reads",
+                if self.backend in ("native", "numpy"):
+                    raise ModelError(f"'{self.model_name}' is not a BERT sentence model the {backend} encoder reads",
                                      code="E412") from None
         try:
             from sentence_transformers import SentenceTransformer
@@ -408,22 +541,39 @@ class Encoder:
             cached = {EmbeddingCache.key(self.model_id, t): v for t, v in zip(dict.fromkeys(texts), fresh)}
         return np.stack([cached[k] for k in keys]).astype(np.float32, copy=False)
 
-    def start_background(self) -> bool:
+    def start_background(self, expected_texts: int | None = None) -> bool:
         """Load the model in a forked helper from now on, while this process does other work (spaCy).
 
-        Only where it pays: the bundled model on the native encoder (another model may download,
-        prompt or fail slowly: it loads here, as before), not loaded yet, torch not imported here
-        (importing it is the cost to hide, and no forked torch runs threads), and the platform
-        forks (Linux). ``CROSSCHECK_BACKGROUND_MODEL=0`` turns it off. True if started.
+        Only where it pays: the bundled model on the native or numpy encoder (another model may
+        download, prompt or fail slowly: it loads here, as before), not loaded yet, torch not
+        imported here (importing it is a cost to hide, and no forked torch runs threads), and the
+        platform forks (Linux). ``expected_texts`` picks the backend as in ``_load``.
+        ``CROSSCHECK_BACKGROUND_MODEL=0`` turns it off. True if started.
         """
         from crosscheck import model_process
 
-        if self.model_name != DEFAULT_MODEL or self.backend not in ("auto", "native") \
+        if self.model_name != DEFAULT_MODEL or self.backend not in ("auto", "native", "numpy") \
                 or self._model is not None or self._helper is not None or "torch" in sys.modules \
                 or not model_process.available() or os.environ.get("CROSSCHECK_BACKGROUND_MODEL", "1") == "0":
             return False
-        self._helper = model_process.ModelProcess(lambda: self._load(), self._run_model)
+        self._helper = model_process.ModelProcess(lambda: self._load(expected_texts), self._run_model, _one_thread)
         return True
+
+    def prefetch(self, texts: Sequence[str]) -> int:
+        """Start encoding these texts in the helper while this process goes on (parsing the next
+        article); ``encode`` collects them. Uncached texts only, each once; without a helper there is
+        nothing to overlap with and this does nothing. The number of texts handed over."""
+        if self._helper is None:
+            return 0
+        fresh = [t for t in dict.fromkeys(texts) if t not in self._prefetched]
+        if self.cache and fresh:
+            keys = [EmbeddingCache.key(self.model_id, t) for t in fresh]
+            cached = self.cache.get_many(keys)
+            fresh = [t for t, k in zip(fresh, keys) if k not in cached]
+        if not fresh or not self._helper.prefetch(fresh):
+            return 0
+        self._prefetched.update(fresh)
+        return len(fresh)
 
     def close(self) -> None:
         """Stop the helper process, if any (it also stops when this process exits)."""
@@ -434,12 +584,13 @@ class Encoder:
     def _encode_model(self, texts: list[str]) -> np.ndarray:
         if self._helper is not None:
             got = self._helper.encode(texts, self.progress)
+            self._prefetched.clear()  # the helper forgets what it kept once it answers
             if got is not None:
                 self.encoded += len(texts)
                 self.encode_seconds += got[1]
                 return got[0]
             self._helper = None  # it failed: load the model here, where errors are raised as usual
-        out, seconds = self._run_model(self._load(), texts, self.progress)
+        out, seconds = self._run_model(self._load(len(texts)), texts, self.progress)
         self.encoded += len(texts)
         self.encode_seconds += seconds
         return out
@@ -448,7 +599,11 @@ class Encoder:
                    ) -> tuple[np.ndarray, float]:
         """Vectors of ``texts`` sorted by length in batches (the same in a helper process), and the seconds."""
         started = time.perf_counter()
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths batch with less padding
+        # similar lengths batch with less padding: tokens where the model counts them (~0.1 ms a text;
+        # 18 % less padding than characters on the benchmark corpus), characters otherwise
+        counts = getattr(model, "token_counts", None)
+        lengths = counts(texts) if counts else [len(t) for t in texts]
+        order = sorted(range(len(texts)), key=lengths.__getitem__)
         dim_of = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         out = np.zeros((len(texts), dim_of() or 384), dtype=np.float32)
         for b in range(0, len(order), self.batch_size):
@@ -459,6 +614,23 @@ class Encoder:
             if progress:
                 progress(min(b + self.batch_size, len(order)), len(order))
         return out, time.perf_counter() - started
+
+
+@contextlib.contextmanager
+def _one_thread(model) -> Iterator[None]:
+    """Encode on one thread (BLAS and torch) meanwhile: the other core is parsing (prefetch)."""
+    from threadpoolctl import threadpool_limits
+
+    torch = getattr(model, "torch", None)
+    before = torch.get_num_threads() if torch is not None else 0
+    if torch is not None:
+        torch.set_num_threads(1)
+    try:
+        with threadpool_limits(1):
+            yield
+    finally:
+        if torch is not None:
+            torch.set_num_threads(before)
 
 
 # --- extracted statements, cached per document ------------------------------------------------------------

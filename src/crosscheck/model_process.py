@@ -7,16 +7,25 @@ model while this process parses, then encodes what it is sent with the same code
 thread count as this process would, so the vectors are bit-identical. If the helper fails in any
 way (cannot load, dies, a broken pipe) ``encode`` returns None and the caller encodes in process,
 where a load error is raised as usual.
+
+``prefetch`` overlaps the two stages further: the caller hands over each parsed article's texts
+while it parses the next one; the helper encodes them on the other core and keeps the vectors
+until ``encode`` asks for them. Nothing flows back until then, so neither process waits on the
+other: a reader thread in the helper takes requests off the pipe while it computes.
 """
 
 from __future__ import annotations
 
+import collections
 import multiprocessing
 import os
+import queue
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
-from typing import Any
+from contextlib import nullcontext
+from typing import Any, ContextManager
 
 import numpy as np
 
@@ -35,20 +44,36 @@ def available() -> bool:
 class ModelProcess:
     """One forked helper that loads a model at once and encodes lists of texts on request."""
 
-    def __init__(self, load: Callable[[], Any], encode: EncodeFn) -> None:
+    def __init__(self, load: Callable[[], Any], encode: EncodeFn,
+                 aside: Callable[[Any], ContextManager] | None = None) -> None:
+        """``aside(model)``: the context prefetches run in, while the parent parses on another core
+        (the encoder keeps to one thread there)."""
         context = multiprocessing.get_context("fork")
         self._conn, child_end = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child_end, self._conn, load, encode), daemon=True,
-                                        name="crosscheck-model")
+        self._process = context.Process(target=_serve, args=(child_end, self._conn, load, encode, aside),
+                                        daemon=True, name="crosscheck-model")
         self._process.start()
         child_end.close()
 
+    def prefetch(self, texts: Sequence[str]) -> bool:
+        """Have the helper encode these texts now and keep the vectors for a later ``encode``; never waits
+        for the model. False if the helper is gone (``encode`` then answers None as well)."""
+        if self._conn is None:
+            return False
+        try:
+            self._conn.send(("prefetch", list(texts)))
+            return True
+        except (OSError, ValueError):
+            self.close()
+            return False
+
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> tuple[np.ndarray, float] | None:
-        """Vectors and the helper's encoding seconds, or None if the helper could not (encode in process)."""
+        """Vectors and the helper's encoding seconds (prefetches included), or None if the helper could not
+        (encode in process)."""
         if self._conn is None:
             return None
         try:
-            self._conn.send(list(texts))
+            self._conn.send(("encode", list(texts)))
             while True:
                 if not self._wait():
                     break
@@ -91,30 +116,79 @@ class ModelProcess:
             self._process.join(timeout=2)
 
 
-def _serve(conn, parent_end, load: Callable[[], Any], encode: EncodeFn) -> None:
-    """The helper: load the model, then answer each list of texts until told to stop or the parent goes."""
+def _serve(conn, parent_end, load: Callable[[], Any], encode: EncodeFn,
+           aside: Callable[[Any], ContextManager] | None = None) -> None:
+    """The helper: load the model, then take requests until told to stop or the parent goes.
+
+    ("prefetch", texts) encodes and keeps the vectors; ("encode", texts) answers with the vectors of
+    ``texts`` (kept ones reused, the rest encoded now) and forgets what it kept.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it closes the pipe
     parent_end.close()  # so that the parent's exit reads as end-of-file here
     # the parent's progress thread may have held a stream's lock at the fork; the helper never prints
     sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the helper
+    requests: queue.Queue = queue.Queue()
+    threading.Thread(target=_read_requests, args=(conn, requests), daemon=True).start()
     try:
         model = load()
     except BaseException:  # noqa: BLE001 - the parent loads it again and reports the error itself
         _send(conn, ("failed",))
         return
+    kept: dict[str, np.ndarray] = {}
+    seconds = 0.0
+    broken = False  # a prefetch failed: the next encode request is answered "failed"
+    backlog: collections.deque = collections.deque()
     while True:
-        try:
-            texts = conn.recv()
-        except (EOFError, OSError):
+        if not backlog:
+            backlog.append(requests.get())
+        while not requests.empty():
+            backlog.append(requests.get_nowait())
+        request = backlog.popleft()
+        if request is None:
             return
-        if texts is None:
+        kind, texts = request
+        todo = [t for t in dict.fromkeys(texts) if t not in kept]
+        if kind == "prefetch":
+            if broken or not todo:
+                continue
+            # aside only while the parent is still parsing: once it waits for an answer, full speed
+            waited_for = any(r is None or r[0] == "encode" for r in backlog)
+            try:
+                with aside(model) if aside and not waited_for else nullcontext():
+                    vectors, spent = encode(model, todo, None)
+            except BaseException:  # noqa: BLE001 - reported at the next encode request
+                broken = True
+                continue
+            kept.update(zip(todo, vectors))
+            seconds += spent
+            continue
+        if broken:
+            _send(conn, ("failed",))
             return
+        done = len(texts) - len(todo)
         try:
-            vectors, seconds = encode(model, texts, lambda done, total: _send(conn, ("progress", done, total)))
+            if todo:
+                vectors, spent = encode(model, todo, lambda n, total: _send(conn, ("progress", done + n, done + total)))
+                kept.update(zip(todo, vectors))
+                seconds += spent
+            out = np.stack([kept[t] for t in texts]) if texts else np.zeros((0, 0), np.float32)
         except BaseException:  # noqa: BLE001 - the parent encodes in process instead
             _send(conn, ("failed",))
             return
-        if not _send(conn, ("done", vectors, seconds)):
+        if not _send(conn, ("done", out, seconds)):
+            return
+        kept, seconds = {}, 0.0
+
+
+def _read_requests(conn, requests: queue.Queue) -> None:
+    """Move requests off the pipe as they come, so the parent's send never waits for the model."""
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            message = None
+        requests.put(message)
+        if message is None:
             return
 
 

@@ -11,26 +11,26 @@ document. ``timings`` keeps each stage's seconds of the last analysis.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from crosscheck.alignments import AlignParams, align_story, align_within
-from crosscheck.calibration.apply import calibrate_findings, story_probabilities
-from crosscheck.calibration.combiner import Combiner, load_combiner
-from crosscheck.calibration.nli import NliScorer
 from crosscheck.documents import load_documents
 from crosscheck.errors import ModelError
 from crosscheck.embeddings import Encoder, StatementCache, default_cache_dir, statements_version
-from crosscheck.findings.engine import run_rules
-from crosscheck.findings.ruleset import Rule, load_rules
 from crosscheck.nouns import Alignment, Document, Finding, InputProblem, Report, Statement, Story
 from crosscheck.statements.extract import extract_statements
 from crosscheck.stories import StoryParams, group_stories, headline_text, single_threaded_blas
+
+if TYPE_CHECKING:  # imported when first used: a cold run forks the model's helper before paying for them
+    from crosscheck.calibration.combiner import Combiner
+    from crosscheck.calibration.nli import NliScorer
+    from crosscheck.findings.ruleset import Rule
 
 Progress = Callable[[str, int, int], None]
 
@@ -87,14 +87,23 @@ class Pipeline:
                  rules: Sequence[Rule] | None = None) -> None:
         self.settings = settings
         self.progress = progress or (lambda stage, done, total: None)
-        self.rules = list(rules) if rules is not None else load_rules(
-            settings.rules_dirs, include_builtin=settings.builtin_rules, disable=settings.disable)
+        self._rules = list(rules) if rules is not None else None
         self._encoder: Encoder | None = None
         self._statement_cache: StatementCache | None = None
         self.timings: dict[str, float] = {}
         self.extracted_documents = 0  # documents that went through spaCy (not found in the statement cache)
         self._combiner: Combiner | None = None
         self._nli: NliScorer | None = None
+
+    @property
+    def rules(self) -> list[Rule]:
+        """The rules of this run, read and validated once, when first needed (a broken rule file raises)."""
+        if self._rules is None:
+            from crosscheck.findings.ruleset import load_rules
+
+            s = self.settings
+            self._rules = load_rules(s.rules_dirs, include_builtin=s.builtin_rules, disable=s.disable)
+        return self._rules
 
     def close(self) -> None:
         """Stop the encoder's helper process, if one was started (it also stops when this process exits)."""
@@ -130,17 +139,22 @@ class Pipeline:
         return Analysis(analysis.documents, analysis.statements, analysis.vectors, analysis.stories,
                         analysis.alignments, analysis.findings, tuple(problems))
 
-    def statements_of(self, documents: Sequence[Document]) -> list[Statement]:
-        """Statements of the documents, in their order; cached per document unless the cache is off."""
+    def statements_of(self, documents: Sequence[Document],
+                      each_document: Callable[[str, Sequence[Statement]], None] | None = None) -> list[Statement]:
+        """Statements of the documents, in their order; cached per document unless the cache is off.
+
+        ``each_document(id, statements)`` hears of each freshly parsed document as soon as it is done.
+        """
         self.progress("reading", 0, len(documents))
         cache = self._statements_cache()
         found = cache.get_many(documents) if cache else {}
         fresh_docs = [d for d in documents if d.id not in found]
         if fresh_docs:
             if self.settings.background_model:  # uncached statements: their texts most likely need the model
-                self.encoder.start_background()
+                self.encoder.start_background(expected_texts=_expected_texts(fresh_docs))
+            self.rules  # noqa: B018 - read now, while the helper loads: a broken rule file fails before parsing
             self.extracted_documents += len(fresh_docs)
-            fresh = self._extract(fresh_docs)
+            fresh = self._extract(fresh_docs, each_document)
             by_doc: dict[str, list[Statement]] = {d.id: [] for d in fresh_docs}
             for s in fresh:
                 by_doc[s.document].append(s)
@@ -150,14 +164,15 @@ class Pipeline:
         self.progress("reading", len(documents), len(documents))
         return [s for d in documents for s in found.get(d.id, ())]
 
-    def _extract(self, documents: Sequence[Document]) -> list[Statement]:
+    def _extract(self, documents: Sequence[Document],
+                 each_document: Callable[[str, Sequence[Statement]], None] | None = None) -> list[Statement]:
         from crosscheck.statements.nlp import load_nlp
 
         nlp = load_nlp()
         limit = self.settings.max_statements_per_document
         chunks = _chunks(documents, self._processes(documents))
-        if len(chunks) == 1:
-            return extract_statements(documents, nlp, max_per_document=limit)
+        if len(chunks) == 1:  # (with several processes both cores parse: nothing to overlap the encoding with)
+            return extract_statements(documents, nlp, max_per_document=limit, each_document=each_document)
         # forked workers inherit the loaded pipeline; this process parses the first share itself
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -178,6 +193,29 @@ class Pipeline:
             return 1
         paragraphs = sum(d.text.count("\n\n") + 1 for d in documents)
         return max(1, min(jobs, len(documents), paragraphs // self.MIN_SEGMENTS_PER_PROCESS))
+
+    # texts handed to the encoder's helper at a time while parsing goes on: at least a batch, and on
+    # large runs more (batches are sorted by length within a request: less padding), few enough
+    # that the helper starts on the first articles
+    PREFETCH_TEXTS = (32, 512)
+
+    def _prefetcher(self, documents: Sequence[Document], with_headlines: bool
+                    ) -> Callable[[str, Sequence[Statement]], None]:
+        """A callback for each parsed document that hands its encoding texts to the encoder's helper."""
+        by_id = {d.id: d for d in documents}
+        pending: list[str] = []
+        least, most = self.PREFETCH_TEXTS
+        at_a_time = max(least, min(most, _expected_texts(documents) // 20))
+
+        def each_document(doc_id: str, statements: Sequence[Statement]) -> None:
+            pending.extend(s.embedding_text for s in statements)
+            if with_headlines:
+                pending.append(headline_text(by_id[doc_id], statements[:1]))
+            if len(pending) >= at_a_time:
+                self.encoder.prefetch(pending)
+                pending.clear()
+
+        return each_document
 
     def encoding_texts(self, documents: Sequence[Document], statements: Sequence[Statement],
                        with_headlines: bool = True) -> list[str]:
@@ -203,9 +241,11 @@ class Pipeline:
             clock = now
 
         documents = sorted(documents, key=lambda d: d.id)
-        statements = self.statements_of(documents) if documents else []
+        with_headlines = stories is None
+        prefetch = self._prefetcher(documents, with_headlines) if self.settings.background_model else None
+        statements = self.statements_of(documents, prefetch) if documents else []
         lap("statements")
-        texts = self.encoding_texts(documents, statements, with_headlines=stories is None)
+        texts = self.encoding_texts(documents, statements, with_headlines=with_headlines)
         encoded = self.encoder.encode(texts) if texts else np.zeros((0, 384), np.float32)
         vectors, headlines = encoded[:len(statements)], encoded[len(statements):]
         lap("embeddings")
@@ -217,6 +257,8 @@ class Pipeline:
             alignments = self.align(stories, statements, vectors)
             lap("alignments")
             self.progress("checking", 0, 1)
+            from crosscheck.findings.engine import run_rules
+
             findings = run_rules(self.rules, stories, documents, statements, alignments)
             findings = self.calibrate(findings, documents, statements, alignments)
             lap("findings")
@@ -230,6 +272,8 @@ class Pipeline:
         if not self.settings.combiner:
             return None
         if self._combiner is None:
+            from crosscheck.calibration.combiner import load_combiner
+
             self._combiner = load_combiner(self.settings.combiner_model)
             if self.settings.nli_model and not self._combiner.uses_nli:
                 raise ModelError(f"--nli-model needs a combiner trained with NLI features; "
@@ -240,6 +284,8 @@ class Pipeline:
     @property
     def nli(self) -> NliScorer | None:
         if self.settings.nli_model and self._nli is None:
+            from crosscheck.calibration.nli import NliScorer
+
             self._nli = NliScorer(self.settings.nli_model, allow_download=self.settings.allow_download)
         return self._nli
 
@@ -248,6 +294,8 @@ class Pipeline:
         """Calibrated scores on the findings (combiner on) and the ``min_score`` filter."""
         if self.combiner is None and self.settings.min_score <= 0:
             return list(findings)
+        from crosscheck.calibration.apply import calibrate_findings
+
         return calibrate_findings(findings, self.combiner, self.rules, documents, statements, alignments,
                                   self.nli, self.settings.min_score)
 
@@ -255,6 +303,8 @@ class Pipeline:
         """Combiner probabilities per story (classes: ``CLASSES``), None when the combiner is off."""
         if self.combiner is None:
             return None
+        from crosscheck.calibration.apply import story_probabilities
+
         return story_probabilities(self.combiner, self.rules, analysis.stories, analysis.documents,
                                    analysis.statements, analysis.alignments, self.nli)
 
@@ -273,6 +323,14 @@ class Pipeline:
             out.extend(align_within(members, sub, self.settings.align))
             self.progress("aligning", n, len(stories))
         return out
+
+
+CHARS_PER_STATEMENT = 150  # a news sentence (measured 180 on sources/, 120 on the benchmark corpus)
+
+
+def _expected_texts(documents: Sequence[Document]) -> int:
+    """About how many texts parsing these documents will give the encoder (statements and headlines)."""
+    return sum(len(d.text) for d in documents) // CHARS_PER_STATEMENT + len(documents)
 
 
 def _chunks(documents: Sequence[Document], parts: int) -> list[list[Document]]:

@@ -90,7 +90,8 @@ class _MemoPipeline(Pipeline):
         self.memo: dict[tuple, list[Statement]] = {}
         self.extracted = 0  # texts new to this run: read by spaCy (or found in the statement cache)
 
-    def statements_of(self, documents: Sequence[Document]) -> list[Statement]:
+    def statements_of(self, documents: Sequence[Document], each_document=None) -> list[Statement]:
+        # each_document (a hint to start encoding early) is not passed on: memoised statements are renamed
         fresh: dict[tuple, Document] = {}
         for doc in documents:
             key = _text_key(doc)

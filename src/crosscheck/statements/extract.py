@@ -8,7 +8,7 @@ article's publication date. Boilerplate paragraphs found by the documents stage 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -90,9 +90,14 @@ def _pieces(text: str, start: int, end: int, limit: int = MAX_SEGMENT_CHARS) -> 
 
 
 def extract_statements(documents: Sequence[Document], nlp: "Language | None" = None, *,
-                       max_per_document: int = DEFAULT_MAX_STATEMENTS, batch_size: int = 64,
-                       n_process: int = 1) -> list[Statement]:
-    """Every sentence of every document, in document order, as a Statement."""
+                       max_per_document: int = DEFAULT_MAX_STATEMENTS, batch_size: int = 16,
+                       n_process: int = 1,
+                       each_document: Callable[[str, Sequence[Statement]], None] | None = None) -> list[Statement]:
+    """Every sentence of every document, in document order, as a Statement.
+
+    ``each_document(id, statements)`` is called as soon as a document's statements are complete,
+    while later documents are still being parsed (the pipeline starts encoding them meanwhile).
+    """
     if nlp is None:
         from crosscheck.statements.nlp import load_nlp
 
@@ -107,8 +112,13 @@ def extract_statements(documents: Sequence[Document], nlp: "Language | None" = N
     counts: dict[str, int] = {}
     previous_attr: dict[tuple[str, int], Attribution] = {}
     previous: dict[str, Statement] = {}
+    current, first = None, 0  # the document being parsed and the index in ``out`` of its first statement
     for sdoc, (doc_id, seg_start, para_no) in nlp.pipe(segments, as_tuples=True, batch_size=batch_size,
                                                        n_process=n_process):
+        if doc_id != current:
+            if current is not None and each_document is not None:
+                each_document(current, out[first:])
+            current, first = doc_id, len(out)
         doc = by_id[doc_id]
         for sent in sdoc.sents:
             if counts.get(doc_id, 0) >= max_per_document:
@@ -130,6 +140,8 @@ def extract_statements(documents: Sequence[Document], nlp: "Language | None" = N
             previous[doc_id] = stmt
             out.append(stmt)
             counts[doc_id] = index + 1
+    if current is not None and each_document is not None:
+        each_document(current, out[first:])
     return out
 
 

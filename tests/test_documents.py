@@ -400,3 +400,16 @@ def test_sample_sources_load_with_their_metadata_and_debris_marked():
         holder = next(d for d in docs if needle in d.text)
         start = holder.text.index(needle)
         assert any(s.start <= start < s.end for s in holder.boilerplate), needle
+
+
+def test_control_characters_are_those_of_unicode_categories_cc_and_cs():
+    import sys
+    import unicodedata
+
+    from crosscheck.documents.reading import _CONTROLS, _TEXT_CONTROLS
+
+    for code in range(0x11000):  # every category Cc/Cs character lies below U+E000
+        ch = chr(code)
+        expected = ch not in _TEXT_CONTROLS and unicodedata.category(ch) in ("Cc", "Cs")
+        assert bool(_CONTROLS.fullmatch(ch)) == expected, hex(code)
+    assert not _CONTROLS.search(chr(sys.maxunicode))

@@ -105,21 +105,35 @@ def test_a_prefetch_the_caller_already_waits_for_runs_at_full_speed():
 
 
 def test_a_long_backlog_is_not_taken_for_a_hung_helper(monkeypatch):
-    monkeypatch.setattr(model_process, "SILENCE_S", 2)
+    monkeypatch.setattr(model_process, "SILENCE_S", 3)
 
-    def slow(model, texts, progress):  # 1.5 s a text, a batch of one at a time: 4.5 s in all
+    def slow(model, texts, progress):  # 1 s a text, a batch of one at a time: 5 s in all, each batch under 3 s
         out = []
         for n, _ in enumerate(texts, start=1):
-            time.sleep(1.5)
+            time.sleep(1.0)
             out.append([0.0])
             if progress:
                 progress(n, len(texts))
-        return np.array(out, dtype=np.float32), 1.5 * len(texts)
+        return np.array(out, dtype=np.float32), 1.0 * len(texts)
 
-    helper = ModelProcess(lambda: (time.sleep(0.5), 1.0)[1], slow)
-    assert helper.prefetch(["a", "b", "c"])
-    got = helper.encode(["a", "b", "c"])  # waits 4.5 s, longer than SILENCE_S, but hears of every batch
-    assert got is not None and got[0].shape == (3, 1)
+    helper = ModelProcess(lambda: 1.0, slow)
+    texts = ["a", "b", "c", "d", "e"]
+    assert helper.prefetch(texts)
+    time.sleep(0.5)  # the helper has taken the prefetch up before it hears that this process waits
+    got = helper.encode(texts)  # waits ~4.5 s, longer than SILENCE_S, but hears of every batch
+    assert got is not None and got[0].shape == (5, 1)
+    helper.close()
+
+
+def test_a_prefetch_sends_nothing_while_this_process_parses():
+    """Replies nobody reads would fill the pipe and block the helper: heartbeats start only once asked."""
+    helper = ModelProcess(lambda: 1.0, lambda model, texts, progress: (
+        [progress(n, len(texts)) for n in range(1, len(texts) + 1)], (np.zeros((len(texts), 1), np.float32), 0.0))[1])
+    assert helper.prefetch([str(n) for n in range(100)])
+    time.sleep(1.0)
+    assert not helper._conn.poll(0)  # a hundred batches done, not a word sent
+    got = helper.encode(["1"])
+    assert got is not None and got[0].shape == (1, 1)
     helper.close()
 
 

@@ -145,3 +145,48 @@ def test_each_document_is_handed_over_once_complete_in_order(nlp):
     assert [doc_id for doc_id, _ in heard] == ["d0", "d1", "d2"]
     assert all(len(got) == 20 and {s.document for s in got} == {doc_id} for doc_id, got in heard)
     assert [s for _, got in heard for s in got] == out
+
+
+def test_a_paragraph_reprinted_by_another_outlet_is_parsed_once(nlp):
+    wire = "Alibaba will invest 10 billion yuan in the Tmall Genie unit over three years, the company said on Tuesday."
+    own = "Analysts at IDC expect smart speaker shipments to grow next year."
+    docs = [make_doc("a", f"{wire}\n\n{own}"), make_doc("b", wire, published=dt.date(2020, 6, 1))]
+    parsed: list[str] = []
+    real_pipe = nlp.pipe
+
+    class Counting:  # the pipeline, recording what it is asked to parse
+        def pipe(self, texts, **kw):
+            for text in texts:
+                parsed.append(text)
+                yield from real_pipe([text], **kw)
+
+    stmts = extract_statements(docs, Counting())
+    assert parsed == [wire, own]  # the repeat in b was not parsed again
+    a, b = [s for s in stmts if s.document == "a"][0], [s for s in stmts if s.document == "b"][0]
+    assert (a.text, a.quantities, a.entities, a.lemmas) == (b.text, b.quantities, b.entities, b.lemmas)
+    assert b.id == "b:0" and b.start == 0
+    # the date is b's own: "Tuesday" resolves against each article's publication date
+    tuesday = [[d.value for d in s.dates if d.text == "Tuesday"] for s in (a, b)]
+    assert tuesday[0] and tuesday[1] and tuesday[0] != tuesday[1]
+    assert [s for s in stmts if s.document == "b"] == extract_statements([docs[1]], nlp)  # as if b were parsed alone
+
+
+_KEYS = ["alibaba", "alibaba tv", "alibaba group", "pps", "pps net tv", "china", "bank of china", "tv", "", "a  b",
+         "a", "a b", "tmall genie", "tmall"]
+
+
+def test_shared_names_is_same_name_against_every_key():
+    """The set look-ups of shared_names give what comparing every key with every key gives."""
+    import random
+
+    from crosscheck.statements.entities import same_name, shared_names
+
+    rng = random.Random(7)
+    for _ in range(3000):
+        a = set(rng.sample(_KEYS, rng.randint(0, 5)))
+        b = set(rng.sample(_KEYS, rng.randint(0, 5)))
+        assert shared_names(a, b) == {x for x in a if x in b or any(same_name(x, y) for y in b)}, (a, b)
+    assert shared_names({"alibaba"}, {"alibaba tv"}) == {"alibaba"}
+    assert shared_names({"alibaba tv"}, {"alibaba"}) == {"alibaba tv"}
+    assert shared_names({"china"}, {"bank of china"}) == set()
+    assert all(shared_names({k}, set()) == set() == shared_names(set(), {k}) for k in _KEYS)

@@ -130,7 +130,8 @@ def _serve(conn, parent_end, load: Callable[[], Any], encode: EncodeFn,
     # the parent's progress thread may have held a stream's lock at the fork; the helper never prints
     sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the helper
     requests: queue.Queue = queue.Queue()
-    threading.Thread(target=_read_requests, args=(conn, requests), daemon=True).start()
+    asked = threading.Event()  # set by the reader as an encode (or stop) request arrives: the parent now waits
+    threading.Thread(target=_read_requests, args=(conn, requests, asked), daemon=True).start()
     try:
         model = load()
     except BaseException:  # noqa: BLE001 - the parent loads it again and reports the error itself
@@ -154,9 +155,14 @@ def _serve(conn, parent_end, load: Callable[[], Any], encode: EncodeFn,
             if broken or not todo:
                 continue
             # aside only while the parent is still parsing: once it waits for an answer, full speed
-            waited_for = any(r is None or r[0] == "encode" for r in backlog)
-            # a parent that waits hears of each batch, so a long backlog never looks like a hung helper
-            heartbeat = (lambda n, total: _send(conn, ("busy",))) if waited_for else None
+            waited_for = asked.is_set() or any(r is None or r[0] == "encode" for r in backlog)
+
+            def heartbeat(n: int, total: int) -> None:
+                # a parent that waits hears of each batch, so a long backlog never looks like a hung helper;
+                # one that is still parsing hears nothing (it reads no replies then: the pipe would fill)
+                if asked.is_set():
+                    _send(conn, ("busy",))
+
             try:
                 with aside(model) if aside and not waited_for else nullcontext():
                     vectors, spent = encode(model, todo, heartbeat)
@@ -179,18 +185,21 @@ def _serve(conn, parent_end, load: Callable[[], Any], encode: EncodeFn,
         except BaseException:  # noqa: BLE001 - the parent encodes in process instead
             _send(conn, ("failed",))
             return
+        asked.clear()  # before the answer: the parent sends its next request only once it has read it
         if not _send(conn, ("done", out, seconds)):
             return
         kept, seconds = {}, 0.0
 
 
-def _read_requests(conn, requests: queue.Queue) -> None:
+def _read_requests(conn, requests: queue.Queue, asked: threading.Event) -> None:
     """Move requests off the pipe as they come, so the parent's send never waits for the model."""
     while True:
         try:
             message = conn.recv()
         except (EOFError, OSError):
             message = None
+        if message is None or message[0] == "encode":
+            asked.set()
         requests.put(message)
         if message is None:
             return

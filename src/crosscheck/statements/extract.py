@@ -8,6 +8,7 @@ article's publication date. Boilerplate paragraphs found by the documents stage 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ from crosscheck.statements.quantities import parse_quantities
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
+    from spacy.tokens import Doc as SpacyDoc
     from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
 
@@ -113,8 +115,8 @@ def extract_statements(documents: Sequence[Document], nlp: "Language | None" = N
     previous_attr: dict[tuple[str, int], Attribution] = {}
     previous: dict[str, Statement] = {}
     current, first = None, 0  # the document being parsed and the index in ``out`` of its first statement
-    for sdoc, (doc_id, seg_start, para_no) in nlp.pipe(segments, as_tuples=True, batch_size=batch_size,
-                                                       n_process=n_process):
+    parsed = parse_once(nlp, [text for text, _ in segments], batch_size=batch_size, n_process=n_process)
+    for sdoc, (doc_id, seg_start, para_no) in zip(parsed, (where for _, where in segments)):
         if doc_id != current:
             if current is not None and each_document is not None:
                 each_document(current, out[first:])
@@ -143,6 +145,28 @@ def extract_statements(documents: Sequence[Document], nlp: "Language | None" = N
     if current is not None and each_document is not None:
         each_document(current, out[first:])
     return out
+
+
+def parse_once(nlp: "Language", texts: Sequence[str], *, batch_size: int = 16,
+               n_process: int = 1) -> Iterator["SpacyDoc"]:
+    """spaCy's Doc of each text, in order, parsing each distinct text once.
+
+    Outlets reprint wire copy paragraph for paragraph, and the parse is most of a cold run's cost:
+    a repeated paragraph reuses the Doc of its first occurrence (the same text gives the same parse;
+    the statements read from it still get their own document, offsets and date). A Doc is kept
+    only until its text's last occurrence, so memory holds the repeats still to come, not every Doc.
+    """
+    left = Counter(texts)
+    fresh = nlp.pipe(iter(dict.fromkeys(texts)), batch_size=batch_size, n_process=n_process)
+    kept: dict[str, "SpacyDoc"] = {}
+    for text in texts:
+        doc = kept[text] if text in kept else next(fresh)
+        left[text] -= 1
+        if left[text]:
+            kept[text] = doc
+        else:
+            kept.pop(text, None)
+        yield doc
 
 
 _ANAPHORIC_OPENERS = frozenset({"it", "this", "these", "they", "that", "comparatively", "similarly", "meanwhile",

@@ -103,17 +103,46 @@ def bench_size(n: int, work: Path, repeat: int, cold_repeat: int, sample: int) -
         shutil.rmtree(cache, ignore_errors=True)
         cold.append(run_check(folder, cache, work / f"record-{n}-cold-{k}.json"))
         print(f"  {n} cold {k}: {cold[-1]['wall']:.1f} s", flush=True)
+        if INTERLEAVE:  # the floor measured in the same minutes as this cold run: the machine's speed drifts
+            cold[-1]["pure_encoding"] = pure_encoding(folder, cache, sample)
+            print(f"  {n} pure encoding after cold {k}: {cold[-1]['pure_encoding']['encode_seconds']:.1f} s "
+                  f"(ratio {cold[-1]['wall'] / cold[-1]['pure_encoding']['encode_seconds']:.2f})", flush=True)
     cache = work / f"cache-{n}-0"
     for k in range(repeat):
         warm.append(run_check(folder, cache, work / f"record-{n}-warm-{k}.json"))
         print(f"  {n} warm {k}: {warm[-1]['wall']:.1f} s", flush=True)
+    encode = cold[0]["pure_encoding"] if INTERLEAVE else pure_encoding(folder, cache, sample)
+    print(f"  {n} pure encoding: {encode['encode_seconds']:.1f} s", flush=True)
+    return {"n": n, "corpus": stats, "cold": cold, "warm": warm, "encode": encode}
+
+
+INTERLEAVE = False  # --interleave: pure encoding timed right after each cold run, ratios taken pair by pair
+
+
+def pure_encoding(folder: Path, cache: Path, sample: int) -> dict:
+    """``perf_encode.py`` on the statements a run left in ``cache``: the encoding floor of that run."""
     load = os.getloadavg()[0]
     proc = subprocess.run([sys.executable, str(BENCH / "perf_encode.py"), str(folder), "--cache-dir", str(cache),
                            "--sample", str(sample)], capture_output=True, text=True, check=True)
     encode = json.loads(proc.stdout.strip().splitlines()[-1])
     encode["load"] = load
-    print(f"  {n} pure encoding: {encode['encode_seconds']:.1f} s", flush=True)
-    return {"n": n, "corpus": stats, "cold": cold, "warm": warm, "encode": encode}
+    return encode
+
+
+def pure_seconds(cold: list[dict], encode: dict) -> float:
+    """Pure encoding seconds: the median over the cold runs when each had its own, else the one measurement."""
+    if all("pure_encoding" in r for r in cold):
+        return statistics.median(r["pure_encoding"]["encode_seconds"] for r in cold)
+    return encode["encode_seconds"]
+
+
+def cold_ratio(cold: list[dict], encode: dict) -> str:
+    """Cold wall over pure encoding: the median of each cold run's own ratio when interleaved."""
+    if all("pure_encoding" in r for r in cold):
+        ratios = [r["wall"] / r["pure_encoding"]["encode_seconds"] for r in cold]
+        listed_ratios = ", ".join(f"{x:.2f}" for x in ratios)
+        return f"{statistics.median(ratios):.2f}" + (f" ({listed_ratios})" if len(ratios) > 1 else "")
+    return f"{median(cold, 'wall') / encode['encode_seconds']:.2f}"
 
 
 def listed(runs: list[dict], key: str, digits: int) -> str:
@@ -124,6 +153,9 @@ def cpu_ratio(cold: list[dict], encode: dict) -> str:
     """CPU seconds of the cold run over those of pure encoding: less sensitive to other load than wall time."""
     if "cpu" not in cold[0] or not encode.get("encode_cpu_seconds"):
         return "-"
+    if all("pure_encoding" in r for r in cold):
+        ratios = [r["cpu"] / r["pure_encoding"]["encode_cpu_seconds"] for r in cold]
+        return f"{statistics.median(ratios):.2f} (median of {len(ratios)} pairs)"
     cpu = median(cold, "cpu")
     return f"{cpu:.0f} / {encode['encode_cpu_seconds']:.0f} = {cpu / encode['encode_cpu_seconds']:.2f}"
 
@@ -156,8 +188,8 @@ def table(results: list[dict], sources: dict | None) -> str:
             f"| {r['n']:,} | {first['statements']:,} | {e['unique_texts']:,} | {first['stories']:,} "
             f"({first['largest_story']}) | {cold_wall:.1f} ({len(c)} run{'s' if len(c) > 1 else ''}) | "
             f"{median(w, 'wall'):.2f} ({len(w)}) | {median(c, 'maxrss_mb'):.0f} | {first['statements'] / cold_wall:.0f} | "
-            f"{e['encode_seconds']:.1f}{' (sampled)' if e['timed_texts'] < e['unique_texts'] else ''} | "
-            f"{cold_wall / e['encode_seconds']:.2f} | {median(c, 'encode_seconds'):.1f} | {cpu_ratio(c, e)} | "
+            f"{pure_seconds(c, e):.1f}{' (sampled)' if e['timed_texts'] < e['unique_texts'] else ''} | "
+            f"{cold_ratio(c, e)} | {median(c, 'encode_seconds'):.1f} | {cpu_ratio(c, e)} | "
             f"{listed(c, 'load', 1)} |")
     lines += ["", "### Stage seconds of the (first) cold and warm run", "",
               "| articles | run | loading | statements | embeddings | stories | alignments | findings | "
@@ -185,8 +217,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=BENCH / "results" / "perf.md")
     ap.add_argument("--extra", action="append", default=[], metavar="ARG",
                     help="an argument appended to every crosscheck check command (repeatable; e.g. --extra=-j2)")
+    ap.add_argument("--interleave", action="store_true",
+                    help="time pure encoding right after each cold run and take the ratio pair by pair")
     args = ap.parse_args(argv)
     EXTRA[:] = args.extra
+    global INTERLEAVE
+    INTERLEAVE = args.interleave
     args.work.mkdir(parents=True, exist_ok=True)
     sizes = [int(x) for x in args.sizes.split(",") if x] + ([10000] if args.big else [])
     started = dt.datetime.now(dt.timezone.utc)

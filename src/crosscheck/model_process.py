@@ -154,7 +154,9 @@ def _serve(conn, parent_end, load: Callable[[], Any], encode: EncodeFn,
         if kind == "prefetch":
             if broken or not todo:
                 continue
-            # aside only while the parent is still parsing: once it waits for an answer, full speed
+            # aside only while the parent is still parsing: once it waits for an answer, full speed. Each
+            # request is encoded on its own, never merged with others queued: which texts share a batch
+            # then depends on the input alone, not on timing, and so do the vectors (to the last bit)
             waited_for = asked.is_set() or any(r is None or r[0] == "encode" for r in backlog)
 
             def heartbeat(n: int, total: int) -> None:

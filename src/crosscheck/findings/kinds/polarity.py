@@ -7,6 +7,8 @@ A plan is still a claim: "plans to launch" against "denied joining" conflicts.
 
 from __future__ import annotations
 
+import functools
+
 from pydantic import Field
 
 from crosscheck.findings.kinds.base import Kind, Pair, Params, Verdict, rel
@@ -36,6 +38,12 @@ class PolarityParams(Params):
     antonyms: tuple[tuple[str, str], ...] = DEFAULT_ANTONYMS
     extra_denial_verbs: tuple[str, ...] = ()
     min_shared_lemmas: int = Field(2, ge=0)  # content words both statements use (names included)
+
+
+@functools.lru_cache(maxsize=32)
+def _antonym_verbs(antonyms: tuple[tuple[str, str], ...]) -> frozenset[str]:
+    """Every verb of the antonym pairs: a statement using none of them cannot be half of a pair."""
+    return frozenset(verb for pair in antonyms for verb in pair)
 
 
 def _negative(s: Statement, extra: tuple[str, ...]) -> bool:
@@ -69,18 +77,20 @@ def _close_enough(pair: Pair, p: PolarityParams) -> bool:
 
 def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
     a, b = pair.a, pair.b
+    # each test below only rejects, so their order does not change a verdict: the one that rejects most
+    # pairs (both affirm, or both deny, with no antonym verb) and costs least goes first
+    neg_a, neg_b = _negative(a, p.extra_denial_verbs), _negative(b, p.extra_denial_verbs)
+    if neg_a == neg_b and (pair.same_document or pair.alignment.score < p.min_alignment_negation
+                           or _antonym_verbs(p.antonyms).isdisjoint(a.predicates)):
+        return []  # the same polarity: only opposite verbs (antonyms, below) could make a finding
     shared = shared_names({e.key for e in a.entities}, {e.key for e in b.entities})
     # no common name: the same main verb with opposite polarity must carry the conflict
     if p.require_shared_entity and not shared and not set(a.predicates) & set(b.predicates):
         return []
     if len(set(a.lemmas) & set(b.lemmas)) < p.min_shared_lemmas and not pair.same_document:
         return []
-    neg_a, neg_b = _negative(a, p.extra_denial_verbs), _negative(b, p.extra_denial_verbs)
     if neg_a != neg_b and not _close_enough(pair, p):
         return []
-    if neg_a == neg_b and (pair.same_document or pair.alignment.score < p.min_alignment_negation
-                           or not any(x in a.predicates or y in a.predicates for x, y in p.antonyms)):
-        return []  # the same polarity: only opposite verbs (antonyms, below) could make a finding
     date_a, date_b = date_label(pair)
     names = {e.key: e.text for e in a.entities}
     values = {"subject": ", ".join(names[k] for k in sorted(shared)) or "The claim", "a_polarity": "denies" if neg_a else "affirms",

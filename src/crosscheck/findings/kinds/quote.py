@@ -44,7 +44,7 @@ def _internal_changes(a: list[str], b: list[str]) -> list[str]:
 
 def check(pair: Pair, p: QuoteParams) -> list[Verdict]:
     a, b = pair.a, pair.b
-    if pair.same_document:
+    if pair.same_document or not a.quotes or not b.quotes:
         return []
     for span_a, words_a in _quotes(a):
         for span_b, words_b in _quotes(b):

@@ -61,9 +61,14 @@ class Comparison:
     conflicts: tuple[tuple[Quantity, Quantity], ...]
 
 
+_NOTHING = Comparison((), ())
+
+
 def compare_quantities(a: Statement, b: Statement, *, tolerance: float, max_ratio: float, min_frame_overlap: float,
                        kinds: frozenset[str] = COMPARABLE_KINDS) -> Comparison:
     """Matching pairs, and conflicting pairs whose figures have no compatible partner on either side."""
+    if not a.quantities or not b.quantities:  # most aligned pairs (millions on a big corpus): nothing to pair
+        return _NOTHING
     pairs = [(qa, qb) for qa in a.quantities for qb in b.quantities
              if comparable(qa, qb, max_ratio=max_ratio, min_frame_overlap=min_frame_overlap, kinds=kinds)]
     matches = [(qa, qb) for qa, qb in pairs if compatible(qa, qb, tolerance)]

@@ -154,10 +154,11 @@ def _serve(conn, parent_end, load: Callable[[], Any], encode: EncodeFn,
         if kind == "prefetch":
             if broken or not todo:
                 continue
-            # aside only while the parent is still parsing: once it waits for an answer, full speed. Each
-            # request is encoded on its own, never merged with others queued: which texts share a batch
-            # then depends on the input alone, not on timing, and so do the vectors (to the last bit)
-            waited_for = asked.is_set() or any(r is None or r[0] == "encode" for r in backlog)
+            # aside only while the parent is still parsing: once it waits for an answer, full speed (the
+            # reader sets ``asked`` before it queues an encode or stop request, so one in the backlog has
+            # set it too). Each request is encoded on its own, never merged with others queued: which
+            # texts share a batch then depends on the input alone, not on timing, and so do the vectors
+            waited_for = asked.is_set()
 
             def heartbeat(n: int, total: int) -> None:
                 # a parent that waits hears of each batch, so a long backlog never looks like a hung helper;

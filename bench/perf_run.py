@@ -129,16 +129,21 @@ def pure_encoding(folder: Path, cache: Path, sample: int) -> dict:
     return encode
 
 
+def interleaved(cold: list[dict]) -> bool:
+    """Every cold run has its own pure encoding (``--interleave``)."""
+    return all("pure_encoding" in r for r in cold)
+
+
 def pure_seconds(cold: list[dict], encode: dict) -> float:
     """Pure encoding seconds: the median over the cold runs when each had its own, else the one measurement."""
-    if all("pure_encoding" in r for r in cold):
+    if interleaved(cold):
         return statistics.median(r["pure_encoding"]["encode_seconds"] for r in cold)
     return encode["encode_seconds"]
 
 
 def cold_ratio(cold: list[dict], encode: dict) -> str:
     """Cold wall over pure encoding: the median of each cold run's own ratio when interleaved."""
-    if all("pure_encoding" in r for r in cold):
+    if interleaved(cold):
         ratios = [r["wall"] / r["pure_encoding"]["encode_seconds"] for r in cold]
         listed_ratios = ", ".join(f"{x:.2f}" for x in ratios)
         return f"{statistics.median(ratios):.2f}" + (f" ({listed_ratios})" if len(ratios) > 1 else "")
@@ -153,7 +158,7 @@ def cpu_ratio(cold: list[dict], encode: dict) -> str:
     """CPU seconds of the cold run over those of pure encoding: less sensitive to other load than wall time."""
     if "cpu" not in cold[0] or not encode.get("encode_cpu_seconds"):
         return "-"
-    if all("pure_encoding" in r for r in cold):
+    if interleaved(cold):
         ratios = [r["cpu"] / r["pure_encoding"]["encode_cpu_seconds"] for r in cold]
         return f"{statistics.median(ratios):.2f} (median of {len(ratios)} pairs)"
     cpu = median(cold, "cpu")

@@ -13,10 +13,11 @@ LAYERS = [
     {"crosscheck.embeddings", "crosscheck.model_process", "crosscheck.stories"},
     {"crosscheck.alignments"},
     {"crosscheck.findings"},
+    {"crosscheck.verdicts"},  # the contradiction model and its judge: read alignments, give the rules evidence
     {"crosscheck.calibration"},  # reads the rules' verdicts; training (below) drives the whole pipeline
     {"crosscheck.report", "crosscheck.gate"},
     {"crosscheck.pipeline", "crosscheck.draft", "crosscheck.baseline", "crosscheck.config", "crosscheck.evaluation",
-     "crosscheck.calibration.train"},
+     "crosscheck.calibration.train", "crosscheck.training"},
     {"crosscheck.distributed"},  # the Dask path builds on the pipeline; the pipeline never imports it
     {"crosscheck.cli", "crosscheck.__main__", "crosscheck.evaluation.command"},
 ]

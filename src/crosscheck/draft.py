@@ -22,7 +22,7 @@ import numpy as np
 from crosscheck.alignments import score_pair
 from crosscheck.documents import load_documents
 from crosscheck.errors import InputError
-from crosscheck.findings.engine import fingerprint, make_pair, sort_findings
+from crosscheck.findings.engine import fingerprint, make_pair, model_says, sort_findings
 from crosscheck.findings.kinds import KINDS
 from crosscheck.findings.kinds.base import Verdict
 from crosscheck.findings.kinds.values import compatible
@@ -164,24 +164,38 @@ def judge_claims(pipeline: Pipeline, draft: Document, sources: Analysis) -> list
     by_id = {s.id: s for s in sources.statements}
     disputed_ids = {ref.statement for f in sources.findings if f.kind in CONFLICT_KINDS for ref in f.statements}
     pair_rules = [r for r in pipeline.rules if KINDS[r.kind].check is not None]
-    out = []
+    nli = pipeline.nli_rule.params if pipeline.nli_rule is not None else None
+    candidates = []  # per claim: its nearest source statements, as (earlier, later)-ordered pairs
     for claim, row in zip(claims, sims):
-        support: list = []
-        conflicts: list = []
+        found = []
         for col in np.argsort(-row)[:neighbours]:
             source = sources.statements[int(col)]
             al = score_pair(source, claim, float(row[col]), pipeline.settings.align)
-            if al.score < pipeline.settings.align.threshold:
-                continue
-            pair = make_pair(al, {source.id: source, claim.id: claim, **by_id}, docs)
+            if al.score >= pipeline.settings.align.threshold:
+                found.append((source, make_pair(al, {source.id: source, claim.id: claim, **by_id}, docs)))
+        candidates.append(found)
+    judged = _judge_pairs(pipeline, [(source, claim) for claim, found in zip(claims, candidates)
+                                     for source, _ in found])
+    out = []
+    for claim, found in zip(claims, candidates):
+        support: list = []
+        conflicts: list = []
+        for source, pair in found:
+            judgement = judged.get((source.id, claim.id))
+            pair = replace(pair, judgement=judgement)
+            al = pair.alignment
             fired = [(rule, v) for rule in pair_rules if al.score >= rule.params.min_alignment
                      for v in KINDS[rule.kind].check(pair, rule.params)]  # type: ignore[misc]
+            if judgement is not None:
+                fired = [(r, v) for r, v in fired if model_says(r, v, fired, pair, nli)]
             conflicts += [(rule, source, v) for rule, v in fired if v.kind in CONFLICT_KINDS]
             in_conflict = any(v.kind in CONFLICT_KINDS for _, v in fired)
             agreeing = [] if in_conflict else [(rule, source, v) for rule, v in fired if v.kind == "agreement"]
             if agreeing:
                 support += agreeing
-            elif al.score >= min_support and not _has_figures(claim) and not in_conflict:
+            elif al.score >= min_support and not _has_figures(claim) and not in_conflict and \
+                    (judgement is None or nli is None or judgement[0] >= nli.min_entailment):
+                # close in topic is support only when the model (where it judges) says the source entails it
                 support.append((None, source, None))  # a claim with figures needs matching values instead
         strong = [x for x in support if x[2] is not None]  # an agreement verdict, not mere topical closeness
         novel = details.novel_in(claim)
@@ -198,6 +212,18 @@ def judge_claims(pipeline: Pipeline, draft: Document, sources: Analysis) -> list
             verdict = "unsupported"
         out.append(ClaimVerdict(claim, verdict, tuple(support), tuple(conflicts), novel))
     return out
+
+
+def _judge_pairs(pipeline: Pipeline, pairs: Sequence[tuple[Statement, Statement]]
+                 ) -> dict[tuple[str, str], tuple[float, float, float]]:
+    """The contradiction model's judgement of each (source, claim) pair, source as premise; none when off."""
+    if not pairs or pipeline.nli_rule is None or not (pipeline.settings.contradiction_model
+                                                      or pipeline.settings.nli_model):
+        return {}
+    from crosscheck.verdicts.judge import judge
+
+    found = judge(pipeline.judging_model(), [(a.text, b.text) for a, b in pairs], pipeline.judgement_cache())
+    return {(a.id, b.id): j for (a, b), j in zip(pairs, found)}
 
 
 def _ref(s: Statement, highlights=()) -> StatementRef:

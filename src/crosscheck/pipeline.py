@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # imported when first used: a cold run forks the model's help
     from crosscheck.calibration.combiner import Combiner
     from crosscheck.calibration.nli import NliScorer
     from crosscheck.findings.ruleset import Rule
+    from crosscheck.verdicts.judge import Judgement, JudgementCache, PairModel
 
 Progress = Callable[[str, int, int], None]
 
@@ -55,7 +56,9 @@ class Settings:
     # the learned combiner (calibration/): findings' scores become calibrated probabilities
     combiner: bool = True
     combiner_model: Path | None = None  # a combiner JSON; None: the one shipped in the package
-    nli_model: str | None = None  # an NLI cross-encoder (name or path) whose probabilities are features
+    # crosscheck's contradiction model judges aligned cross-outlet pairs (verdicts/contradiction_model.py)
+    contradiction_model: bool = True
+    nli_model: str | None = None  # a user's NLI cross-encoder (name or path) that replaces the shipped model
     min_score: float = 0.0  # findings scoring below this are dropped
     # load the encoder in a forked helper while spaCy parses (model_process.py); the CLI turns it on
     background_model: bool = False
@@ -72,6 +75,8 @@ class Analysis:
     alignments: tuple[Alignment, ...]
     findings: tuple[Finding, ...]
     problems: tuple[InputProblem, ...] = ()
+    # the contradiction model's (agreement, neutral, contradiction) per judged alignment (a, b) ids
+    judgements: dict[tuple[str, str], tuple[float, float, float]] | None = None
 
     def report(self) -> Report:
         return Report(self.documents, self.stories, self.findings, self.problems, len(self.statements))
@@ -95,6 +100,8 @@ class Pipeline:
         self.extracted_documents = 0  # documents that went through spaCy (not found in the statement cache)
         self._combiner: Combiner | None = None
         self._nli: NliScorer | None = None
+        self._pair_model: PairModel | None = None
+        self._judgement_cache: JudgementCache | None = None
 
     @property
     def rules(self) -> list[Rule]:
@@ -138,7 +145,7 @@ class Pipeline:
         analysis = self.analyse(documents)
         self.timings = {"loading": loading, **self.timings}
         return Analysis(analysis.documents, analysis.statements, analysis.vectors, analysis.stories,
-                        analysis.alignments, analysis.findings, tuple(problems))
+                        analysis.alignments, analysis.findings, tuple(problems), analysis.judgements)
 
     def statements_of(self, documents: Sequence[Document],
                       each_document: Callable[[str, Sequence[Statement]], None] | None = None) -> list[Statement]:
@@ -266,14 +273,16 @@ class Pipeline:
             alignments = self.align(stories, statements, vectors)
             lap("alignments")
             self.progress("checking", 0, 1)
+            judgements = self.judge(documents, statements, alignments)
+            lap("judgements")
             from crosscheck.findings.engine import run_rules
 
-            findings = run_rules(self.rules, stories, documents, statements, alignments)
-            findings = self.calibrate(findings, documents, statements, alignments)
+            findings = run_rules(self.rules, stories, documents, statements, alignments, judgements)
+            findings = self.calibrate(findings, documents, statements, alignments, judgements)
             lap("findings")
         self.timings = timings
         return Analysis(tuple(documents), tuple(statements), vectors, tuple(stories), tuple(alignments),
-                        tuple(findings))
+                        tuple(findings), judgements=judgements)
 
     @property
     def combiner(self) -> Combiner | None:
@@ -298,15 +307,66 @@ class Pipeline:
             self._nli = NliScorer(self.settings.nli_model, allow_download=self.settings.allow_download)
         return self._nli
 
+    @property
+    def pair_model(self) -> PairModel | None:
+        """The model that judges statement pairs: the user's ``--nli-model``, else the shipped one;
+        None when it is turned off (``contradiction_model`` false, or the nli rule disabled)."""
+        if self._pair_model is None and self.nli_rule is not None:
+            if self.settings.nli_model:
+                self._pair_model = self.nli
+            elif self.settings.contradiction_model:
+                from crosscheck.verdicts.contradiction_model import ContradictionModel
+
+                self._pair_model = ContradictionModel()
+        return self._pair_model
+
+    @property
+    def nli_rule(self) -> Rule | None:
+        return next((r for r in self.rules if r.kind == "nli"), None)
+
+    def judge(self, documents: Sequence[Document], statements: Sequence[Statement],
+              alignments: Sequence[Alignment]) -> dict[tuple[str, str], Judgement] | None:
+        """The contradiction model's judgements of the pairs a verdict can hang on (verdicts/judge.py)."""
+        if self.nli_rule is None or not alignments or (not self.settings.contradiction_model
+                                                       and not self.settings.nli_model):
+            return None
+        from crosscheck.findings.kinds import KINDS
+        from crosscheck.verdicts.judge import judge_alignments
+
+        # as loose as the loosest rule that can report a conflict: the model may have to overrule it
+        floor = min([r.params.min_alignment for r in self.rules
+                     if KINDS[r.kind].check is not None and r.kind != "agreement"])
+        return judge_alignments(self.judging_model(), alignments, statements, documents, floor,
+                                cache=self.judgement_cache(),
+                                progress=lambda done, total: self.progress("judging", done, total))
+
+    def judgement_cache(self) -> JudgementCache | None:
+        if self.settings.use_cache and self._judgement_cache is None:
+            from crosscheck.verdicts.judge import JudgementCache
+
+            self._judgement_cache = JudgementCache(self.settings.cache_dir or default_cache_dir())
+        return self._judgement_cache
+
+    def judging_model(self) -> PairModel:
+        """The pair model behind a version tag: loaded only when the cache misses a pair."""
+        if self.settings.nli_model:
+            version = f"user:{self.settings.nli_model}"
+        else:
+            from crosscheck.verdicts.contradiction_model import SHIPPED, model_version
+
+            version = model_version(SHIPPED)
+        return _Deferred(version, lambda: self.pair_model)
+
     def calibrate(self, findings: Sequence[Finding], documents: Sequence[Document], statements: Sequence[Statement],
-                  alignments: Sequence[Alignment]) -> list[Finding]:
+                  alignments: Sequence[Alignment],
+                  judgements: dict[tuple[str, str], Judgement] | None = None) -> list[Finding]:
         """Calibrated scores on the findings (combiner on) and the ``min_score`` filter."""
         if self.combiner is None and self.settings.min_score <= 0:
             return list(findings)
         from crosscheck.calibration.apply import calibrate_findings
 
         return calibrate_findings(findings, self.combiner, self.rules, documents, statements, alignments,
-                                  self.nli, self.settings.min_score)
+                                  judgements, self.settings.min_score)
 
     def story_probabilities(self, analysis: Analysis) -> dict[str, np.ndarray] | None:
         """Combiner probabilities per story (classes: ``CLASSES``), None when the combiner is off."""
@@ -315,7 +375,7 @@ class Pipeline:
         from crosscheck.calibration.apply import story_probabilities
 
         return story_probabilities(self.combiner, self.rules, analysis.stories, analysis.documents,
-                                   analysis.statements, analysis.alignments, self.nli)
+                                   analysis.statements, analysis.alignments, analysis.judgements)
 
     def align(self, stories: Sequence[Story], statements: Sequence[Statement], vectors: np.ndarray
               ) -> list[Alignment]:
@@ -332,6 +392,20 @@ class Pipeline:
             out.extend(align_within(members, sub, self.settings.align))
             self.progress("aligning", n, len(stories))
         return out
+
+
+class _Deferred:
+    """A pair model loaded only when a pair is missing from the cache: a warm run loads no model."""
+
+    def __init__(self, version: str, load: Callable[[], PairModel | None]) -> None:
+        self.version = version
+        self._load = load
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        model = self._load()
+        if model is None:
+            raise ModelError("no contradiction model to judge statement pairs", code="E411")
+        return model.probabilities(pairs)
 
 
 CHARS_PER_STATEMENT = 150  # a news sentence (measured 180 on sources/, 120 on the benchmark corpus)

@@ -9,7 +9,7 @@ the rule's score. ``min_score`` then drops findings below a threshold.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -17,7 +17,6 @@ import numpy as np
 from crosscheck.calibration.combiner import Combiner
 from crosscheck.calibration.evidence import Evidence, statement_counts, story_evidence
 from crosscheck.calibration.features import aggregate, evidence_features, pair_features
-from crosscheck.calibration.nli import NliScorer
 from crosscheck.findings.engine import make_pair, sort_findings
 from crosscheck.findings.kinds.base import Pair
 from crosscheck.findings.ruleset import Rule
@@ -28,20 +27,28 @@ SCORED_BY = {"contradiction": "contradiction", "discrepancy": "contradiction", "
              "disputed": "contradiction", "agreement": "agreement"}
 
 
-def nli_table(scorer: NliScorer | None, pairs: Sequence[Pair]) -> dict[tuple[str, str], tuple[float, float]] | None:
-    """Cross-encoder (contradiction, entailment) probabilities per (a, b) statement ids, one batch."""
-    if scorer is None or not pairs:
+Judgements = Mapping[tuple[str, str], tuple[float, float, float]]  # alignment ids -> agreement, neutral, contradiction
+
+
+def nli_table(judgements: Judgements | None, pairs: Sequence[Pair]) -> dict[tuple[str, str], tuple[float, float]] | None:
+    """The model's (contradiction, entailment) probabilities per (a, b) statement ids of the judged pairs."""
+    if judgements is None or not pairs:
         return None
-    scores = scorer.scores([(p.a.text, p.b.text) for p in pairs])
-    return {(p.a.id, p.b.id): (float(c), float(e)) for p, (c, e) in zip(pairs, scores)}
+    out = {}
+    for p in pairs:
+        j = judgements.get((p.alignment.a, p.alignment.b))
+        if j is not None:
+            out[(p.a.id, p.b.id)] = (float(j[2]), float(j[0]))
+    return out
 
 
 def story_probabilities(combiner: Combiner, rules: Sequence[Rule], stories: Sequence[Story],
                         documents: Sequence[Document], statements: Sequence[Statement],
-                        alignments: Sequence[Alignment], nli: NliScorer | None = None) -> dict[str, np.ndarray]:
+                        alignments: Sequence[Alignment], judgements: Judgements | None = None
+                        ) -> dict[str, np.ndarray]:
     """Probabilities (combiner classes) per story, from all its cross-document aligned pairs."""
     evidence = story_evidence(stories, documents, statements, alignments)
-    table = nli_table(nli, [p for e in evidence.values() for p in e.pairs])
+    table = nli_table(judgements, [p for e in evidence.values() for p in e.pairs])
     ids = list(evidence)
     if not ids:
         return {}
@@ -51,7 +58,7 @@ def story_probabilities(combiner: Combiner, rules: Sequence[Rule], stories: Sequ
 
 def calibrate_findings(findings: Sequence[Finding], combiner: Combiner | None, rules: Sequence[Rule],
                        documents: Sequence[Document], statements: Sequence[Statement],
-                       alignments: Sequence[Alignment], nli: NliScorer | None = None,
+                       alignments: Sequence[Alignment], judgements: Judgements | None = None,
                        min_score: float = 0.0) -> list[Finding]:
     """Findings with calibrated scores (when a combiner is given), those under ``min_score`` dropped."""
     out = list(findings)
@@ -66,7 +73,7 @@ def calibrate_findings(findings: Sequence[Finding], combiner: Combiner | None, r
             if key is not None:
                 wanted[key] = make_pair(by_ids[key], by_stmt, by_doc)
         pairs = list(wanted.values())
-        table = nli_table(nli, pairs) if combiner.uses_nli else None
+        table = nli_table(judgements, pairs) if combiner.uses_nli else None
         if pairs:
             x = np.vstack([aggregate([pair_features(p, rules, (sizes[p.a.document], sizes[p.b.document]),
                                                     (table or {}).get((p.a.id, p.b.id)))]) for p in pairs])
@@ -92,6 +99,6 @@ def _key(f: Finding, by_ids: dict[tuple[str, str], Alignment]) -> tuple[str, str
 
 
 def evidence_probabilities(combiner: Combiner, rules: Sequence[Rule], evidence: Evidence,
-                           nli: NliScorer | None = None) -> np.ndarray:
+                           judgements: Judgements | None = None) -> np.ndarray:
     """Probabilities for one story's evidence (used by tests and the bench)."""
-    return combiner.probabilities(evidence_features(evidence, rules, nli_table(nli, evidence.pairs)))[0]
+    return combiner.probabilities(evidence_features(evidence, rules, nli_table(judgements, evidence.pairs)))[0]

@@ -1,9 +1,9 @@
-"""An optional NLI cross-encoder: contradiction and entailment probabilities for statement pairs.
+"""A user's NLI cross-encoder in place of crosscheck's own contradiction model.
 
-Why optional: a good NLI model (cross-encoder/nli-deberta-v3-base) is hundreds of megabytes and
-crosscheck never downloads anything by default. A user who has one passes ``--nli-model
-NAME_OR_PATH``; its probabilities become two more features (``nli_contradiction``,
-``nli_entailment``), which a combiner trained with the same model weighs.
+Why: a larger NLI model (cross-encoder/nli-deberta-v3-base) judges better than the shipped one but
+is hundreds of megabytes, and crosscheck never downloads anything by default. A user who has one
+passes ``--nli-model NAME_OR_PATH``; it then judges the pairs the shipped model would
+(verdicts/judge.py), its probabilities mapped to agreement / neutral / contradiction by its labels.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ class NliScorer:
         self.batch_size = batch_size
         self._model = None
         self._columns: tuple[int, int] | None = None
+        self.version = f"user:{name_or_path}"
 
     def _load(self):
         if self._model is None:
@@ -47,6 +48,16 @@ class NliScorer:
         """(n, 2): contradiction and entailment probability per (premise, hypothesis) pair."""
         if not pairs:
             return np.zeros((0, 2))
+        return self._softmax(pairs)[:, list(self._columns or (0, 1))]
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """(n, 3): agreement (entailment), neutral (the rest), contradiction, as the shipped model gives."""
+        if not pairs:
+            return np.zeros((0, 3))
+        c, e = self.scores(pairs).T
+        return np.stack([e, np.clip(1 - c - e, 0, 1), c], axis=1)
+
+    def _softmax(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         model = self._load()
         logits = np.asarray(model.predict(list(pairs), batch_size=self.batch_size, apply_softmax=False,
                                           show_progress_bar=False), dtype=np.float64)
@@ -55,9 +66,7 @@ class NliScorer:
             raise ModelError(f"the NLI model '{self.name}' gives {logits.shape[1]} score(s) per pair; "
                              "an NLI model gives contradiction/entailment/neutral", code="E405")
         z = logits - logits.max(axis=1, keepdims=True)
-        p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
-        c, e = self._columns or (0, 1)
-        return p[:, [c, e]]
+        return np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
 
 
 def label_columns(id2label: dict) -> tuple[int, int]:

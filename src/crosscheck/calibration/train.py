@@ -34,6 +34,7 @@ from crosscheck.calibration.combiner import CLASSES, Combiner
 from crosscheck.calibration.evidence import Evidence, story_evidence
 from crosscheck.calibration.features import NAMES, evidence_features
 from crosscheck.calibration.synthetic import articles_from_texts, generate
+from crosscheck.findings.kinds.base import Pair
 from crosscheck.evaluation.predict import Evaluator, Prediction, predictions_of, row_story
 from crosscheck.evaluation.rows import EvalRow, read_rows
 from crosscheck.evaluation.scoring import canonical
@@ -42,8 +43,11 @@ from crosscheck.pipeline import Pipeline, Settings
 FOLDS = 5
 SEED = 13
 C = 0.5  # inverse L2 strength of the logistic regression (measured: 0.1-2 differ by < 0.01 macro F1)
-# rows per dev file used for training and cross-validated measurement (hash-sampled)
-DEFAULT_ROWS = {"fnc1": 1200, "anli": 1582, "vitaminc": 1200, "rte": 1000, "summedits": 400}
+# rows per dev file used for training and cross-validated measurement (hash-sampled). Only files whose
+# rules allow training shipped weights on folds (../shared/train/README.md): never ANLI (non-commercial),
+# never VitaminC (BIG-bench data). FNC-1 rows only from the contradiction model's held-out fold
+# (training.nli_data.fnc1_fold == 1), so its probabilities on them are out-of-fold, as on a user's news.
+DEFAULT_ROWS = {"fnc1": 1200, "rte": 1000, "summedits": 400}
 # gold labels as the three combiner classes (RTE's not_agreement is mostly "not said": neutral)
 THREE_WAY = {"contradiction": "contradiction", "agreement": "agreement", "neutral": "neutral",
              "unrelated": "neutral", "not_agreement": "neutral", "consistent": "agreement",
@@ -69,8 +73,12 @@ def fold_of(text: str) -> int:
 
 
 def sample_rows(path: Path, n: int) -> list[EvalRow]:
-    """The first ``n`` rows of the file by a hash of their id, in file order."""
+    """The first ``n`` rows of the file by a hash of their id, in file order (FNC-1: the model's held-out fold)."""
     rows, _ = read_rows(path)
+    if path.stem == "fnc1":
+        from crosscheck.training.nli_data import fnc1_fold
+
+        rows = [r for r in rows if fnc1_fold(r.text_a) == 1]
     rows = sorted(rows, key=lambda r: hashlib.sha1(r.id.encode()).hexdigest())[:n]
     return sorted(rows, key=lambda r: r.line)
 
@@ -79,9 +87,13 @@ def synthetic_rows(data: Path, nlp, articles: int = SYNTHETIC_ARTICLES, seed: in
                    ) -> tuple[list[EvalRow], dict[str, str]]:
     """FactCC-style pairs from real news (FNC-1 article bodies) as rows, and each row's article text
     (its fold key)."""
+    from crosscheck.training.nli_data import fnc1_fold
+
     bodies: dict[str, str] = {}
     rows, _ = read_rows(data / "fnc1.jsonl")
     for r in rows:
+        if fnc1_fold(r.text_a) != 1:
+            continue  # the contradiction model trained on fold 0's bodies
         bodies.setdefault(hashlib.sha1(r.text_a.strip().encode()).hexdigest(), r.text_a)
     chosen = sorted(bodies)[:articles]
     arts = articles_from_texts([(h, bodies[h]) for h in chosen], nlp)
@@ -115,12 +127,13 @@ def extract(rows: Sequence[EvalRow], pipeline: Pipeline, task: str, path: str,
 def collect(data: Path, work: Path, rows_per_task: dict[str, int], progress: Callable[[str], None]) -> list[Example]:
     """Every example, extracted once and kept in ``work`` (delete it to extract again)."""
     work.mkdir(parents=True, exist_ok=True)
-    settings = Settings(cache_dir=work / "cache", combiner=False)
+    # the pair model judges separately (example_judgements): the evidence is the rules and the alignment
+    settings = Settings(cache_dir=work / "cache", combiner=False, contradiction_model=False)
     pipeline = Pipeline(settings)
     examples: list[Example] = []
     for task, n in sorted(rows_per_task.items()):
         path = data / f"{task}.jsonl"
-        store = work / f"{task}-{n}.pkl"
+        store = work / f"{task}-{n}-heldout.pkl"
         if store.exists():
             got = pickle.loads(store.read_bytes())
         else:
@@ -128,7 +141,7 @@ def collect(data: Path, work: Path, rows_per_task: dict[str, int], progress: Cal
             store.write_bytes(pickle.dumps(got))
         examples += [Example(task, r, THREE_WAY[str(canonical(r.gold))], fold_of(r.text_a), p, e) for r, p, e in got
                      if str(canonical(r.gold)) in THREE_WAY]
-    store = work / f"synthetic-{SYNTHETIC_ARTICLES}-{SEED}.pkl"
+    store = work / f"synthetic-{SYNTHETIC_ARTICLES}-{SEED}-heldout.pkl"
     if store.exists():
         got, group = pickle.loads(store.read_bytes())
     else:
@@ -139,6 +152,35 @@ def collect(data: Path, work: Path, rows_per_task: dict[str, int], progress: Cal
         store.write_bytes(pickle.dumps((got, group)))
     examples += [Example("synthetic", r, str(r.gold), fold_of(group[r.id]), p, e) for r, p, e in got]
     return examples
+
+
+def example_judgements(examples: Sequence[Example], rules, work: Path, nli_model: str | None = None,
+                       allow_download: bool = False) -> dict[tuple[str, str], tuple[float, float]]:
+    """The pair model's (contradiction, entailment) on the pairs it judges at run time (verdicts/judge.py:
+    the same floor and per-statement bound), cached in ``work``: the shipped contradiction model, or
+    ``nli_model``."""
+    from crosscheck.calibration.apply import nli_table
+    from crosscheck.findings.kinds import KINDS
+    from crosscheck.verdicts.judge import JudgementCache, judge, pairs_to_judge
+
+    if nli_model:
+        from crosscheck.calibration.nli import NliScorer
+
+        model = NliScorer(nli_model, allow_download=allow_download)
+    else:
+        from crosscheck.verdicts.contradiction_model import ContradictionModel
+
+        model = ContradictionModel()
+    floor = min(r.params.min_alignment for r in rules if KINDS[r.kind].check is not None and r.kind != "agreement")
+    wanted: dict[tuple[str, str], Pair] = {}
+    for e in examples:
+        statements = {s.id: s for p in e.evidence.pairs for s in (p.a, p.b)}
+        by_alignment = {(p.alignment.a, p.alignment.b): p for p in e.evidence.pairs}
+        for al in pairs_to_judge([p.alignment for p in e.evidence.pairs], statements, floor, 2):
+            wanted[(al.a, al.b)] = by_alignment[(al.a, al.b)]
+    keys = sorted(wanted)
+    found = judge(model, [(wanted[k].a.text, wanted[k].b.text) for k in keys], JudgementCache(work / "cache"))
+    return nli_table(dict(zip(keys, found)), list(wanted.values())) or {}
 
 
 def feature_matrix(examples: Sequence[Example], rules, nli=None) -> np.ndarray:
@@ -239,13 +281,7 @@ def train(data: Path, work: Path, output: Path, rows_per_task: dict[str, int] | 
     started = time.perf_counter()
     examples = collect(data, work, rows_per_task or DEFAULT_ROWS, progress)
     rules = load_rules((), include_builtin=True)
-    table = None
-    if nli_model:
-        from crosscheck.calibration.apply import nli_table
-        from crosscheck.calibration.nli import NliScorer
-
-        table = nli_table(NliScorer(nli_model, allow_download=allow_download),
-                          [p for e in examples for p in e.evidence.pairs])
+    table = example_judgements(examples, rules, work, nli_model, allow_download)
     x = feature_matrix(examples, rules, table)
     progress(f"features of {len(examples)} examples")
     oof = cross_validate(examples, x)
@@ -279,9 +315,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rows", action="append", default=[], metavar="TASK=N", help="rows per dev file")
     ap.add_argument("--nli-model", help="an NLI cross-encoder whose probabilities become features")
     ap.add_argument("--allow-download", action="store_true", help="let --nli-model fetch from the Hugging Face hub")
+    ap.add_argument("--extract-only", action="store_true", help="only extract the evidence into --work (resumable)")
     args = ap.parse_args(argv)
     rows = dict(DEFAULT_ROWS)
     rows.update({k: int(v) for k, v in (s.split("=", 1) for s in args.rows)})
+    if args.extract_only:
+        collect(args.data, args.work, rows, progress=lambda s: print(s, file=sys.stderr, flush=True))
+        return 0
     train(args.data, args.work, args.output, rows, progress=lambda s: print(s, file=sys.stderr, flush=True),
           nli_model=args.nli_model, allow_download=args.allow_download)
     return 0

@@ -80,12 +80,16 @@ def _document(doc_id: str, side: Side | str, default_date: dt.date) -> Document:
 
 
 def run_case_files(paths: list[Path], pipeline=None) -> list[CaseResult]:
-    """Run every case of every case file; rules come from the built-ins plus the folders given."""
+    """Run every case of every case file; rules come from the built-ins plus the folders given.
+
+    The one way cases run, for ``crosscheck rules test`` and the test suite alike: a pipeline with
+    every rule loaded (the draft check and the contradiction model read them), each case's findings
+    from the rule under test alone (plus the model's judgements, as a user's run has them)."""
     from crosscheck.pipeline import Pipeline, Settings
 
     rule_dirs = [p for p in paths if p.is_dir()]
     rules = {r.id: r for r in load_rules(rule_dirs)}
-    pipeline = pipeline or Pipeline(Settings(), rules=[])
+    pipeline = pipeline or Pipeline(Settings(rules_dirs=tuple(rule_dirs)))
     results = []
     for path in case_files(paths):
         spec = load_case_file(path)
@@ -110,8 +114,10 @@ def run_case(pipeline, rule: Rule, case: Case) -> tuple[str, ...]:
         return _run_draft_case(pipeline, rule, docs)
     story = Story("story-1", "case", ("a", "b"))
     analysis = pipeline.analyse(docs, stories=[story])
-    findings = run_rules([rule], [story], list(analysis.documents), list(analysis.statements),
-                         list(analysis.alignments))
+    # the nli rule goes along: its judgements can overrule the rule under test, as in a user's run
+    along = [r for r in pipeline.rules if r.kind == "nli" and r.id != rule.id]
+    findings = run_rules([rule, *along], [story], list(analysis.documents), list(analysis.statements),
+                         list(analysis.alignments), analysis.judgements)
     return tuple(sorted({f.kind for f in findings if f.rule == rule.id}))
 
 

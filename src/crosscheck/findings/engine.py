@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from crosscheck.findings.kinds import KINDS
 from crosscheck.findings.kinds.base import Pair, Verdict
+from crosscheck.findings.kinds.nli import NliParams, vetoes
 from crosscheck.findings.ruleset import Rule
 from crosscheck.nouns import Alignment, Document, Finding, Span, Statement, StatementRef, Story
 
@@ -37,12 +38,13 @@ def _time_key(doc: Document) -> tuple:
     return (doc.published or dt.date.max, doc.id)
 
 
-def make_pair(al: Alignment, statements: dict[str, Statement], documents: dict[str, Document]) -> Pair:
+def make_pair(al: Alignment, statements: dict[str, Statement], documents: dict[str, Document],
+              judgements: Mapping[tuple[str, str], Judgement] | None = None) -> Pair:
     a, b = statements[al.a], statements[al.b]
     da, db = documents[a.document], documents[b.document]
     if (_time_key(db), b.index) < (_time_key(da), a.index):
         a, b, da, db = b, a, db, da
-    return Pair(a, b, da, db, al)
+    return Pair(a, b, da, db, al, judgements.get((al.a, al.b)) if judgements else None)
 
 
 def _suppressed(rule: Rule, doc: Document, s: Statement) -> bool:
@@ -63,9 +65,36 @@ def _values(pair: Pair, verdict: Verdict) -> dict:
     return {**common, **verdict.values}
 
 
+Judgement = tuple[float, float, float]  # the contradiction model's agreement, neutral, contradiction
+
+
+def model_says(rule: Rule, verdict: Verdict, verdicts: Sequence[tuple[Rule, Verdict]], pair: Pair,
+               nli: NliParams | None) -> bool:
+    """Whether a rule's verdict stands beside the contradiction model's judgement of the pair.
+
+    A specific rule names the reason when it fires, so the model's own contradiction (kind ``nli``)
+    stands only where no specific rule reports a conflict; a specific rule's contradiction falls when
+    the model is sure the pair agrees or is unrelated (``veto_*`` of the nli rule); an agreement falls
+    when the model calls the pair a contradiction.
+    """
+    if rule.kind == "nli":
+        return not any(r.kind != "nli" and v.kind != "agreement" for r, v in verdicts)
+    if nli is None or pair.judgement is None:
+        return True
+    if verdict.kind == "contradiction":
+        return rule.kind not in nli.veto_kinds or not vetoes(pair.judgement, nli)
+    if verdict.kind == "agreement":
+        return pair.judgement[2] < nli.min_contradiction
+    return True
+
+
 def run_rules(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequence[Document],
-              statements: Sequence[Statement], alignments: Sequence[Alignment]) -> list[Finding]:
-    """All findings of all rules, deterministic order: story, severity, kind, fingerprint."""
+              statements: Sequence[Statement], alignments: Sequence[Alignment],
+              judgements: Mapping[tuple[str, str], Judgement] | None = None) -> list[Finding]:
+    """All findings of all rules, deterministic order: story, severity, kind, fingerprint.
+
+    ``judgements`` (the contradiction model's, keyed by alignment ids) go with their pairs: the nli rule
+    kind reads them, and they can overrule a specific rule (``model_says``)."""
     by_stmt = {s.id: s for s in statements}
     by_doc = {d.id: d for d in documents}
     story_of = {d: st.id for st in stories for d in st.documents}
@@ -73,15 +102,18 @@ def run_rules(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequen
     pair_rules = [r for r in rules if KINDS[r.kind].check is not None]
     story_rules = [r for r in rules if KINDS[r.kind].check_story is not None]
     findings: dict[str, Finding] = {}
+    nli = next((r.params for r in pair_rules if r.kind == "nli"), None)
 
     for al in alignments:
-        pair = make_pair(al, by_stmt, by_doc)
+        pair = make_pair(al, by_stmt, by_doc, judgements)
         verdicts: list[tuple[Rule, Verdict]] = []
         for rule in pair_rules:
             if al.score < rule.params.min_alignment and not pair.same_document:
                 continue  # same-document pairs come from align_within, which has its own criteria
             for verdict in KINDS[rule.kind].check(pair, rule.params):  # type: ignore[misc]
                 verdicts.append((rule, verdict))
+        if pair.judgement is not None:
+            verdicts = [(r, v) for r, v in verdicts if model_says(r, v, verdicts, pair, nli)]  # type: ignore[arg-type]
         if any(v.kind != "agreement" for _, v in verdicts):
             verdicts = [(r, v) for r, v in verdicts if v.kind != "agreement"]
         for rule, verdict in verdicts:

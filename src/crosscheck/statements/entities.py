@@ -34,6 +34,47 @@ def same_name(a: str, b: str) -> bool:
     return a == b or (b.startswith(a) and b[len(a)] == " ")
 
 
+_COMPACT = re.compile(r"[\s.\-&'\u2019]+")
+
+
+def compact(key: str) -> str:
+    """A key without spaces, dots, hyphens and ampersands: "pink news" and "pinknews" are one name."""
+    return _COMPACT.sub("", key)
+
+
+def same_entity(a: str, b: str, min_ratio: float = 92.0) -> bool:
+    """Whether two keys name one entity written two ways: ``same_name``, the same letters once spacing,
+    punctuation and hyphenation are dropped ("Pink News" / "PinkNews", "Kim Jong-un" / "Kim Jong Un"),
+    or (names of six letters or more) a rapidfuzz ratio of at least ``min_ratio`` (a one-letter slip)."""
+    if same_name(a, b) or _surname_of(a, b) or _surname_of(b, a):
+        return True
+    ca, cb = compact(a), compact(b)
+    if not ca or not cb:
+        return False
+    if ca == cb:
+        return True
+    if min(len(ca), len(cb)) < 6:
+        return False
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(ca, cb) >= min_ratio
+
+
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "mx"})
+
+
+def _surname_of(short: str, long_: str) -> bool:
+    """"vorozhbitsyn" of "igor vorozhbitsyn", "clarke-murphy" of "ms clarke-murphy": the shorter name is
+    the longer one's last words (a surname after a first name or a title). Not across "of" ("china" is
+    not "bank of china") and only for names of up to four words."""
+    ws, wl = short.split(), long_.split()
+    wl = [w for w in wl if w not in _HONORIFICS] or wl
+    ws = [w for w in ws if w not in _HONORIFICS] or ws
+    if not ws or len(ws) >= len(wl) or len(wl) > 4 or "of" in wl:
+        return ws == wl and bool(ws)
+    return wl[-len(ws):] == ws
+
+
 def shared_names(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> set[str]:
     """Keys of ``a`` that name something in ``b``: ``same_name`` with some key of ``b``.
 

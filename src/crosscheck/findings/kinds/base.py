@@ -28,6 +28,8 @@ class Pair:
     doc_a: Document
     doc_b: Document
     alignment: Alignment
+    # the contradiction model's (agreement, neutral, contradiction) probabilities, when it judged the pair
+    judgement: tuple[float, float, float] | None = None
 
     @property
     def same_document(self) -> bool:

@@ -10,6 +10,7 @@ from rapidfuzz import fuzz
 
 from crosscheck.findings.kinds.base import Kind, Pair, Params, Verdict
 from crosscheck.nouns import Span, Statement
+from crosscheck.statements.entities import same_entity
 
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)?")
 
@@ -59,11 +60,23 @@ def check(pair: Pair, p: QuoteParams) -> list[Verdict]:
             if diff:
                 return [Verdict("contradiction", {"change": "; ".join(diff[:3]), "a_value": speaker_a,
                                                   "b_value": speaker_b}, (span_a,), (span_b,), confidence=0.85)]
-            if speaker_a and speaker_b and speaker_a not in speaker_b and speaker_b not in speaker_a:
+            if _other_speaker(a, b):
                 return [Verdict("contradiction", {"change": f"speaker {speaker_a} -> {speaker_b}",
                                                   "a_value": speaker_a, "b_value": speaker_b},
                                 (span_a,), (span_b,), confidence=0.8)]
     return []
+
+
+def _other_speaker(a: Statement, b: Statement) -> bool:
+    """Whether the same words are put in another speaker's mouth: both speakers named (a person or an
+    organisation, not "a spokesman"), not one entity written two ways, and neither named anywhere in the
+    other statement ("a hospital spokesman said, according to The Mirror" still has the spokesman)."""
+    sa, sb = a.attribution, b.attribution
+    if sa is None or sb is None or not (sa.named and sb.named and sa.source and sb.source):
+        return False
+    if sa.source in sb.source or sb.source in sa.source or same_entity(sa.source, sb.source):
+        return False
+    return sa.source not in b.text.lower() and sb.source not in a.text.lower()
 
 
 KIND = Kind("quote", QuoteParams, frozenset({"change", "a_value", "b_value"}), check=check,

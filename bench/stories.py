@@ -1,0 +1,125 @@
+"""Real multi-outlet stories, checked the way an editor runs `crosscheck check FOLDER`.
+
+Why: labelled pairs say how a verdict does on one pair; an editor sees a whole story. Each folder of
+``../shared/eval/stories`` is one story made of FNC-1 article bodies about one claim, and its
+``index.json`` says which bodies affirm the claim and which refute it:
+
+* ``mixed/``: outlets that affirm and outlets that refute: crosscheck should report a conflict (a
+  contradiction or an update) between an affirming and a refuting outlet ("contested found");
+* ``unanimous/``: outlets that all affirm: any conflict is most likely a false alarm.
+
+The trivial answers are printed beside the figures: "always a conflict" finds 100 % of the contested
+and alarms on 100 % of the unanimous; "never" finds 0 % and alarms on 0 %. Every story goes through
+one ``Pipeline`` (the same stages and settings as the command line), each folder analysed alone.
+
+    python bench/stories.py [--stories ../shared/eval/stories] [--out bench/results/stories.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFLICTS = ("contradiction", "update")
+
+
+def body_of(path: str) -> str:
+    """The FNC-1 body id of an article file ("body-1118.md" -> "1118")."""
+    return Path(path).stem.removeprefix("body-")
+
+
+def judge_story(analysis, stances: dict[str, str]) -> dict:
+    """What one story's findings say: conflicts across stances, any conflict, and which rules raised them."""
+    path_of = {d.id: d.path for d in analysis.documents}
+    across, any_conflict, rules = False, False, Counter()
+    for f in analysis.findings:
+        if f.kind not in CONFLICTS or len(f.statements) != 2:
+            continue
+        a, b = (stances.get(body_of(path_of[r.document]), "?") for r in f.statements)
+        if a == b and f.statements[0].document == f.statements[1].document:
+            continue  # one outlet with itself (an update within an article) is no conflict between outlets
+        any_conflict = True
+        rules[f.rule] += 1
+        if {a, b} == {"agree", "disagree"}:
+            across = True
+    return {"across": across, "any": any_conflict, "rules": dict(rules),
+            "findings": sum(1 for f in analysis.findings if f.kind in CONFLICTS)}
+
+
+def run(stories_dir: Path, settings=None) -> dict:
+    sys.path.insert(0, str(ROOT / "src"))
+    from crosscheck.pipeline import Pipeline, Settings
+
+    index = json.loads((stories_dir / "index.json").read_text())
+    pipeline = Pipeline(settings or Settings())
+    rows = []
+    started = time.perf_counter()
+    for entry in index:
+        analysis = pipeline.check_paths([stories_dir / entry["dir"]])
+        rows.append({"dir": entry["dir"], "kind": entry["kind"], **judge_story(analysis, entry["bodies"])})
+    pipeline.close()
+    mixed = [r for r in rows if r["kind"] == "mixed"]
+    unanimous = [r for r in rows if r["kind"] == "unanimous"]
+    rules_mixed = sum((Counter(r["rules"]) for r in mixed), Counter())
+    rules_unanimous = sum((Counter(r["rules"]) for r in unanimous), Counter())
+    return {
+        "contested_found": sum(r["across"] for r in mixed) / max(1, len(mixed)),
+        "unanimous_alarm": sum(r["any"] for r in unanimous) / max(1, len(unanimous)),
+        "mixed": len(mixed), "unanimous": len(unanimous),
+        "rules_mixed": dict(rules_mixed), "rules_unanimous": dict(rules_unanimous),
+        "seconds": round(time.perf_counter() - started, 1), "rows": rows,
+    }
+
+
+def markdown(result: dict, command: str) -> str:
+    lines = [
+        "# Stories bench", "",
+        f"Command: `{command}` ({time.strftime('%Y-%m-%d')}).", "",
+        "| figure | crosscheck | always a conflict | never | target |",
+        "|---|---|---|---|---|",
+        f"| contested stories with a conflict between an affirming and a refuting outlet ({result['mixed']}) "
+        f"| **{result['contested_found']:.0%}** | 100% | 0% | ≥ 50% |",
+        f"| unanimous stories with any conflict ({result['unanimous']}) "
+        f"| **{result['unanimous_alarm']:.0%}** | 100% | 0% | ≤ 20% |", "",
+        f"Conflict findings by rule, mixed stories: {json.dumps(result['rules_mixed'], sort_keys=True)}; "
+        f"unanimous stories: {json.dumps(result['rules_unanimous'], sort_keys=True)}.", "",
+        f"{result['seconds']} s for all stories.", "",
+        "| story | found across stances | any conflict | rules |", "|---|---|---|---|",
+    ]
+    for r in result["rows"]:
+        lines.append(f"| {r['dir']} | {'yes' if r['across'] else ''} | {'yes' if r['any'] else ''} | "
+                     f"{', '.join(f'{k} {v}' for k, v in sorted(r['rules'].items()))} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stories", type=Path, default=ROOT.parent / "shared" / "eval" / "stories")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "stories.md")
+    parser.add_argument("--no-combiner", action="store_true")
+    parser.add_argument("--no-contradiction-model", action="store_true")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT / "src"))
+    from crosscheck.pipeline import Settings
+
+    settings = Settings(combiner=not args.no_combiner)
+    if args.no_contradiction_model and "contradiction_model" in Settings.__dataclass_fields__:
+        settings = Settings(combiner=not args.no_combiner, contradiction_model=False)
+    result = run(args.stories, settings)
+    command = "python bench/stories.py" + "".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(markdown(result, command))
+    args.out.with_suffix(".json").write_text(json.dumps(result, indent=1) + "\n")
+    print(f"contested found {result['contested_found']:.0%} of {result['mixed']}; "
+          f"unanimous alarmed {result['unanimous_alarm']:.0%} of {result['unanimous']}; "
+          f"rules mixed {result['rules_mixed']} unanimous {result['rules_unanimous']}; {result['seconds']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,78 @@
+"""nli: the contradiction model says the two statements cannot both be true, and no specific rule says why.
+
+Why a kind of its own: most contradictions in real news are phrased ("the council voted the plan
+down", "the story was a hoax"), not a clean swap of a figure or a polarity. The model's three
+probabilities come with the pair (``Pair.judgement``, filled by the verdict stage); this kind turns a
+confident contradiction into a finding with the words that differ highlighted. The same rule's
+``veto_*`` parameters let the model overrule a specific rule's contradiction that it confidently
+calls agreement or unrelated (the engine applies them; see findings/engine.py).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from pydantic import Field
+
+from crosscheck.findings.kinds.base import Kind, Pair, Params, Verdict
+from crosscheck.nouns import Span
+
+_TOKEN = re.compile(r"[\w'\u2019$%.,-]+")
+_STOP = frozenset("a an the of to in on at for and or but is are was were be been it its that this by with as from "
+                  "has have had will would".split())
+
+
+class NliParams(Params):
+    min_alignment: float = 0.5
+    min_contradiction: float = Field(0.8, ge=0, le=1)  # model probability that makes a finding
+    max_agreement: float = Field(0.1, ge=0, le=1)  # ... while the agreement probability stays under this
+    # the model overrules a specific rule's contradiction when it is this sure of agreement / of neutral
+    veto_agreement: float = Field(0.7, ge=0, le=1)
+    veto_neutral: float = Field(0.9, ge=0, le=1)
+    # the rule kinds it may overrule: not figures and dates, which the rules read exactly and the model not
+    veto_kinds: tuple[str, ...] = ("polarity", "entity", "quote")
+    # the draft check: a source close in topic supports a claim only with this entailment probability
+    min_entailment: float = Field(0.5, ge=0, le=1)
+    cross_document_only: bool = True
+
+
+def differing_words(a: str, b: str) -> tuple[tuple[Span, ...], tuple[Span, ...], str, str]:
+    """Spans (into each text) of the content words the other text lacks, and those words joined."""
+    ta = [(m.start(), m.end(), m.group(0).lower().strip(".,")) for m in _TOKEN.finditer(a)]
+    tb = [(m.start(), m.end(), m.group(0).lower().strip(".,")) for m in _TOKEN.finditer(b)]
+    ops = difflib.SequenceMatcher(a=[t[2] for t in ta], b=[t[2] for t in tb], autojunk=False).get_opcodes()
+    ha, hb, wa, wb = [], [], [], []
+    for op, a0, a1, b0, b1 in ops:
+        if op == "equal":
+            continue
+        for toks, lo, hi, spans, words in ((ta, a0, a1, ha, wa), (tb, b0, b1, hb, wb)):
+            for s, e, w in toks[lo:hi]:
+                if w and w not in _STOP:
+                    spans.append(Span(s, e))
+                    words.append(w)
+    return tuple(ha), tuple(hb), " ".join(wa[:8]), " ".join(wb[:8])
+
+
+def check(pair: Pair, p: NliParams) -> list[Verdict]:
+    j = pair.judgement
+    if j is None or (p.cross_document_only and pair.same_document):
+        return []
+    agreement, _neutral, contradiction = j
+    if contradiction < p.min_contradiction or agreement > p.max_agreement:
+        return []
+    ha, hb, wa, wb = differing_words(pair.a.text, pair.b.text)
+    return [Verdict("contradiction", {"probability": f"{contradiction:.2f}", "a_value": wa or "(same words)",
+                                      "b_value": wb or "(same words)"}, ha, hb, confidence=contradiction)]
+
+
+def vetoes(judgement: tuple[float, float, float] | None, p: NliParams) -> bool:
+    """Whether the model is sure enough of agreement or of no relation to overrule a rule's contradiction."""
+    if judgement is None:
+        return False
+    agreement, neutral, _ = judgement
+    return agreement >= p.veto_agreement or neutral >= p.veto_neutral
+
+
+KIND = Kind("nli", NliParams, frozenset({"probability", "a_value", "b_value"}), check=check,
+            description="the contradiction model: two statements that cannot both be true")

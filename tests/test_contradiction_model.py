@@ -1,0 +1,184 @@
+"""crosscheck's contradiction model: the shipped weights, their checks, the judge, and how verdicts use it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from crosscheck.errors import ModelError
+from crosscheck.verdicts.contradiction_model import (CARD_FILE, LABELS, SHIPPED, WEIGHTS_FILE, ContradictionModel,
+                                                     backbone_folder, export, load_weights, model_version)
+from crosscheck.verdicts.judge import JudgementCache, judge, pairs_to_judge
+from tests.conftest import make_doc
+
+
+@pytest.fixture(scope="module")
+def model():
+    return ContradictionModel()
+
+
+def test_shipped_model_is_small_and_recorded():
+    card = json.loads((SHIPPED / CARD_FILE).read_text())
+    size = (SHIPPED / WEIGHTS_FILE).stat().st_size
+    assert size < 25_000_000, "the issue allows at most 25 MB in the repository"
+    assert card["labels"] == list(LABELS) and len(card["sha256"]) == 64
+    assert model_version() == "contradiction:" + card["sha256"][:16]
+
+
+def test_probabilities_are_distributions_and_independent_of_batching(model):
+    pairs = [("Alibaba will invest 10 billion yuan in AI this year.", "Alibaba will invest RMB10bn in AI this year."),
+             ("The council approved the plan on Tuesday.", "The council rejected the plan on Tuesday."),
+             ("A storm hit the coast.", "Shares of Tencent rose in Hong Kong.")] * 12
+    together = model.probabilities(pairs)
+    assert together.shape == (len(pairs), 3)
+    assert np.allclose(together.sum(1), 1, atol=1e-5) and (together >= 0).all()
+    alone = np.vstack([model.probabilities([p]) for p in pairs[:3]])
+    assert np.allclose(together[:3], alone, atol=1e-4)
+    assert model.probabilities([]).shape == (0, 3)
+
+
+def test_the_model_tells_the_three_classes_apart(model):
+    same = ("Alibaba will invest 10 billion yuan in artificial intelligence this year.",
+            "This year Alibaba will invest 10 billion yuan in artificial intelligence.")
+    flipped = ("The regulator approved the merger of the two telecom operators.",
+               "The regulator did not approve the merger of the two telecom operators.")
+    unrelated = ("The regulator approved the merger of the two telecom operators.",
+                 "The striker scored twice in the second half of the match.")
+    p = model.probabilities([same, flipped, unrelated])
+    assert LABELS[int(p[0].argmax())] == "agreement"
+    assert LABELS[int(p[1].argmax())] == "contradiction"
+    assert p[2][2] < 0.5 and p[2][0] < 0.5
+
+
+def test_numpy_runtime_computes_what_training_computes(tmp_path):
+    """The shipped numpy forward and the torch training module agree on the same weights (int8 aside)."""
+    torch = pytest.importorskip("torch")
+    from crosscheck.training.nli_torch import CrossEncoderNet
+    from crosscheck.verdicts.contradiction_model import PairTokenizer
+
+    torch.manual_seed(0)
+    net = CrossEncoderNet.from_backbone(backbone_folder()).eval()
+    torch.nn.init.normal_(net.head.weight, std=0.5)
+    export(net.numpy_weights(), tmp_path)
+    pairs = [("Skyworth denied joining the Alibaba TV operating system.", "Skyworth will use the Alibaba TV OS."),
+             ("A short one.", "Another, a little longer, sentence with more words in it than the first.")]
+    tok = PairTokenizer(backbone_folder())
+    ids, types, mask = tok.pad(tok.encode(pairs))
+    with torch.no_grad():
+        want = torch.softmax(net(torch.from_numpy(ids), torch.from_numpy(types), torch.from_numpy(mask)), -1).numpy()
+    got = ContradictionModel(tmp_path).probabilities(pairs)
+    assert np.abs(got - want).max() < 0.02
+
+
+def test_missing_corrupt_or_foreign_weights_are_numbered_errors(tmp_path):
+    copy = tmp_path / "model"
+    shutil.copytree(SHIPPED, copy)
+    (copy / WEIGHTS_FILE).unlink()
+    with pytest.raises(ModelError) as missing:
+        load_weights(copy)
+    assert missing.value.code == "E411"
+
+    shutil.copy(SHIPPED / WEIGHTS_FILE, copy / WEIGHTS_FILE)
+    raw = bytearray((copy / WEIGHTS_FILE).read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    (copy / WEIGHTS_FILE).write_bytes(bytes(raw))
+    with pytest.raises(ModelError) as corrupt:
+        load_weights(copy)
+    assert corrupt.value.code == "E412" and "hash" in str(corrupt.value)
+
+    shutil.copy(SHIPPED / WEIGHTS_FILE, copy / WEIGHTS_FILE)
+    card = json.loads((copy / CARD_FILE).read_text())
+    card["backbone_word_embeddings_sha256"] = "0" * 64
+    (copy / CARD_FILE).write_text(json.dumps(card))
+    with pytest.raises(ModelError) as foreign:
+        load_weights(copy)
+    assert foreign.value.code == "E413"
+
+    (copy / CARD_FILE).write_text("{not json")
+    with pytest.raises(ModelError) as card_error:
+        model_version(copy)
+    assert card_error.value.code == "E411"
+
+
+class _Counting:
+    version = "counting:1"
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def probabilities(self, pairs):
+        self.calls.append(len(pairs))
+        return np.tile(np.array([[0.2, 0.3, 0.5]], np.float32), (len(pairs), 1))
+
+
+def test_judgements_are_cached_by_text(tmp_path):
+    counting = _Counting()
+    cache = JudgementCache(tmp_path)
+    pairs = [("a one", "b one"), ("a two", "b two"), ("a one", "b one")]
+    first = judge(counting, pairs, cache)
+    assert counting.calls == [2] and first[0] == first[2]
+    again = judge(counting, pairs + [("a three", "b three")], JudgementCache(tmp_path))
+    assert counting.calls == [2, 1] and again[:3] == first
+    assert all(abs(sum(j) - 1) < 1e-6 for j in again)
+
+
+def test_pairs_to_judge_keeps_each_statements_best_counterparts_across_documents():
+    from crosscheck.nouns import Alignment, Statement
+
+    st = {f"{d}:{i}": Statement(f"{d}:{i}", d, i, 0, 1, "x") for d in "abc" for i in range(3)}
+    als = [Alignment("a:0", "b:0", 0.9, 0.9, 0, 0), Alignment("a:0", "b:1", 0.8, 0.8, 0, 0),
+           Alignment("a:0", "b:2", 0.7, 0.7, 0, 0), Alignment("a:0", "a:1", 0.95, 0.95, 0, 0),
+           Alignment("a:1", "c:0", 0.3, 0.3, 0, 0), Alignment("a:2", "c:1", 0.6, 0.6, 0, 0)]
+    chosen = {(al.a, al.b) for al in pairs_to_judge(als, st, min_alignment=0.4, per_statement=2)}
+    # a:0's third-best counterpart in b is still one of b:2's best two; same-document and weak pairs never
+    assert chosen == {("a:0", "b:0"), ("a:0", "b:1"), ("a:0", "b:2"), ("a:2", "c:1")}
+    # with one counterpart each, a pair stays only when it is the best of one of its two statements
+    als.append(Alignment("a:1", "b:1", 0.85, 0.85, 0, 0))
+    chosen = {(al.a, al.b) for al in pairs_to_judge(als, st, min_alignment=0.4, per_statement=1)}
+    assert ("a:0", "b:1") not in chosen and {("a:0", "b:0"), ("a:1", "b:1"), ("a:0", "b:2")} <= chosen
+
+
+def _pair_analysis(pipeline, a: str, b: str):
+    from crosscheck.nouns import Story
+
+    docs = [make_doc("x1", a), make_doc("x2", b)]
+    story = Story("s", "t", ("x1", "x2"))
+    return pipeline.analyse(docs, stories=[story]), story
+
+
+def _findings(pipeline, analysis, story, value):
+    from crosscheck.findings.engine import run_rules
+
+    cross = [al for al in analysis.alignments if al.a.split(":")[0] != al.b.split(":")[0]]
+    judgements = {(al.a, al.b): value for al in cross} if value is not None else None
+    return run_rules(pipeline.rules, [story], list(analysis.documents), list(analysis.statements),
+                     list(analysis.alignments), judgements)
+
+
+def test_the_model_overrules_a_rule_it_is_sure_is_wrong(pipeline):
+    analysis, story = _pair_analysis(pipeline, "Skyworth has agreed to use the Alibaba TV operating system.",
+                                     "Skyworth denied joining the Alibaba TV operating system.")
+    rules_alone = _findings(pipeline, analysis, story, None)
+    assert any(f.rule == "POL01" and f.kind == "contradiction" for f in rules_alone)
+    sure_agreement = _findings(pipeline, analysis, story, (0.9, 0.05, 0.05))
+    assert not any(f.kind == "contradiction" for f in sure_agreement)
+    sure_unrelated = _findings(pipeline, analysis, story, (0.02, 0.95, 0.03))
+    assert not any(f.kind == "contradiction" for f in sure_unrelated)
+    # the model agreeing that it is a contradiction leaves the specific rule to name it (no NLI01 beside it)
+    both = _findings(pipeline, analysis, story, (0.01, 0.04, 0.95))
+    assert {f.rule for f in both if f.kind == "contradiction"} == {"POL01"}
+
+
+def test_a_contradiction_no_rule_explains_comes_from_the_model(pipeline):
+    analysis, story = _pair_analysis(pipeline, "The city council approved the new stadium plan on Tuesday night.",
+                                     "The city council voted the new stadium plan down on Tuesday night.")
+    assert not any(f.kind == "contradiction" for f in _findings(pipeline, analysis, story, (0.3, 0.4, 0.3)))
+    found = [f for f in _findings(pipeline, analysis, story, (0.01, 0.04, 0.95)) if f.kind == "contradiction"]
+    assert [f.rule for f in found] == ["NLI01"]
+    message = found[0].message
+    assert "cannot both be right" in message and "approved" in message and "voted" in message
+    a, b = found[0].statements
+    assert any(a.text[h.start:h.end] == "approved" for h in a.highlights)

@@ -97,6 +97,10 @@ def evaluate(path: Path, args: argparse.Namespace, cache_dir: Path) -> dict:
     from crosscheck.pipeline import Pipeline, Settings
 
     rows, problems = read_rows(path, args.limit)
+    if path.stem == "fnc1":  # the contradiction model trained on fold 0 of this file (by body): fold 1 only
+        from crosscheck.training.nli_data import fnc1_fold
+
+        rows = [r for r in rows if fnc1_fold(r.text_a) == 1]
     total = sum(1 for line in path.open("rb") if line.strip())
     pipeline = Pipeline(Settings(cache_dir=cache_dir, combiner=args.combiner))
     warm_up(pipeline)
@@ -171,8 +175,10 @@ def markdown(meta: dict, runs: list[dict]) -> str:
         "# crosscheck on public labelled pairs", "",
         f"Date: {meta['date']}. Command: `{meta['command']}`. Machine: {meta['machine']}.", "",
         "Each row is scored as a story of two sources (text_a, text_b) by the full pipeline "
-        "(statements, embeddings, alignments, rules); verdict = contradiction if any contradiction finding, "
-        "else agreement if any agreement finding, else neutral. See `bench/README.md`.",
+        "(statements, embeddings, alignments, the contradiction model, rules); verdict = contradiction if any "
+        "contradiction finding, else agreement if any agreement finding, else neutral (with `--combiner`: the "
+        "combiner's most probable class). FNC-1: only the rows of fold 1 (by body), which the contradiction "
+        "model never trained on. See `bench/README.md`.",
         *(["", f"**Limited run: the first {meta['limit']} rows of each file** (the full run would exceed the "
            "time budget on this machine); row counts below say how many were scored."] if limited else []),
         "", "## Results", "",

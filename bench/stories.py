@@ -47,16 +47,49 @@ def judge_story(analysis, stances: dict[str, str]) -> dict:
         rules[f.rule] += 1
         if {a, b} == {"agree", "disagree"}:
             across = True
+    # the contradiction model alone: its highest contradiction probability across stances and anywhere
+    doc_of = {s.id: s.document for s in analysis.statements}
+    score_of = {(al.a, al.b): al.score for al in analysis.alignments}
+    top_across, top_any = 0.0, 0.0
+    for (a, b), (_, _, p_contra) in (analysis.judgements or {}).items():
+        if score_of.get((a, b), 0.0) < MIN_ALIGNMENT:
+            continue
+        sa, sb = (stances.get(body_of(path_of[doc_of[x]]), "?") for x in (a, b))
+        top_any = max(top_any, p_contra)
+        if {sa, sb} == {"agree", "disagree"}:
+            top_across = max(top_across, p_contra)
     return {"across": across, "any": any_conflict, "rules": dict(rules),
-            "findings": sum(1 for f in analysis.findings if f.kind in CONFLICTS)}
+            "findings": sum(1 for f in analysis.findings if f.kind in CONFLICTS),
+            "model_top_across": round(top_across, 4), "model_top_any": round(top_any, 4)}
 
 
-def run(stories_dir: Path, settings=None) -> dict:
+MIN_ALIGNMENT = 0.5  # NLI01's default: the curve below reads the pairs that rule reads
+
+
+def model_curve(rows: list[dict]) -> list[tuple[float, float, float]]:
+    """(threshold, contested stories whose best cross-stance pair reaches it, unanimous stories with any pair
+    reaching it): what the contradiction model alone would find at each threshold."""
+    mixed = [r for r in rows if r["kind"] == "mixed"]
+    unanimous = [r for r in rows if r["kind"] == "unanimous"]
+    out = []
+    for t in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98):
+        out.append((t, sum(r["model_top_across"] >= t for r in mixed) / max(1, len(mixed)),
+                    sum(r["model_top_any"] >= t for r in unanimous) / max(1, len(unanimous))))
+    return out
+
+
+def run(stories_dir: Path, settings=None, nli_params: dict | None = None) -> dict:
     sys.path.insert(0, str(ROOT / "src"))
+    from dataclasses import replace
+
+    from crosscheck.findings.ruleset import load_rules
     from crosscheck.pipeline import Pipeline, Settings
 
     index = json.loads((stories_dir / "index.json").read_text())
-    pipeline = Pipeline(settings or Settings())
+    rules = load_rules(())
+    if nli_params:  # trying other NLI01 parameters without editing the rule file
+        rules = [replace(r, params=r.params.model_copy(update=nli_params)) if r.kind == "nli" else r for r in rules]
+    pipeline = Pipeline(settings or Settings(), rules=rules)
     rows = []
     started = time.perf_counter()
     for entry in index:
@@ -72,7 +105,7 @@ def run(stories_dir: Path, settings=None) -> dict:
         "unanimous_alarm": sum(r["any"] for r in unanimous) / max(1, len(unanimous)),
         "mixed": len(mixed), "unanimous": len(unanimous),
         "rules_mixed": dict(rules_mixed), "rules_unanimous": dict(rules_unanimous),
-        "seconds": round(time.perf_counter() - started, 1), "rows": rows,
+        "seconds": round(time.perf_counter() - started, 1), "rows": rows, "model_curve": model_curve(rows),
     }
 
 
@@ -89,6 +122,11 @@ def markdown(result: dict, command: str) -> str:
         f"Conflict findings by rule, mixed stories: {json.dumps(result['rules_mixed'], sort_keys=True)}; "
         f"unanimous stories: {json.dumps(result['rules_unanimous'], sort_keys=True)}.", "",
         f"{result['seconds']} s for all stories.", "",
+        "The contradiction model alone, at each probability threshold (pairs aligned at 0.5 or more): "
+        "contested stories whose best affirming/refuting pair reaches it, unanimous stories with any pair "
+        "reaching it.", "",
+        "| threshold | contested found | unanimous alarmed |", "|---|---|---|",
+        *(f"| {t} | {a:.0%} | {u:.0%} |" for t, a, u in result["model_curve"]), "",
         "| story | found across stances | any conflict | rules |", "|---|---|---|---|",
     ]
     for r in result["rows"]:
@@ -103,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "stories.md")
     parser.add_argument("--no-combiner", action="store_true")
     parser.add_argument("--no-contradiction-model", action="store_true")
+    parser.add_argument("--nli", action="append", default=[], metavar="PARAM=VALUE",
+                        help="override an NLI01 parameter (e.g. min_contradiction=0.7) for this run")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "src"))
     from crosscheck.pipeline import Settings
@@ -110,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(combiner=not args.no_combiner)
     if args.no_contradiction_model and "contradiction_model" in Settings.__dataclass_fields__:
         settings = Settings(combiner=not args.no_combiner, contradiction_model=False)
-    result = run(args.stories, settings)
+    nli_params = {k: float(v) for k, v in (x.split("=", 1) for x in args.nli)}
+    result = run(args.stories, settings, nli_params)
     command = "python bench/stories.py" + "".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(markdown(result, command))

@@ -428,3 +428,11 @@ def test_documented_github_workflow_runs_the_gate_and_uploads_sarif():
     assert "--format sarif -o crosscheck.sarif" in runs
     assert any(u.startswith("github/codeql-action/upload-sarif@") for u in uses)
     assert "crosscheck check sources/" in (ROOT / "docs" / "screen.txt").read_text(encoding="utf-8")
+
+
+def test_rules_test_passes_on_the_builtin_rules_with_a_fresh_cache(tmp_path):
+    """A user's first `crosscheck rules test` goes green: the command runs the cases exactly as the suite does
+    (findings.cases.run_case_files: every rule loaded, the contradiction model judging)."""
+    result = run("rules", "test", env={"CROSSCHECK_CACHE_DIR": str(tmp_path / "fresh-cache")})
+    assert result.exit_code == 0, result.output
+    assert "UNS01" in result.output and "NLI01" in result.output

@@ -25,6 +25,10 @@ Consumers will be able to use the Alipay payments platform via Tmall Genie from 
 
 Baidu denied its acquisition of online video provider PPS.
 
+\u201cWe will start selling Tmall Genie speakers across Europe next spring,\u201d said Ku Wei.
+
+\u201cThe city is ready to double the bus fleet before the summer,\u201d said Mayor Jane Roe.
+
 It is a remarkable time for the industry.
 """
 
@@ -63,6 +67,19 @@ def test_wrong_amount_is_contradicted(draft_result):
 def test_altered_quote_is_contradicted(draft_result):
     f = verdict_for(draft_result[1], "fewer unique experiences")
     assert f.kind == "contradiction" and f.rule == "QUOTE01"
+
+
+def test_words_put_in_a_quoted_speakers_mouth_are_contradicted_with_the_real_quote(draft_result):
+    f = verdict_for(draft_result[1], "across Europe next spring")
+    assert f.kind == "contradiction" and f.rule == "QUOTE01" and f.level == "error"
+    assert "no source quotes Ku Wei" in f.message
+    real = f.statements[1]
+    assert "Ku" in real.text and "\u201c" in real.text  # the closest real quote of the same speaker is shown
+
+
+def test_a_quote_of_a_speaker_no_source_quotes_is_unsupported(draft_result):
+    f = verdict_for(draft_result[1], "double the bus fleet")
+    assert f.kind == "unsupported" and "a quote of" in f.message
 
 
 def test_claim_the_sources_disagree_on_is_disputed(draft_result):

@@ -87,6 +87,8 @@ def test_repeat_analysis_touches_neither_the_model_nor_spacy(pipeline, sample_an
     analysis = again.analyse(sample_analysis.documents)
     assert again.encoder.encoded == 0 and again.encoder._model is None
     assert again.extracted_documents == 0
+    assert again._pair_model is None  # the contradiction model's judgements came from the cache too
+    assert analysis.judgements == sample_analysis.judgements and analysis.judgements
     assert analysis.statements == sample_analysis.statements
     assert np.array_equal(analysis.vectors, sample_analysis.vectors)
     assert analysis.stories == sample_analysis.stories and analysis.findings == sample_analysis.findings

@@ -63,3 +63,16 @@ def test_lexical_and_entity_overlap(nlp):
 def test_align_params_default_weights_sum_to_one():
     p = AlignParams()
     assert abs(p.cosine_weight + p.lexical_weight + p.entity_weight - 1.0) < 1e-9
+
+
+def test_names_every_article_shares_still_count_in_a_small_input():
+    """Two articles about the same people: with an unsmoothed idf their shared names weighed nothing."""
+    from crosscheck.nouns import Entity, Statement
+    from crosscheck.stories import name_vectors
+
+    docs = [make_doc("n1", "x"), make_doc("n2", "y")]
+    ents = (Entity(0, 5, "Kei Nishikori", "PERSON", "kei nishikori"), Entity(6, 9, "Forbes", "ORG", "forbes"))
+    st = [Statement("n1:0", "n1", 0, 0, 1, "x", entities=ents), Statement("n2:0", "n2", 0, 0, 1, "y", entities=ents[:1])]
+    a, b = name_vectors(docs, st)
+    shared = sum(w * b.get(k, 0.0) for k, w in a.items())
+    assert shared > 0.5 and a["kei nishikori"] < a["forbes"]  # shared, and rarer names weigh more

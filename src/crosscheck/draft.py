@@ -176,8 +176,13 @@ def judge_claims(pipeline: Pipeline, draft: Document, sources: Analysis) -> list
         candidates.append(found)
     judged = _judge_pairs(pipeline, [(source, claim) for claim, found in zip(claims, candidates)
                                      for source, _ in found])
+    quote_rule = next((r for r in pipeline.rules if r.kind == "quote"), None)
     out = []
     for claim, found in zip(claims, candidates):
+        quoted = _quote_verdict(claim, sources.statements, quote_rule, details) if quote_rule else None
+        if quoted is not None:
+            out.append(quoted)  # a misquote outweighs whatever the rest of the sentence agrees on
+            continue
         support: list = []
         conflicts: list = []
         for source, pair in found:
@@ -212,6 +217,49 @@ def judge_claims(pipeline: Pipeline, draft: Document, sources: Analysis) -> list
             verdict = "unsupported"
         out.append(ClaimVerdict(claim, verdict, tuple(support), tuple(conflicts), novel))
     return out
+
+
+_SAME_QUOTE = 92.0  # rapidfuzz partial ratio: the draft's words stand in a source's quote (cut short allowed)
+
+
+def _quote_verdict(claim: Statement, statements: Sequence[Statement], rule: Rule,
+                   details: SourceDetails) -> ClaimVerdict | None:
+    """A quote the draft attributes to a named speaker, checked against what the sources quote that speaker
+    saying: None when every quoted passage is found in one of the speaker's real quotes (the claim is then
+    judged as any other); contradicted, with the closest real quote, when the sources quote the speaker but
+    not these words; unsupported when no source quotes the speaker at all."""
+    from rapidfuzz import fuzz
+
+    from crosscheck.findings.kinds.quote import internal_changes, quoted_passages
+    from crosscheck.statements.entities import same_entity
+
+    speaker = claim.attribution
+    passages = [(span, words) for span, words in quoted_passages(claim) if len(words) >= 4]
+    if speaker is None or not speaker.named or not speaker.source or not passages:
+        return None
+    theirs = [(s, span, words) for s in statements if s.attribution and s.attribution.source
+              and same_entity(s.attribution.source, speaker.source) for span, words in quoted_passages(s)
+              if len(words) >= 4]
+    name = speaker.name or speaker.source
+    for span, words in passages:
+        text = " ".join(words)
+        scored = [(fuzz.partial_ratio(text, " ".join(w)) if len(w) >= len(words) else
+                   fuzz.ratio(text, " ".join(w)), s, sp, w) for s, sp, w in theirs]
+        best = max(scored, key=lambda x: (x[0], x[1].id), default=None)
+        if best is not None and best[0] >= _SAME_QUOTE and not internal_changes(best[3], words):
+            continue
+        if best is None:
+            return ClaimVerdict(claim, "unsupported", novel=(f"a quote of {name}",) + details.novel_in(claim))
+        closest = max(theirs, key=lambda x: (fuzz.token_set_ratio(text, " ".join(x[2])), x[0].id))
+        source, source_span, source_words = closest
+        changes = internal_changes(source_words, words)
+        altered = fuzz.token_set_ratio(text, " ".join(source_words)) >= rule.params.same_quote_similarity
+        change = "; ".join(changes[:3]) if altered and changes else \
+            f"no source quotes {name} saying this; the closest quote: \u201c{' '.join(source_words[:25])}\u201d"
+        verdict = Verdict("contradiction", {"change": change, "a_value": source.attribution.source,
+                                            "b_value": speaker.source}, (source_span,), (span,), 0.85)
+        return ClaimVerdict(claim, "contradicted", conflicts=((rule, source, verdict),))
+    return None
 
 
 def _judge_pairs(pipeline: Pipeline, pairs: Sequence[tuple[Statement, Statement]]

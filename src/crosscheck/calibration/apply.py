@@ -30,6 +30,11 @@ SCORED_BY = {"contradiction": "contradiction", "discrepancy": "contradiction", "
 Judgements = Mapping[tuple[str, str], tuple[float, float, float]]  # alignment ids -> agreement, neutral, contradiction
 
 
+# the calibrated probability an error-level finding needs to stay an error: below it the finding is more
+# likely wrong than right, and a CI gate must not fail on it (it is shown as a warning)
+ERROR_NEEDS = 0.5
+
+
 def nli_table(judgements: Judgements | None, pairs: Sequence[Pair]) -> dict[tuple[str, str], tuple[float, float]] | None:
     """The model's (contradiction, entailment) probabilities per (a, b) statement ids of the judged pairs."""
     if judgements is None or not pairs:
@@ -84,6 +89,8 @@ def calibrate_findings(findings: Sequence[Finding], combiner: Combiner | None, r
                 if key in probs:
                     p = probs[key][combiner.classes.index(SCORED_BY[f.kind])]
                     f = replace(f, score=round(float(p), 4))
+                    if f.level == "error" and f.score < ERROR_NEEDS:
+                        f = replace(f, level="warning")  # more likely wrong than right: shown, never failing CI
                 rescored.append(f)
             out = rescored
     if min_score > 0:

@@ -31,8 +31,9 @@ def calibration_options(command: Callable) -> Callable:
         click.option("--combiner-model", type=click.Path(dir_okay=False, exists=True, path_type=Path),
                      help="A combiner trained with python -m crosscheck.calibration.train (default: the shipped one)."),
         click.option("--nli-model", metavar="NAME_OR_PATH",
-                     help="An NLI cross-encoder (sentence-transformers) whose probabilities are features; "
-                          "needs a combiner trained with it. Never downloaded unless --allow-download."),
+                     help="Your own NLI cross-encoder (sentence-transformers) in place of crosscheck's contradiction "
+                          "model (docs/model-card.md): it judges the same pairs and feeds the same features. "
+                          "Never downloaded unless --allow-download."),
         click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
                      help="Drop findings scoring below this (calibrated: the share of such flags that were "
                           "right on labelled data; see docs/calibration.md)."),

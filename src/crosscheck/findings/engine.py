@@ -65,6 +65,15 @@ def _values(pair: Pair, verdict: Verdict) -> dict:
     return {**common, **verdict.values}
 
 
+_WORDS = re.compile(r"\w+")
+
+
+def same_words(a: str, b: str) -> bool:
+    """The same words in the same order, whatever the quotes, dashes and case: a reprint. Two outlets
+    printing one sentence say one thing, even where its relative dates resolve to different days."""
+    return _WORDS.findall(a.lower().replace("\u2019", "'")) == _WORDS.findall(b.lower().replace("\u2019", "'"))
+
+
 Judgement = tuple[float, float, float]  # the contradiction model's agreement, neutral, contradiction
 
 
@@ -74,8 +83,8 @@ def model_says(rule: Rule, verdict: Verdict, verdicts: Sequence[tuple[Rule, Verd
 
     A specific rule names the reason when it fires, so the model's own contradiction (kind ``nli``)
     stands only where no specific rule reports a conflict; a specific rule's contradiction falls when
-    the model is sure the pair agrees or is unrelated (``veto_*`` of the nli rule); an agreement falls
-    when the model calls the pair a contradiction.
+    the model is sure the pair agrees or is unrelated (``veto_*`` of the nli rule); an agreement without
+    matching figures falls when the model calls the pair a contradiction.
     """
     if rule.kind == "nli":
         return not any(r.kind != "nli" and v.kind != "agreement" for r, v in verdicts)
@@ -83,8 +92,9 @@ def model_says(rule: Rule, verdict: Verdict, verdicts: Sequence[tuple[Rule, Verd
         return True
     if verdict.kind == "contradiction":
         return rule.kind not in nli.veto_kinds or not vetoes(pair.judgement, nli)
-    if verdict.kind == "agreement":
-        return pair.judgement[2] < nli.min_contradiction
+    if verdict.kind == "agreement":  # figures that match after normalisation are the rules' to read, not the model's
+        matched_figures = verdict.values.get("values", "same claim") != "same claim"
+        return matched_figures or pair.judgement[2] < nli.min_contradiction
     return True
 
 
@@ -114,6 +124,8 @@ def run_rules(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequen
                 verdicts.append((rule, verdict))
         if pair.judgement is not None:
             verdicts = [(r, v) for r, v in verdicts if model_says(r, v, verdicts, pair, nli)]  # type: ignore[arg-type]
+        if verdicts and not pair.same_document and same_words(pair.a.text, pair.b.text):
+            verdicts = [(r, v) for r, v in verdicts if v.kind == "agreement"]  # a reprint cannot contradict itself
         if any(v.kind != "agreement" for _, v in verdicts):
             verdicts = [(r, v) for r, v in verdicts if v.kind != "agreement"]
         for rule, verdict in verdicts:

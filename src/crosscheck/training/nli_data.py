@@ -210,6 +210,55 @@ def synthetic_pairs(bodies: list[tuple[str, str]], nlp, rng: random.Random, per_
     pool = [(a.id, s) for a in articles for s in a.sentences]
     out.extend(refuted_pairs(pool, rng, refuted))
     out.extend(same_story_pairs(articles, rng, neutral=2500, attributed=800))
+    out.extend(variant_pairs(articles, rng, n=3500))
+    return out
+
+
+# wordings that outlets change without changing the claim (a reprint, an edited copy of wire text)
+_BENIGN = ((" per cent", "%"), (" percent", "%"), ("%", " percent"), ("cell phone", "mobile phone"),
+           (" mobile ", " cell phone "), (" told ", " said to "), ("\u2019", "'"), ("'", "\u2019"), ("\u201c", '"'),
+           ("\u201d", '"'), (" — ", ", "), (" - ", ", "), ("U.S.", "US"), ("Mr. ", "Mr "), (" and ", " & "),
+           ("approximately", "about"), ("more than", "over"), ("because", "as"), (" however", " but"))
+_APPOSITION = re.compile(r", (?:aged )?\d{1,3},")
+_OPENER = re.compile(r"^(But|However|And|Meanwhile|Still|Now|Also),?\s+")
+
+
+def benign_variant(sentence: str, rng: random.Random) -> str | None:
+    """The sentence as another outlet might print it: typography, a synonym, an age apposition or an
+    opening connective dropped, a trailing clause cut. Never a changed figure, name, date or polarity."""
+    from crosscheck.calibration.synthetic import main_clause
+
+    options = []
+    for old, new in _BENIGN:
+        if old in sentence:
+            options.append(sentence.replace(old, new, 1))
+    if _APPOSITION.search(sentence):
+        options.append(_APPOSITION.sub("", sentence, count=1))
+    if _OPENER.match(sentence):
+        rest = _OPENER.sub("", sentence, count=1)
+        options.append(rest[:1].upper() + rest[1:])
+    cut = main_clause(sentence, rng)
+    if cut:
+        options.append(cut)
+    options = [o for o in options if o != sentence]
+    return rng.choice(options) if options else None
+
+
+def variant_pairs(articles, rng: random.Random, n: int) -> list[Pair]:
+    """Agreement between a sentence and itself as reprinted: an exact copy (a third) or a benign variant.
+
+    Why: the contradiction pairs made by perturbation are near-copies with one edit; without near-copies
+    that agree, a model learns "almost the same sentence = contradiction" and flags every reprint."""
+    pool = [(a.id, s) for a in articles for s in a.sentences if 6 <= len(s.split()) <= 50]
+    out: list[Pair] = []
+    for g, s in rng.sample(pool, min(n, len(pool))):
+        other = s if rng.random() < 0.33 else benign_variant(s, rng)
+        if other is None:
+            other = s
+        # a cut clause is entailed by the full sentence, not the other way round: full sentence first
+        a, b = (s, other) if len(other) < len(s) or rng.random() < 0.5 else (other, s)
+        digest = hashlib.sha1(f"{g}|{a}|{b}".encode()).hexdigest()[:12]
+        out.append(Pair(f"syn-variant-{digest}", "synthetic:variant", a, b, "agreement"))
     return out
 
 

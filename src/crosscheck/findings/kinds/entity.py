@@ -6,9 +6,16 @@ from crosscheck.findings.kinds.base import Kind, Pair, Params, Verdict
 from crosscheck.statements.entities import same_entity, shared_names
 
 
+# who reports, says or tells is a source, not an actor of the claim: "CNN reported" and "The New York
+# Times reports" the same thing is corroboration (quotes put in another mouth are QUOTE01's)
+REPORTING_VERBS = ("say", "tell", "report", "add", "note", "write", "state", "announce", "explain", "claim",
+                   "cite", "quote", "confirm", "reveal")
+
+
 class EntityParams(Params):
     min_alignment: float = 0.6
     roles: tuple[str, ...] = ("subject", "object")
+    ignore_predicates: tuple[str, ...] = REPORTING_VERBS
 
 
 def check(pair: Pair, p: EntityParams) -> list[Verdict]:
@@ -17,7 +24,7 @@ def check(pair: Pair, p: EntityParams) -> list[Verdict]:
         return []
     keys_a, keys_b = {e.key for e in a.entities}, {e.key for e in b.entities}
     for pred, role, key_a in a.roles:
-        if role not in p.roles:
+        if role not in p.roles or pred in p.ignore_predicates:
             continue
         for pred_b, role_b, key_b in b.roles:
             if (pred_b, role_b) != (pred, role) or same_entity(key_a, key_b):
@@ -25,9 +32,17 @@ def check(pair: Pair, p: EntityParams) -> list[Verdict]:
             if shared_names({key_a}, keys_b) or shared_names({key_b}, keys_a) or \
                     any(same_entity(key_a, k) for k in keys_b) or any(same_entity(key_b, k) for k in keys_a):
                 continue  # both names appear on both sides: a different wording, not a different actor
+            if _one_full_name(key_a, key_b, pair):
+                continue  # "Hung" and "Zhang" of "Zhang Hung": one person by given name and by surname
             return [Verdict("contradiction", {"a_value": key_a, "b_value": key_b, "role": f"{role} of '{pred}'"},
                             confidence=0.7)]
     return []
+
+
+def _one_full_name(x: str, y: str, pair: Pair) -> bool:
+    """Whether one of the two articles writes the two names together as one name ("Zhang Hung")."""
+    texts = (pair.doc_a.text.lower(), pair.doc_b.text.lower())
+    return any(f"{first} {second}" in t for first, second in ((x, y), (y, x)) for t in texts)
 
 
 KIND = Kind("entity", EntityParams, frozenset({"a_value", "b_value", "role"}), check=check,

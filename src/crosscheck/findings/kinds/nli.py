@@ -30,8 +30,9 @@ class NliParams(Params):
     # the model overrules a specific rule's contradiction when it is this sure of agreement / of neutral
     veto_agreement: float = Field(0.7, ge=0, le=1)
     veto_neutral: float = Field(0.9, ge=0, le=1)
-    # the rule kinds it may overrule: not figures and dates, which the rules read exactly and the model not
-    veto_kinds: tuple[str, ...] = ("polarity", "entity", "quote")
+    # the rule kinds it may overrule: not figures and dates, which the rules read exactly and the model not,
+    # nor quotes, whose speaker the model does not weigh
+    veto_kinds: tuple[str, ...] = ("polarity", "entity")
     # the draft check: a source close in topic supports a claim only with this entailment probability
     min_entailment: float = Field(0.5, ge=0, le=1)
     cross_document_only: bool = True

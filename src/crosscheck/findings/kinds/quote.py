@@ -20,7 +20,7 @@ class QuoteParams(Params):
     same_quote_similarity: float = Field(80.0, ge=0, le=100)  # rapidfuzz partial ratio: one quote, two versions
 
 
-def _quotes(s: Statement) -> list[tuple[Span, list[str]]]:
+def quoted_passages(s: Statement) -> list[tuple[Span, list[str]]]:
     out = []
     for q in s.quotes:
         text = s.text[q.start - s.start:q.end - s.start]
@@ -28,8 +28,12 @@ def _quotes(s: Statement) -> list[tuple[Span, list[str]]]:
     return out
 
 
-def _internal_changes(a: list[str], b: list[str]) -> list[str]:
-    """Words replaced, inserted or dropped inside the quote; a quote cut short at either end is not altered."""
+_SLIGHT = frozenset("a an the this that and or of to in on at is was it".split())
+
+
+def internal_changes(a: list[str], b: list[str]) -> list[str]:
+    """Words replaced, inserted or dropped inside the quote; a quote cut short at either end is not altered,
+    nor one whose only changes are small function words ("this is truly a" / "this is a truly")."""
     ops = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
     changes = []
     for n, (op, a0, a1, b0, b1) in enumerate(ops):
@@ -37,6 +41,8 @@ def _internal_changes(a: list[str], b: list[str]) -> list[str]:
             continue
         at_edge = n == 0 or n == len(ops) - 1
         if at_edge and (a0 == a1 or b0 == b1):  # truncation: one side simply stops earlier or starts later
+            continue
+        if set(a[a0:a1]) <= _SLIGHT and set(b[b0:b1]) <= _SLIGHT:
             continue
         old, new = " ".join(a[a0:a1]) or "(nothing)", " ".join(b[b0:b1]) or "(nothing)"
         changes.append(f"'{old}' -> '{new}'")
@@ -47,8 +53,8 @@ def check(pair: Pair, p: QuoteParams) -> list[Verdict]:
     a, b = pair.a, pair.b
     if pair.same_document or not a.quotes or not b.quotes:
         return []
-    for span_a, words_a in _quotes(a):
-        for span_b, words_b in _quotes(b):
+    for span_a, words_a in quoted_passages(a):
+        for span_b, words_b in quoted_passages(b):
             if len(words_a) < 4 or len(words_b) < 4:
                 continue
             ja, jb = " ".join(words_a), " ".join(words_b)
@@ -56,7 +62,7 @@ def check(pair: Pair, p: QuoteParams) -> list[Verdict]:
                 continue
             speaker_a = a.attribution.source if a.attribution else ""
             speaker_b = b.attribution.source if b.attribution else ""
-            diff = _internal_changes(words_a, words_b)
+            diff = internal_changes(words_a, words_b)
             if diff:
                 return [Verdict("contradiction", {"change": "; ".join(diff[:3]), "a_value": speaker_a,
                                                   "b_value": speaker_b}, (span_a,), (span_b,), confidence=0.85)]
@@ -76,7 +82,10 @@ def _other_speaker(a: Statement, b: Statement) -> bool:
         return False
     if sa.source in sb.source or sb.source in sa.source or same_entity(sa.source, sb.source):
         return False
-    return sa.source not in b.text.lower() and sb.source not in a.text.lower()
+    if sa.source not in b.text.lower() and sb.source not in a.text.lower():
+        # "Fan's lover said": a speaker described through someone else's name is not that someone
+        return not any(f"{x.source}'s" in y.text.lower().replace("\u2019", "'") for x, y in ((sa, a), (sb, b)))
+    return False
 
 
 KIND = Kind("quote", QuoteParams, frozenset({"change", "a_value", "b_value"}), check=check,

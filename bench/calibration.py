@@ -132,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     model, examples, oof = T.train(args.data, args.work, args.model, progress=log)
     from crosscheck.findings.ruleset import load_rules
 
-    x = T.feature_matrix(examples, load_rules((), include_builtin=True))
+    rules = load_rules((), include_builtin=True)
+    x = T.feature_matrix(examples, rules, T.example_judgements(examples, rules, args.work))  # cached: no model run
     dev = [i for i, e in enumerate(examples) if e.task != "synthetic"]
     gb = gradient_boosting_oof(examples, x)
     labels = [e.label for e in examples]

@@ -50,31 +50,36 @@ def judge_story(analysis, stances: dict[str, str]) -> dict:
     # the contradiction model alone: its highest contradiction probability across stances and anywhere
     doc_of = {s.id: s.document for s in analysis.statements}
     score_of = {(al.a, al.b): al.score for al in analysis.alignments}
-    top_across, top_any = 0.0, 0.0
+    claim_keys = {(al.a, al.b) for al in analysis.claim_pairs}
+    top = {"aligned": [0.0, 0.0], "claims": [0.0, 0.0]}  # [across stances, anywhere]
     for (a, b), (_, _, p_contra) in (analysis.judgements or {}).items():
-        if score_of.get((a, b), 0.0) < MIN_ALIGNMENT:
-            continue
         sa, sb = (stances.get(body_of(path_of[doc_of[x]]), "?") for x in (a, b))
-        top_any = max(top_any, p_contra)
-        if {sa, sb} == {"agree", "disagree"}:
-            top_across = max(top_across, p_contra)
+        for which in ("claims", "aligned"):
+            if (which == "claims" and (a, b) not in claim_keys) or \
+                    (which == "aligned" and score_of.get((a, b), 0.0) < MIN_ALIGNMENT):
+                continue
+            top[which][1] = max(top[which][1], p_contra)
+            if {sa, sb} == {"agree", "disagree"}:
+                top[which][0] = max(top[which][0], p_contra)
     return {"across": across, "any": any_conflict, "rules": dict(rules),
             "findings": sum(1 for f in analysis.findings if f.kind in CONFLICTS),
-            "model_top_across": round(top_across, 4), "model_top_any": round(top_any, 4)}
+            "model_top_across": round(top["aligned"][0], 4), "model_top_any": round(top["aligned"][1], 4),
+            "claims_top_across": round(top["claims"][0], 4), "claims_top_any": round(top["claims"][1], 4)}
 
 
 MIN_ALIGNMENT = 0.5  # NLI01's default: the curve below reads the pairs that rule reads
 
 
-def model_curve(rows: list[dict]) -> list[tuple[float, float, float]]:
+def model_curve(rows: list[dict], which: str = "model") -> list[tuple[float, float, float]]:
     """(threshold, contested stories whose best cross-stance pair reaches it, unanimous stories with any pair
-    reaching it): what the contradiction model alone would find at each threshold."""
+    reaching it): what the contradiction model alone would find at each threshold, on aligned pairs
+    (``model``) or on lead-claim pairs (``claims``)."""
     mixed = [r for r in rows if r["kind"] == "mixed"]
     unanimous = [r for r in rows if r["kind"] == "unanimous"]
     out = []
     for t in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98):
-        out.append((t, sum(r["model_top_across"] >= t for r in mixed) / max(1, len(mixed)),
-                    sum(r["model_top_any"] >= t for r in unanimous) / max(1, len(unanimous))))
+        out.append((t, sum(r[f"{which}_top_across"] >= t for r in mixed) / max(1, len(mixed)),
+                    sum(r[f"{which}_top_any"] >= t for r in unanimous) / max(1, len(unanimous))))
     return out
 
 
@@ -106,6 +111,7 @@ def run(stories_dir: Path, settings=None, nli_params: dict | None = None) -> dic
         "mixed": len(mixed), "unanimous": len(unanimous),
         "rules_mixed": dict(rules_mixed), "rules_unanimous": dict(rules_unanimous),
         "seconds": round(time.perf_counter() - started, 1), "rows": rows, "model_curve": model_curve(rows),
+        "claims_curve": model_curve(rows, "claims"),
     }
 
 
@@ -125,8 +131,10 @@ def markdown(result: dict, command: str) -> str:
         "The contradiction model alone, at each probability threshold (pairs aligned at 0.5 or more): "
         "contested stories whose best affirming/refuting pair reaches it, unanimous stories with any pair "
         "reaching it.", "",
-        "| threshold | contested found | unanimous alarmed |", "|---|---|---|",
-        *(f"| {t} | {a:.0%} | {u:.0%} |" for t, a, u in result["model_curve"]), "",
+        "| threshold | aligned pairs: contested found | unanimous alarmed | lead-claim pairs: contested found | "
+        "unanimous alarmed |", "|---|---|---|---|---|",
+        *(f"| {t} | {a:.0%} | {u:.0%} | {ca:.0%} | {cu:.0%} |"
+          for (t, a, u), (_, ca, cu) in zip(result["model_curve"], result["claims_curve"])), "",
         "| story | found across stances | any conflict | rules |", "|---|---|---|---|",
     ]
     for r in result["rows"]:

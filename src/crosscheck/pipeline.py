@@ -77,6 +77,7 @@ class Analysis:
     problems: tuple[InputProblem, ...] = ()
     # the contradiction model's (agreement, neutral, contradiction) per judged alignment (a, b) ids
     judgements: dict[tuple[str, str], tuple[float, float, float]] | None = None
+    claim_pairs: tuple[Alignment, ...] = ()  # lead claims against other outlets' closest statements (judged)
 
     def report(self) -> Report:
         return Report(self.documents, self.stories, self.findings, self.problems, len(self.statements))
@@ -145,7 +146,8 @@ class Pipeline:
         analysis = self.analyse(documents)
         self.timings = {"loading": loading, **self.timings}
         return Analysis(analysis.documents, analysis.statements, analysis.vectors, analysis.stories,
-                        analysis.alignments, analysis.findings, tuple(problems), analysis.judgements)
+                        analysis.alignments, analysis.findings, tuple(problems), analysis.judgements,
+                        analysis.claim_pairs)
 
     def statements_of(self, documents: Sequence[Document],
                       each_document: Callable[[str, Sequence[Statement]], None] | None = None) -> list[Statement]:
@@ -273,16 +275,16 @@ class Pipeline:
             alignments = self.align(stories, statements, vectors)
             lap("alignments")
             self.progress("checking", 0, 1)
-            judgements = self.judge(documents, statements, alignments)
+            judgements, claim_pairs = self.judge(documents, statements, alignments, stories, vectors)
             lap("judgements")
             from crosscheck.findings.engine import run_rules
 
-            findings = run_rules(self.rules, stories, documents, statements, alignments, judgements)
+            findings = run_rules(self.rules, stories, documents, statements, alignments, judgements, claim_pairs)
             findings = self.calibrate(findings, documents, statements, alignments, judgements)
             lap("findings")
         self.timings = timings
         return Analysis(tuple(documents), tuple(statements), vectors, tuple(stories), tuple(alignments),
-                        tuple(findings), judgements=judgements)
+                        tuple(findings), judgements=judgements, claim_pairs=tuple(claim_pairs))
 
     @property
     def combiner(self) -> Combiner | None:
@@ -324,21 +326,38 @@ class Pipeline:
     def nli_rule(self) -> Rule | None:
         return next((r for r in self.rules if r.kind == "nli"), None)
 
-    def judge(self, documents: Sequence[Document], statements: Sequence[Statement],
-              alignments: Sequence[Alignment]) -> dict[tuple[str, str], Judgement] | None:
-        """The contradiction model's judgements of the pairs a verdict can hang on (verdicts/judge.py)."""
-        if self.nli_rule is None or not alignments or (not self.settings.contradiction_model
-                                                       and not self.settings.nli_model):
-            return None
+    def judge(self, documents: Sequence[Document], statements: Sequence[Statement], alignments: Sequence[Alignment],
+              stories: Sequence[Story] = (), vectors: np.ndarray | None = None
+              ) -> tuple[dict[tuple[str, str], Judgement] | None, list[Alignment]]:
+        """The contradiction model's judgements of the pairs a verdict can hang on, and the lead-claim pairs
+        it judged beside the aligned ones (verdicts/judge.py)."""
+        rule = self.nli_rule
+        if rule is None or not (self.settings.contradiction_model or self.settings.nli_model):
+            return None, []
         from crosscheck.findings.kinds import KINDS
-        from crosscheck.verdicts.judge import judge_alignments
+        from crosscheck.verdicts.judge import judge, judge_alignments, lead_claim_pairs
 
         # as loose as the loosest rule that can report a conflict: the model may have to overrule it
         floor = min([r.params.min_alignment for r in self.rules
                      if KINDS[r.kind].check is not None and r.kind != "agreement"])
-        return judge_alignments(self.judging_model(), alignments, statements, documents, floor,
-                                cache=self.judgement_cache(),
-                                progress=lambda done, total: self.progress("judging", done, total))
+        model, cache = self.judging_model(), self.judgement_cache()
+        progress = lambda done, total: self.progress("judging", done, total)  # noqa: E731
+        found = judge_alignments(model, alignments, statements, documents, floor, cache=cache, progress=progress)
+        p = rule.params
+        claims: list[Alignment] = []
+        if p.lead_claims and vectors is not None and len(stories):  # type: ignore[attr-defined]
+            claims = lead_claim_pairs(stories, statements, vectors, documents, p.lead_claims,  # type: ignore[attr-defined]
+                                      p.lead_evidence, p.lead_min_cosine,  # type: ignore[attr-defined]
+                                      self.settings.align, alignments)
+            if claims:
+                from crosscheck.findings.engine import make_pair
+
+                by_stmt, by_doc = {s.id: s for s in statements}, {d.id: d for d in documents}
+                fresh = [al for al in claims if (al.a, al.b) not in found]
+                ordered = [make_pair(al, by_stmt, by_doc) for al in fresh]
+                for al, j in zip(fresh, judge(model, [(x.a.text, x.b.text) for x in ordered], cache, progress)):
+                    found[(al.a, al.b)] = j
+        return found, claims
 
     def judgement_cache(self) -> JudgementCache | None:
         if self.settings.use_cache and self._judgement_cache is None:

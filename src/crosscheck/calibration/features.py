@@ -77,8 +77,10 @@ FEATURES: tuple[Feature, ...] = (
     Feature("aligned_conflict", "max", "alignment score if the pair shows any conflict (a figure, a date, a "
                                        "negation, a denial, a refuting cue, a rule's contradiction), else 0"),
     Feature("aligned_clean", "max", "alignment score x (1 - novel_words) if the pair shows no conflict, else 0"),
-    Feature("nli_contradiction", "max", "cross-encoder contradiction probability (0 without --nli-model)"),
-    Feature("nli_entailment", "max", "cross-encoder entailment probability (0 without --nli-model)"),
+    Feature("nli_contradiction", "max", "the contradiction model's contradiction probability (0 where it did not judge "
+                                        "the pair)"),
+    Feature("nli_entailment", "max", "the contradiction model's agreement (entailment) probability (0 where it did "
+                                     "not judge the pair)"),
 )
 PAIR_NAMES = tuple(f.name for f in FEATURES)
 # set-level features, computed by ``aggregate`` (a single pair gets them too)

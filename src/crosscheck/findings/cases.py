@@ -117,7 +117,7 @@ def run_case(pipeline, rule: Rule, case: Case) -> tuple[str, ...]:
     # the nli rule goes along: its judgements can overrule the rule under test, as in a user's run
     along = [r for r in pipeline.rules if r.kind == "nli" and r.id != rule.id]
     findings = run_rules([rule, *along], [story], list(analysis.documents), list(analysis.statements),
-                         list(analysis.alignments), analysis.judgements)
+                         list(analysis.alignments), analysis.judgements, analysis.claim_pairs)
     return tuple(sorted({f.kind for f in findings if f.rule == rule.id}))
 
 

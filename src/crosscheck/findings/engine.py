@@ -39,12 +39,12 @@ def _time_key(doc: Document) -> tuple:
 
 
 def make_pair(al: Alignment, statements: dict[str, Statement], documents: dict[str, Document],
-              judgements: Mapping[tuple[str, str], Judgement] | None = None) -> Pair:
+              judgements: Mapping[tuple[str, str], Judgement] | None = None, claim_pair: bool = False) -> Pair:
     a, b = statements[al.a], statements[al.b]
     da, db = documents[a.document], documents[b.document]
     if (_time_key(db), b.index) < (_time_key(da), a.index):
         a, b, da, db = b, a, db, da
-    return Pair(a, b, da, db, al, judgements.get((al.a, al.b)) if judgements else None)
+    return Pair(a, b, da, db, al, judgements.get((al.a, al.b)) if judgements else None, claim_pair)
 
 
 def _suppressed(rule: Rule, doc: Document, s: Statement) -> bool:
@@ -100,11 +100,13 @@ def model_says(rule: Rule, verdict: Verdict, verdicts: Sequence[tuple[Rule, Verd
 
 def run_rules(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequence[Document],
               statements: Sequence[Statement], alignments: Sequence[Alignment],
-              judgements: Mapping[tuple[str, str], Judgement] | None = None) -> list[Finding]:
+              judgements: Mapping[tuple[str, str], Judgement] | None = None,
+              claim_pairs: Sequence[Alignment] = ()) -> list[Finding]:
     """All findings of all rules, deterministic order: story, severity, kind, fingerprint.
 
     ``judgements`` (the contradiction model's, keyed by alignment ids) go with their pairs: the nli rule
-    kind reads them, and they can overrule a specific rule (``model_says``)."""
+    kind reads them, and they can overrule a specific rule (``model_says``). ``claim_pairs`` (lead claims
+    against other outlets' closest statements, not aligned) are read by the nli rules alone."""
     by_stmt = {s.id: s for s in statements}
     by_doc = {d.id: d for d in documents}
     story_of = {d: st.id for st in stories for d in st.documents}
@@ -114,11 +116,12 @@ def run_rules(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequen
     findings: dict[str, Finding] = {}
     nli = next((r.params for r in pair_rules if r.kind == "nli"), None)
 
-    for al in alignments:
-        pair = make_pair(al, by_stmt, by_doc, judgements)
+    nli_rules = [r for r in pair_rules if r.kind == "nli"]
+    for al, claim_pair in [(al, False) for al in alignments] + [(al, True) for al in claim_pairs]:
+        pair = make_pair(al, by_stmt, by_doc, judgements, claim_pair)
         verdicts: list[tuple[Rule, Verdict]] = []
-        for rule in pair_rules:
-            if al.score < rule.params.min_alignment and not pair.same_document:
+        for rule in (nli_rules if claim_pair else pair_rules):
+            if al.score < rule.params.min_alignment and not pair.same_document and not claim_pair:
                 continue  # same-document pairs come from align_within, which has its own criteria
             for verdict in KINDS[rule.kind].check(pair, rule.params):  # type: ignore[misc]
                 verdicts.append((rule, verdict))
@@ -133,7 +136,8 @@ def run_rules(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequen
                 continue
             refs = (_ref(pair.a, verdict.highlights_a), _ref(pair.b, verdict.highlights_b))
             fid = fingerprint(rule.id, verdict.kind, [(r.document, r.text) for r in refs])
-            score = round(min(1.0, al.score) * verdict.confidence, 4)
+            # the model's own probability for its findings; a rule's confidence weighed by the alignment
+            score = round(verdict.confidence if rule.kind == "nli" else min(1.0, al.score) * verdict.confidence, 4)
             finding = Finding(fid, verdict.kind, rule.id, rule.level_for(verdict.kind), story_of.get(pair.a.document, ""),  # type: ignore[arg-type]
                               rule.render(_values(pair, verdict)), score, refs)
             if fid not in findings or findings[fid].score < score:

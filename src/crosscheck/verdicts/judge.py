@@ -109,3 +109,44 @@ def judge_alignments(model: PairModel, alignments: Sequence[Alignment], statemen
     ordered = [make_pair(al, by_stmt, by_doc) for al in chosen]
     found = judge(model, [(p.a.text, p.b.text) for p in ordered], cache, progress)
     return {(al.a, al.b): j for al, j in zip(chosen, found)}
+
+
+def lead_claim_pairs(stories: Sequence, statements: Sequence[Statement], vectors: np.ndarray,
+                     documents: Sequence[Document], claims: int, evidence: int, min_cosine: float,
+                     params, alignments: Sequence[Alignment] = ()) -> list[Alignment]:
+    """Each article's lead claims against the closest statements of every other outlet's article in the story.
+
+    Why: a refuting article seldom repeats the claim it refutes sentence by sentence ("the photo is a
+    fake", "the site is satire"), so alignment, which pairs statements that say the same thing, rarely
+    pairs the claim with its refutation. An article's lead states its claim; each other outlet's closest
+    statements to it are its evidence: the FNC-1 shape the model was trained on (a claim against the
+    sentences of a body that bear on it). A pair may also be aligned: the nli rule then reads it twice,
+    with each path's threshold. Bounded like alignment: in a story of more than ``params.max_partners + 1``
+    articles, only article pairs that alignment paired are read (not every pair of a 500-article story).
+    """
+    from crosscheck.alignments import score_pair
+
+    rows: dict[str, list[int]] = {}
+    for i, s in enumerate(statements):
+        rows.setdefault(s.document, []).append(i)
+    outlet = {d.id: d.outlet or d.id for d in documents}
+    doc_of = {s.id: s.document for s in statements}
+    partners = {frozenset((doc_of[al.a], doc_of[al.b])) for al in alignments}
+    out: dict[tuple[str, str], Alignment] = {}
+    for story in stories:
+        docs = [d for d in story.documents if rows.get(d)]
+        bounded = len(docs) > params.max_partners + 1
+        for da in docs:
+            leads = [i for i in rows[da] if len(statements[i].text.split()) >= 6][:claims]
+            for db in docs:
+                if db == da or outlet[db] == outlet[da] or (bounded and frozenset((da, db)) not in partners):
+                    continue
+                ib = rows[db]
+                sims = vectors[leads] @ vectors[ib].T if leads else np.zeros((0, len(ib)))
+                for r, i in enumerate(leads):
+                    for c in np.argsort(-sims[r], kind="stable")[:evidence].tolist():
+                        if sims[r, c] < min_cosine:
+                            continue
+                        al = score_pair(statements[i], statements[ib[c]], float(sims[r, c]), params)
+                        out[(al.a, al.b)] = al
+    return [out[k] for k in sorted(out)]

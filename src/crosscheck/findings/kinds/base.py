@@ -30,6 +30,8 @@ class Pair:
     alignment: Alignment
     # the contradiction model's (agreement, neutral, contradiction) probabilities, when it judged the pair
     judgement: tuple[float, float, float] | None = None
+    # a lead claim against another outlet's closest statement (verdicts/judge.py), not an aligned pair
+    claim_pair: bool = False
 
     @property
     def same_document(self) -> bool:

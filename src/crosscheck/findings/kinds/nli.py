@@ -36,6 +36,13 @@ class NliParams(Params):
     # the draft check: a source close in topic supports a claim only with this entailment probability
     min_entailment: float = Field(0.5, ge=0, le=1)
     cross_document_only: bool = True
+    # each article's first ``lead_claims`` statements are also judged against the ``lead_evidence`` closest
+    # statements (cosine at least ``lead_min_cosine``) of every other outlet's article, aligned or not;
+    # such a pair makes a finding at ``lead_min_contradiction``. 0 claims: off
+    lead_claims: int = Field(2, ge=0)
+    lead_evidence: int = Field(2, ge=1)
+    lead_min_cosine: float = Field(0.35, ge=0, le=1)
+    lead_min_contradiction: float = Field(0.9, ge=0, le=1)
 
 
 def differing_words(a: str, b: str) -> tuple[tuple[Span, ...], tuple[Span, ...], str, str]:
@@ -60,7 +67,8 @@ def check(pair: Pair, p: NliParams) -> list[Verdict]:
     if j is None or (p.cross_document_only and pair.same_document):
         return []
     agreement, _neutral, contradiction = j
-    if contradiction < p.min_contradiction or agreement > p.max_agreement:
+    threshold = p.lead_min_contradiction if pair.claim_pair else p.min_contradiction
+    if contradiction < threshold or agreement > p.max_agreement:
         return []
     ha, hb, wa, wb = differing_words(pair.a.text, pair.b.text)
     return [Verdict("contradiction", {"probability": f"{contradiction:.2f}", "a_value": wa or "(same words)",

@@ -400,6 +400,53 @@ def _gelu_(h: np.ndarray) -> None:
         x *= p
 
 
+def numpy_layer_norm(x: np.ndarray, weight_bias: tuple[np.ndarray, np.ndarray], eps: float) -> np.ndarray:
+    """Layer norm over the last axis of a (rows, dim) float32 array, in place."""
+    x -= x.mean(-1, keepdims=True)
+    scale = np.einsum("ij,ij->i", x, x)[:, None] / np.float32(x.shape[1])
+    scale += np.float32(eps)
+    np.sqrt(scale, out=scale)
+    x /= scale
+    x *= weight_bias[0]
+    x += weight_bias[1]
+    return x
+
+
+def numpy_encoder(x: np.ndarray, mask: np.ndarray, norm: tuple[np.ndarray, np.ndarray], layers: list[dict],
+                  heads: int, eps: float) -> np.ndarray:
+    """BERT's embedding layer norm and post-norm encoder layers on summed input embeddings ``x`` of shape
+    (batch * width, dim), numpy alone; ``layers`` hold (in, out) weights (``NumpyMiniLM``'s layout).
+    Shared by the sentence encoder and the contradiction model (verdicts/contradiction_model.py)."""
+    batch, width = mask.shape
+    dim = x.shape[1]
+    size = dim // heads
+    x = numpy_layer_norm(x, norm, eps)
+    blocked = np.where(mask, np.float32(0), np.float32(-np.inf))[:, None, None, :]
+    scale = np.float32(1 / np.sqrt(size))
+    for layer in layers:
+        qkv = x @ layer["qkv_w"]
+        qkv += layer["qkv_b"]
+        q, k, v = qkv.reshape(batch, width, 3, heads, size).transpose(2, 0, 3, 1, 4)
+        scores = (q * scale) @ k.transpose(0, 1, 3, 2)
+        scores += blocked
+        scores -= scores.max(-1, keepdims=True)
+        np.exp(scores, out=scores)
+        scores /= scores.sum(-1, keepdims=True)
+        context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch * width, dim)
+        attended = context @ layer["out_w"]
+        attended += layer["out_b"]
+        attended += x
+        x = numpy_layer_norm(attended, layer["ln1"], eps)
+        hidden = x @ layer["up_w"]
+        hidden += layer["up_b"]
+        _gelu_(hidden)
+        out = hidden @ layer["down_w"]
+        out += layer["down_b"]
+        out += x
+        x = numpy_layer_norm(out, layer["ln2"], eps)
+    return x
+
+
 class NumpyMiniLM(_MiniLMWeights):
     """The same model computed with numpy alone: ~0.3 s to load instead of torch's ~2.5 s, ~1.3x the
     time per text (bench/perf_encoders.py). Vectors agree with torch's to ~3e-7 (cosine > 0.99999)."""
@@ -410,45 +457,12 @@ class NumpyMiniLM(_MiniLMWeights):
         self.layers = [{k: (np.ascontiguousarray(v.T) if k.endswith("_w") else v) for k, v in layer.items()}
                        for layer in self.layers]
 
-    def _layer_norm(self, x: np.ndarray, weight_bias: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-        x -= x.mean(-1, keepdims=True)
-        scale = np.einsum("ij,ij->i", x, x)[:, None] / np.float32(x.shape[1])
-        scale += np.float32(self.eps)
-        np.sqrt(scale, out=scale)
-        x /= scale
-        x *= weight_bias[0]
-        x += weight_bias[1]
-        return x
-
     def _batch(self, texts: list[str], normalize: bool) -> np.ndarray:
         ids, mask = self._tokens(texts)
         batch, width = ids.shape
-        heads, size, dim = self.heads, self.dim // self.heads, self.dim
-        x = (self.word[ids] + self.position[:width] + self.token_type).reshape(batch * width, dim)
-        x = self._layer_norm(x, self.norm)
-        blocked = np.where(mask, np.float32(0), np.float32(-np.inf))[:, None, None, :]
-        scale = np.float32(1 / np.sqrt(size))
-        for layer in self.layers:
-            qkv = x @ layer["qkv_w"]
-            qkv += layer["qkv_b"]
-            q, k, v = qkv.reshape(batch, width, 3, heads, size).transpose(2, 0, 3, 1, 4)
-            scores = (q * scale) @ k.transpose(0, 1, 3, 2)
-            scores += blocked
-            scores -= scores.max(-1, keepdims=True)
-            np.exp(scores, out=scores)
-            scores /= scores.sum(-1, keepdims=True)
-            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch * width, dim)
-            attended = context @ layer["out_w"]
-            attended += layer["out_b"]
-            attended += x
-            x = self._layer_norm(attended, layer["ln1"])
-            hidden = x @ layer["up_w"]
-            hidden += layer["up_b"]
-            _gelu_(hidden)
-            out = hidden @ layer["down_w"]
-            out += layer["down_b"]
-            out += x
-            x = self._layer_norm(out, layer["ln2"])
+        x = (self.word[ids] + self.position[:width] + self.token_type).reshape(batch * width, self.dim)
+        x = numpy_encoder(x, mask, self.norm, self.layers, self.heads, self.eps)
+        dim = self.dim
         weights = mask[..., None].astype(np.float32)
         pooled = (x.reshape(batch, width, dim) * weights).sum(1) / np.maximum(weights.sum(1), np.float32(1e-9))
         if normalize:

@@ -233,48 +233,14 @@ class ContradictionModel:
             out[rows] = self._batch(*PairTokenizer.pad([encoded[i] for i in rows]))
         return out
 
-    def _layer_norm(self, x: np.ndarray, weight_bias: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-        x -= x.mean(-1, keepdims=True)
-        scale = np.einsum("ij,ij->i", x, x)[:, None] / np.float32(x.shape[1])
-        scale += np.float32(self.eps)
-        np.sqrt(scale, out=scale)
-        x /= scale
-        x *= weight_bias[0]
-        x += weight_bias[1]
-        return x
-
     def _batch(self, ids: np.ndarray, types: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        from crosscheck.embeddings import _gelu_
+        from crosscheck.embeddings import numpy_encoder
 
         batch, width = ids.shape
-        heads, size, dim = self.heads, self.dim // self.heads, self.dim
-        x = (self.word[ids] + self.position[:width] + self.token_type[types]).reshape(batch * width, dim)
-        x = self._layer_norm(x, self.norm)
-        blocked = np.where(mask, np.float32(0), np.float32(-np.inf))[:, None, None, :]
-        scale = np.float32(1 / np.sqrt(size))
-        for layer in self.layers:
-            qkv = x @ layer["qkv_w"]
-            qkv += layer["qkv_b"]
-            q, k, v = qkv.reshape(batch, width, 3, heads, size).transpose(2, 0, 3, 1, 4)
-            scores = (q * scale) @ k.transpose(0, 1, 3, 2)
-            scores += blocked
-            scores -= scores.max(-1, keepdims=True)
-            np.exp(scores, out=scores)
-            scores /= scores.sum(-1, keepdims=True)
-            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch * width, dim)
-            attended = context @ layer["out_w"]
-            attended += layer["out_b"]
-            attended += x
-            x = self._layer_norm(attended, layer["ln1"])
-            hidden = x @ layer["up_w"]
-            hidden += layer["up_b"]
-            _gelu_(hidden)
-            out = hidden @ layer["down_w"]
-            out += layer["down_b"]
-            out += x
-            x = self._layer_norm(out, layer["ln2"])
+        x = (self.word[ids] + self.position[:width] + self.token_type[types]).reshape(batch * width, self.dim)
+        x = numpy_encoder(x, mask, self.norm, self.layers, self.heads, self.eps)
         weights = mask[..., None].astype(np.float32)
-        pooled = (x.reshape(batch, width, dim) * weights).sum(1) / np.maximum(weights.sum(1), np.float32(1))
+        pooled = (x.reshape(batch, width, self.dim) * weights).sum(1) / np.maximum(weights.sum(1), np.float32(1))
         logits = pooled @ self.head_w + self.head_b
         logits -= logits.max(1, keepdims=True)
         p = np.exp(logits)

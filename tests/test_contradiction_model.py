@@ -214,3 +214,16 @@ def test_lead_claims_meet_each_other_outlets_closest_statements():
     bounded = lead_claim_pairs([story], st, vec, docs, 2, 1, 0.3, AlignParams(max_partners=1),
                                alignments=[Alignment("b:2", "c:2", 0.5, 0.5, 0, 0)])
     assert {frozenset(x.split(":")[0] for x in (al.a, al.b)) for al in bounded} <= {frozenset("bc")}
+
+
+def test_a_detail_added_or_dropped_is_no_substance_for_a_contradiction():
+    from crosscheck.findings.kinds.nli import differs_in_substance
+
+    reprint = ("But after forgetting to log out, stunned wife Feng, 30, came across the message and flew into a rage.",
+               "But after forgetting to log out, stunned wife Feng came across the message and several others, and "
+               "flew into a rage.")
+    assert not differs_in_substance(*reprint)
+    assert differs_in_substance("The council approved the plan.", "The council voted down the plan.")
+    assert differs_in_substance("A woman had a third breast implanted.", "The story of the woman was a hoax.")
+    assert differs_in_substance("The regulator approved the merger.", "The regulator did not approve the merger.")
+    assert differs_in_substance("The regulator approved the merger.", "The regulator didn't approve the merger.")

@@ -125,6 +125,10 @@ def test_shipped_combiner_loads_and_gives_probabilities():
                         ("numbers_delta", np.log10(1.5) / 2), ("aligned_conflict", 0.9)):
         y[NAMES.index(name)] = value
     assert c.probabilities(y)[0, 0] > c.probabilities(x)[0, 0] + 0.1  # a changed figure raises P(contradiction)
+    assert c.uses_nli  # trained with the shipped contradiction model's probabilities as features
+    z = x.copy()
+    z[NAMES.index("nli_contradiction")] = 0.95
+    assert c.probabilities(z)[0, 0] > c.probabilities(x)[0, 0]  # the model's contradiction raises it too
     table = dict(c.thresholds)
     assert table["contradiction"] and all(0 <= prec <= 1 for _, prec in table["contradiction"])
 
@@ -270,7 +274,12 @@ def test_nli_model_adds_its_probabilities(tmp_path, pipeline):
     p = with_nli.story_probabilities(found)
     assert p and all(np.isclose(v.sum(), 1) for v in p.values())
 
-    without = Pipeline(Settings(nli_model=str(model)), rules=pipeline.rules)
+    data = load_combiner().to_json()
+    for row in data["coef"]:  # a combiner that gives the NLI features no weight (trained without a model)
+        row[NAMES.index("nli_contradiction")] = row[NAMES.index("nli_entailment")] = 0.0
+    blind = tmp_path / "blind-combiner.json"
+    blind.write_text(json.dumps(data))
+    without = Pipeline(Settings(nli_model=str(model), combiner_model=blind), rules=pipeline.rules)
     with pytest.raises(ModelError, match="trained with NLI"):
         without.combiner
 

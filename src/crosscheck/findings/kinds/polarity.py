@@ -62,6 +62,18 @@ def _denier(s: Statement, extra: tuple[str, ...]) -> str:
     return ""
 
 
+def _who(s: Statement, doc, date: str, polarity: str, p: PolarityParams) -> str:
+    """Whose position a side is: the outlet's own, or, when the outlet reports a named party's denial, that
+    party's as the outlet reports it ("Skyworth denies, as ducksell.com (2013-09-10) reports"): the
+    dispute is then between the other outlet and the denier, not the reporting outlet's own claim."""
+    outlet = f"{doc.outlet or doc.id} ({date})"
+    denier = _denier(s, p.extra_denial_verbs) if polarity == "denies" else ""
+    if denier:
+        name = next((e.text for e in s.entities if e.key == denier), denier)
+        return f"{name} denies, as {outlet} reports"
+    return f"{outlet} {polarity}"
+
+
 def _close_enough(pair: Pair, p: PolarityParams) -> bool:
     """Denials need their denier named on the other side; bare negations need a close match."""
     if pair.same_document:
@@ -103,8 +115,8 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
             sequence = f"{pair.doc_a.outlet or pair.doc_a.id} ({date_a}) reports it first {_PAST[values['a_polarity']]}, then {_PAST[values['b_polarity']]}"
             return [Verdict("update", {**values, "sequence": sequence}, _cue_span(a), (), confidence=0.7)]
         kind = "update" if changed else "contradiction"
-        values["sequence"] = (f"{pair.doc_a.outlet or pair.doc_a.id} ({date_a}) {values['a_polarity']}, "
-                              f"{pair.doc_b.outlet or pair.doc_b.id} ({date_b}) {values['b_polarity']}")
+        values["sequence"] = (f"{_who(a, pair.doc_a, date_a, values['a_polarity'], p)}; "
+                              f"{_who(b, pair.doc_b, date_b, values['b_polarity'], p)}")
         return [Verdict(kind, values, _cue_span(a), _cue_span(b), confidence=0.75)]
     if pair.same_document or pair.alignment.score < p.min_alignment_negation:
         return []

@@ -173,57 +173,13 @@ def test_the_model_overrules_a_rule_it_is_sure_is_wrong(pipeline):
 
 
 def test_a_contradiction_no_rule_explains_comes_from_the_model(pipeline):
-    analysis, story = _pair_analysis(pipeline, "The city council approved the new stadium plan on Tuesday night.",
-                                     "The city council voted the new stadium plan down on Tuesday night.")
+    analysis, story = _pair_analysis(pipeline, "The photo shows a giant crab lurking off the coast of Whitstable.",
+                                     "The photo of the giant crab off the Whitstable coast was a hoax.")
     assert not any(f.kind == "contradiction" for f in _findings(pipeline, analysis, story, (0.3, 0.4, 0.3)))
-    found = [f for f in _findings(pipeline, analysis, story, (0.01, 0.04, 0.95)) if f.kind == "contradiction"]
+    assert not any(f.kind == "contradiction" for f in _findings(pipeline, analysis, story, (0.01, 0.04, 0.95)))
+    found = [f for f in _findings(pipeline, analysis, story, (0.0, 0.01, 0.99)) if f.kind == "contradiction"]
     assert [f.rule for f in found] == ["NLI01"]
     message = found[0].message
-    assert "cannot both be right" in message and "approved" in message and "voted" in message
+    assert "cannot both be right" in message and "hoax" in message and found[0].score == 0.99
     a, b = found[0].statements
-    assert any(a.text[h.start:h.end] == "approved" for h in a.highlights)
-
-
-def test_lead_claims_meet_each_other_outlets_closest_statements():
-    from crosscheck.alignments import AlignParams
-    from crosscheck.nouns import Alignment, Document, Statement, Story
-    from crosscheck.verdicts.judge import lead_claim_pairs
-
-    def doc(d, outlet):
-        return Document(d, f"{d}.md", "", outlet, None, "", "")
-
-    texts = {"a": ["A lead claim with six words here.", "Second lead claim, also long enough.", "Third one, never a lead."],
-             "b": ["Evidence one about the claim here.", "Evidence two about the claim here.", "Far away text, nothing."],
-             "c": ["Same outlet as a, so never paired with it.", "More words in outlet a again.", "x y z w v u."]}
-    outlets = {"a": "One", "b": "Two", "c": "One"}
-    st, vec = [], []
-    rng = np.random.default_rng(0)
-    for d, ts in texts.items():
-        for i, t in enumerate(ts):
-            st.append(Statement(f"{d}:{i}", d, i, 0, len(t), t))
-            vec.append(rng.normal(size=8))
-    vec = np.array(vec, np.float32)
-    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
-    vec[3], vec[4] = vec[0], (vec[0] + vec[1]) / np.linalg.norm(vec[0] + vec[1])  # b's first two are close to a's leads
-    docs = [doc(d, o) for d, o in outlets.items()]
-    story = Story("s", "t", ("a", "b", "c"))
-    pairs = lead_claim_pairs([story], st, vec, docs, claims=2, evidence=1, min_cosine=0.3, params=AlignParams())
-    keys = {(al.a, al.b) for al in pairs}
-    assert ("a:0", "b:0") in keys and not any({x.split(":")[0] for x in k} == {"a", "c"} for k in keys)
-    # a story larger than max_partners + 1 reads only the article pairs alignment paired
-    bounded = lead_claim_pairs([story], st, vec, docs, 2, 1, 0.3, AlignParams(max_partners=1),
-                               alignments=[Alignment("b:2", "c:2", 0.5, 0.5, 0, 0)])
-    assert {frozenset(x.split(":")[0] for x in (al.a, al.b)) for al in bounded} <= {frozenset("bc")}
-
-
-def test_a_detail_added_or_dropped_is_no_substance_for_a_contradiction():
-    from crosscheck.findings.kinds.nli import differs_in_substance
-
-    reprint = ("But after forgetting to log out, stunned wife Feng, 30, came across the message and flew into a rage.",
-               "But after forgetting to log out, stunned wife Feng came across the message and several others, and "
-               "flew into a rage.")
-    assert not differs_in_substance(*reprint)
-    assert differs_in_substance("The council approved the plan.", "The council voted down the plan.")
-    assert differs_in_substance("A woman had a third breast implanted.", "The story of the woman was a hoax.")
-    assert differs_in_substance("The regulator approved the merger.", "The regulator did not approve the merger.")
-    assert differs_in_substance("The regulator approved the merger.", "The regulator didn't approve the merger.")
+    assert any(b.text[h.start:h.end].startswith("hoax") for h in b.highlights)

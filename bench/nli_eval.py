@@ -5,8 +5,8 @@
 Each dev row is judged as the pipeline judges a pair (premise = ``text_a``, claim = ``text_b``); a
 long article body (FNC-1) is first cut to the two sentences that share the most content words with
 the headline, as in training (``training.nli_data.evidence_sentences``). FNC-1 figures are on fold 1
-only (the model trained on fold 0 of the same file, by body): out-of-fold. VitaminC, ANLI and RTE
-were never trained on. Every figure is printed beside the trivial answers' (the majority class;
+only (the model trained on fold 0 of the same file, by body): out-of-fold. VitaminC, ANLI, RTE and
+XNLI (English; `../shared/train/xnli_en`, non-commercial: measured, never trained on) were never trained on. Every figure is printed beside the trivial answers' (the majority class;
 "always contradiction" for contradiction F1).
 """
 
@@ -100,6 +100,12 @@ def main(argv: list[str] | None = None) -> int:
         tag_field=True)
     run("rte", read(args.dev / "rte.jsonl"), lambda r: r["text_a"], lambda r: r["gold"],
         ("agreement", "not_agreement"))
+    xnli = args.dev.parent.parent / "train" / "xnli_en.jsonl.gz"
+    if xnli.exists():  # held-out NLI of MultiNLI's kind (non-commercial licence: measured, never trained on)
+        from crosscheck.training.nli_data import read_jsonl
+
+        run("xnli_en (never trained on)", list(read_jsonl(xnli)), lambda r: r["text_a"],
+            lambda r: THREE[r["gold"]], LABELS)
     seconds = time.perf_counter() - started
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps({"model": model.card, "results": results,

@@ -98,6 +98,12 @@ def test_position_and_nli_features(features_of):
     g = features_of("Apple bought Beats.", "Apple bought Beats.", nli=(0.2, 0.7))
     assert (g["nli_contradiction"], g["nli_entailment"]) == (0.2, 0.7)
     assert features_of("Apple bought Beats.", "Apple bought Beats.")["nli_entailment"] == 0.0
+    # matching figures are the rules' to read: the model's contradiction on a notation is no evidence
+    same = features_of("Alibaba invested 10 billion yuan in Tmall Genie.", "Alibaba put RMB10 billion into Tmall Genie.",
+                       nli=(0.96, 0.02))
+    assert same["numbers_match"] == 1.0 and same["nli_contradiction"] == 0.0
+    other = features_of("Baidu bought PPS for $370 million.", "Baidu bought PPS for $470 million.", nli=(0.9, 0.05))
+    assert other["nli_contradiction"] == 0.9
 
 
 def test_aggregate_takes_max_min_and_set_features():
@@ -124,7 +130,14 @@ def test_shipped_combiner_loads_and_gives_probabilities():
     for name, value in (("numbers_conflict", 1.0), ("rule_numeric", 1.0), ("rules_contradiction", 1.0),
                         ("numbers_delta", np.log10(1.5) / 2), ("aligned_conflict", 0.9)):
         y[NAMES.index(name)] = value
-    assert c.probabilities(y)[0, 0] > c.probabilities(x)[0, 0] + 0.1  # a changed figure raises P(contradiction)
+    # a changed figure raises P(contradiction), the more so with the model's contradiction beside it (the
+    # combiner, trained with the model's features, gives those most of the weight)
+    assert c.probabilities(y)[0, 0] > c.probabilities(x)[0, 0]
+    yn = y.copy()
+    yn[NAMES.index("nli_contradiction")] = 0.9
+    xn = x.copy()
+    xn[NAMES.index("nli_entailment")] = 0.9
+    assert c.probabilities(yn)[0, 0] > 5 * c.probabilities(xn)[0, 0]
     assert c.uses_nli  # trained with the shipped contradiction model's probabilities as features
     z = x.copy()
     z[NAMES.index("nli_contradiction")] = 0.95

@@ -18,13 +18,18 @@ def test_two_stories_with_the_right_articles(sample_analysis):
 
 
 def test_skyworth_conflict_is_a_contradiction_between_july_and_september(sample_analysis):
+    from crosscheck.calibration.apply import ERROR_NEEDS
+
     docs = {d.id: d for d in sample_analysis.documents}
     skyworth = [f for f in findings(sample_analysis, "contradiction") if "Skyworth" in texts(f)]
     assert skyworth, "the Skyworth agreed/denied conflict must be flagged"
     for f in skyworth:
         a, b = (docs[s.document] for s in f.statements)
         assert (a.published.month, b.published.month) == (7, 9)
-        assert "denied" in f.statements[1].text and f.level == "error"
+        assert "denied" in f.statements[1].text and f.rule == "POL01"
+        assert "Skyworth denies, as ducksell.com (2013-09-10) reports" in f.message  # the denier's position
+        # the level follows the calibrated score: an error only when the finding is more likely right than wrong
+        assert f.level == ("error" if f.score >= ERROR_NEEDS else "warning")
 
 
 def test_joint_launch_is_the_update_that_followed(sample_analysis):

@@ -173,7 +173,10 @@ def pair_features(pair: Pair, rules: Sequence[Rule], sizes: tuple[int, int] = (0
     put("aligned_conflict", al.score * conflict)
     put("aligned_clean", al.score * (1 - v[_INDEX["novel_words"]]) * (1 - conflict))
     if nli is not None:
-        put("nli_contradiction", nli[0])
+        # figures that match after normalisation are the rules' to read: the model takes "10 billion yuan"
+        # and "RMB10 billion" for a contradiction (p 0.96), so its contradiction is no evidence there
+        figures_agree = bool(cmp.matches) and not cmp.conflicts
+        put("nli_contradiction", 0.0 if figures_agree else nli[0])
         put("nli_entailment", nli[1])
     return v
 

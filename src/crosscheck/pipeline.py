@@ -274,9 +274,11 @@ class Pipeline:
         with single_threaded_blas():  # many small products: see stories.single_threaded_blas
             alignments = self.align(stories, statements, vectors)
             lap("alignments")
+        # the contradiction model's batches are large products: every BLAS thread helps
+        judgements, claim_pairs = self.judge(documents, statements, alignments, stories, vectors)
+        lap("judgements")
+        with single_threaded_blas():
             self.progress("checking", 0, 1)
-            judgements, claim_pairs = self.judge(documents, statements, alignments, stories, vectors)
-            lap("judgements")
             from crosscheck.findings.engine import run_rules
 
             findings = run_rules(self.rules, stories, documents, statements, alignments, judgements, claim_pairs)
@@ -337,13 +339,18 @@ class Pipeline:
         from crosscheck.findings.kinds import KINDS
         from crosscheck.verdicts.judge import judge, judge_alignments, lead_claim_pairs
 
-        # as loose as the loosest rule that can report a conflict: the model may have to overrule it
-        floor = min([r.params.min_alignment for r in self.rules
-                     if KINDS[r.kind].check is not None and r.kind != "agreement"])
+        # the pairs the rules report on (a first, cheap pass without the model): the model may overrule them
+        from crosscheck.findings.engine import run_rules
+
+        by_ids = {(al.a, al.b): al for al in alignments} | {(al.b, al.a): al for al in alignments}
+        ruled = [by_ids[key] for f in run_rules([r for r in self.rules if KINDS[r.kind].check is not None],
+                                                stories, documents, statements, alignments)
+                 if len(f.statements) == 2 and (key := (f.statements[0].statement, f.statements[1].statement)) in by_ids]
         model, cache = self.judging_model(), self.judgement_cache()
         progress = lambda done, total: self.progress("judging", done, total)  # noqa: E731
-        found = judge_alignments(model, alignments, statements, documents, floor, cache=cache, progress=progress)
         p = rule.params
+        found = judge_alignments(model, alignments, statements, documents, p.min_alignment, cache=cache,  # type: ignore[attr-defined]
+                                 progress=progress, also=ruled)
         claims: list[Alignment] = []
         if p.lead_claims and vectors is not None and len(stories):  # type: ignore[attr-defined]
             claims = lead_claim_pairs(stories, statements, vectors, documents, p.lead_claims,  # type: ignore[attr-defined]

@@ -1,8 +1,9 @@
 """Which aligned pairs the contradiction model judges, and its judgements, cached by text hash.
 
 Why not every alignment: the 1,000-article bench corpus yields ~238k alignments, and the model
-judges ~100 pairs/s on two cores. It judges the pairs a verdict can hang on: cross-document pairs
-aligned at least as well as the loosest conflict rule asks (``min_alignment``), and of those only
+judges ~60 pairs/s on two cores (numpy). It judges the pairs a verdict can hang on: the pairs a rule
+reports on (the model may overrule it, and the combiner scores the finding with its judgement), and
+cross-document pairs aligned at least as well as the nli rule asks (``min_alignment``), of those only
 each statement's best ``per_statement`` counterparts in each other document. Pairs within one
 article are left to the rules (updates, context).
 
@@ -98,14 +99,18 @@ def judge(model: PairModel, pairs: Sequence[tuple[str, str]], cache: JudgementCa
 
 def judge_alignments(model: PairModel, alignments: Sequence[Alignment], statements: Sequence[Statement],
                      documents: Sequence[Document], min_alignment: float, per_statement: int = 2,
-                     cache: JudgementCache | None = None, progress: Callable[[int, int], None] | None = None
-                     ) -> dict[tuple[str, str], Judgement]:
-    """Judgements keyed by the alignment's (a, b) ids; the model reads the earlier article's statement first."""
+                     cache: JudgementCache | None = None, progress: Callable[[int, int], None] | None = None,
+                     also: Sequence[Alignment] = ()) -> dict[tuple[str, str], Judgement]:
+    """Judgements keyed by the alignment's (a, b) ids; the model reads the earlier article's statement first.
+    ``also``: alignments judged whatever their score (the pairs a rule reports on)."""
     from crosscheck.findings.engine import make_pair
 
     by_stmt = {s.id: s for s in statements}
     by_doc = {d.id: d for d in documents}
     chosen = pairs_to_judge(alignments, by_stmt, min_alignment, per_statement)
+    known = {(al.a, al.b) for al in chosen}
+    chosen += sorted((al for al in also if (al.a, al.b) not in known and by_stmt[al.a].document != by_stmt[al.b].document),
+                     key=lambda al: (al.a, al.b))
     ordered = [make_pair(al, by_stmt, by_doc) for al in chosen]
     found = judge(model, [(p.a.text, p.b.text) for p in ordered], cache, progress)
     return {(al.a, al.b): j for al, j in zip(chosen, found)}

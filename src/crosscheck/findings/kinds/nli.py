@@ -34,7 +34,7 @@ class NliParams(Params):
     # nor quotes, whose speaker the model does not weigh
     veto_kinds: tuple[str, ...] = ("polarity", "entity")
     # the draft check: a source close in topic supports a claim only with this entailment probability
-    min_entailment: float = Field(0.5, ge=0, le=1)
+    min_entailment: float = Field(0.0, ge=0, le=1)
     cross_document_only: bool = True
     # each article's first ``lead_claims`` statements are also judged against the ``lead_evidence`` closest
     # statements (cosine at least ``lead_min_cosine``) of every other outlet's article, aligned or not;

@@ -130,7 +130,8 @@ def markdown(result: dict, command: str) -> str:
         f"{result['seconds']} s for all stories.", "",
         "The contradiction model alone, at each probability threshold (pairs aligned at 0.5 or more): "
         "contested stories whose best affirming/refuting pair reaches it, unanimous stories with any pair "
-        "reaching it.", "",
+        "reaching it. Lead-claim pairs are judged only with NLI01's `lead_claims` above 0 (0 by default: "
+        "`--nli lead_claims=2`).", "",
         "| threshold | aligned pairs: contested found | unanimous alarmed | lead-claim pairs: contested found | "
         "unanimous alarmed |", "|---|---|---|---|---|",
         *(f"| {t} | {a:.0%} | {u:.0%} | {ca:.0%} | {cu:.0%} |"
@@ -158,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(combiner=not args.no_combiner)
     if args.no_contradiction_model and "contradiction_model" in Settings.__dataclass_fields__:
         settings = Settings(combiner=not args.no_combiner, contradiction_model=False)
-    nli_params = {k: float(v) for k, v in (x.split("=", 1) for x in args.nli)}
+    nli_params = {k: int(v) if v.isdigit() else float(v) for k, v in (x.split("=", 1) for x in args.nli)}
     result = run(args.stories, settings, nli_params)
     command = "python bench/stories.py" + "".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
     args.out.parent.mkdir(parents=True, exist_ok=True)

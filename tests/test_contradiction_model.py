@@ -183,3 +183,63 @@ def test_a_contradiction_no_rule_explains_comes_from_the_model(pipeline):
     assert "cannot both be right" in message and "hoax" in message and found[0].score == 0.99
     a, b = found[0].statements
     assert any(b.text[h.start:h.end].startswith("hoax") for h in b.highlights)
+
+
+def test_judged_pairs_are_bounded_but_rule_pairs_always_judged():
+    from crosscheck.nouns import Alignment, Document, Statement
+    from crosscheck.verdicts.judge import judge_alignments
+
+    st = [Statement(f"{d}:{i}", d, i, 0, 1, f"{d} {i}") for d in "ab" for i in range(5)]
+    docs = [Document(d, f"{d}.md", "", d.upper(), None, "", "") for d in "ab"]
+    als = [Alignment(f"a:{i}", f"b:{i}", 0.9 - i / 10, 0.5, 0, 0) for i in range(5)]
+    counting = _Counting()
+    found = judge_alignments(counting, als, st, docs, 0.5, max_pairs=2, also=[als[4]])
+    assert set(found) == {("a:0", "b:0"), ("a:1", "b:1"), ("a:4", "b:4")}  # the two best, and the rule's pair
+
+
+def test_lead_claims_meet_each_other_outlets_closest_statements():
+    from crosscheck.alignments import AlignParams
+    from crosscheck.nouns import Alignment, Document, Statement, Story
+    from crosscheck.verdicts.judge import lead_claim_pairs
+
+    def doc(d, outlet):
+        return Document(d, f"{d}.md", "", outlet, None, "", "")
+
+    texts = {"a": ["A lead claim with six words here.", "Second lead claim, also long enough.", "Third one, never a lead."],
+             "b": ["Evidence one about the claim here.", "Evidence two about the claim here.", "Far away text, nothing."],
+             "c": ["Same outlet as a, so never paired with it.", "More words in outlet a again.", "x y z w v u."]}
+    outlets = {"a": "One", "b": "Two", "c": "One"}
+    st, vec = [], []
+    rng = np.random.default_rng(0)
+    for d, ts in texts.items():
+        for i, t in enumerate(ts):
+            st.append(Statement(f"{d}:{i}", d, i, 0, len(t), t))
+            vec.append(rng.normal(size=8))
+    vec = np.array(vec, np.float32)
+    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
+    vec[3], vec[4] = vec[0], (vec[0] + vec[1]) / np.linalg.norm(vec[0] + vec[1])  # b's first two are close to a's leads
+    docs = [doc(d, o) for d, o in outlets.items()]
+    story = Story("s", "t", ("a", "b", "c"))
+    pairs = lead_claim_pairs([story], st, vec, docs, claims=2, evidence=1, min_cosine=0.3, params=AlignParams())
+    keys = {(al.a, al.b) for al in pairs}
+    assert ("a:0", "b:0") in keys and not any({x.split(":")[0] for x in k} == {"a", "c"} for k in keys)
+    # a story larger than max_partners + 1 reads only the article pairs alignment paired
+    bounded = lead_claim_pairs([story], st, vec, docs, 2, 1, 0.3, AlignParams(max_partners=1),
+                               alignments=[Alignment("b:2", "c:2", 0.5, 0.5, 0, 0)])
+    assert {frozenset(x.split(":")[0] for x in (al.a, al.b)) for al in bounded} <= {frozenset("bc")}
+
+
+def test_a_detail_added_or_dropped_is_no_substance_for_a_contradiction():
+    from crosscheck.findings.kinds.nli import differs_in_substance
+
+    reprint = ("But after forgetting to log out, stunned wife Feng, 30, came across the message and flew into a rage.",
+               "But after forgetting to log out, stunned wife Feng came across the message and several others, and "
+               "flew into a rage.")
+    assert not differs_in_substance(*reprint)
+    assert differs_in_substance("The council approved the stadium plan.", "Councillors rejected the proposal.")
+    # near-copies need a denying word: the model called such synonym swaps contradictions on real reprints
+    assert not differs_in_substance("He used his wife's cell phone to send the email.",
+                                    "He used his wife's mobile to send the email.")
+    assert differs_in_substance("A woman had a third breast implanted.", "The story of the woman was a hoax.")
+    assert differs_in_substance("The regulator approved the merger.", "The regulator did not approve the merger.")
+    assert differs_in_substance("The regulator approved the merger.", "The regulator didn't approve the merger.")

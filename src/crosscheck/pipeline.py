@@ -350,7 +350,7 @@ class Pipeline:
         progress = lambda done, total: self.progress("judging", done, total)  # noqa: E731
         p = rule.params
         found = judge_alignments(model, alignments, statements, documents, p.min_alignment, cache=cache,  # type: ignore[attr-defined]
-                                 progress=progress, also=ruled)
+                                 progress=progress, also=ruled, max_pairs=p.max_pairs)  # type: ignore[attr-defined]
         claims: list[Alignment] = []
         if p.lead_claims and vectors is not None and len(stories):  # type: ignore[attr-defined]
             claims = lead_claim_pairs(stories, statements, vectors, documents, p.lead_claims,  # type: ignore[attr-defined]

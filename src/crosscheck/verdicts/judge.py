@@ -100,14 +100,18 @@ def judge(model: PairModel, pairs: Sequence[tuple[str, str]], cache: JudgementCa
 def judge_alignments(model: PairModel, alignments: Sequence[Alignment], statements: Sequence[Statement],
                      documents: Sequence[Document], min_alignment: float, per_statement: int = 2,
                      cache: JudgementCache | None = None, progress: Callable[[int, int], None] | None = None,
-                     also: Sequence[Alignment] = ()) -> dict[tuple[str, str], Judgement]:
+                     also: Sequence[Alignment] = (), max_pairs: int | None = None
+                     ) -> dict[tuple[str, str], Judgement]:
     """Judgements keyed by the alignment's (a, b) ids; the model reads the earlier article's statement first.
-    ``also``: alignments judged whatever their score (the pairs a rule reports on)."""
+    ``also``: alignments judged whatever their score (the pairs a rule reports on); ``max_pairs`` bounds the
+    others (the best aligned kept)."""
     from crosscheck.findings.engine import make_pair
 
     by_stmt = {s.id: s for s in statements}
     by_doc = {d.id: d for d in documents}
     chosen = pairs_to_judge(alignments, by_stmt, min_alignment, per_statement)
+    if max_pairs is not None and len(chosen) > max_pairs:  # the best aligned, in a fixed order
+        chosen = sorted(sorted(chosen, key=lambda al: (-al.score, al.a, al.b))[:max_pairs], key=lambda al: (al.a, al.b))
     known = {(al.a, al.b) for al in chosen}
     chosen += sorted((al for al in also if (al.a, al.b) not in known and by_stmt[al.a].document != by_stmt[al.b].document),
                      key=lambda al: (al.a, al.b))

@@ -36,6 +36,9 @@ class NliParams(Params):
     # the draft check: a source close in topic supports a claim only with this entailment probability
     min_entailment: float = Field(0.0, ge=0, le=1)
     cross_document_only: bool = True
+    # at most this many pairs judged for the rule's own findings (the best aligned first; the pairs the
+    # rules report on are judged whatever their number): the model judges ~60-80 pairs/s on two cores
+    max_pairs: int = Field(4000, ge=0)
     # each article's first ``lead_claims`` statements are also judged against the ``lead_evidence`` closest
     # statements (cosine at least ``lead_min_cosine``) of every other outlet's article, aligned or not;
     # such a pair makes a finding at ``lead_min_contradiction``. 0 claims: off

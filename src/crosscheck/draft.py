@@ -265,8 +265,7 @@ def _quote_verdict(claim: Statement, statements: Sequence[Statement], rule: Rule
 def _judge_pairs(pipeline: Pipeline, pairs: Sequence[tuple[Statement, Statement]]
                  ) -> dict[tuple[str, str], tuple[float, float, float]]:
     """The contradiction model's judgement of each (source, claim) pair, source as premise; none when off."""
-    if not pairs or pipeline.nli_rule is None or not (pipeline.settings.contradiction_model
-                                                      or pipeline.settings.nli_model):
+    if not pairs or not pipeline.judging_on:
         return {}
     from crosscheck.verdicts.judge import judge
 

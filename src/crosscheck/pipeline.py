@@ -334,37 +334,33 @@ class Pipeline:
         """The contradiction model's judgements of the pairs a verdict can hang on, and the lead-claim pairs
         it judged beside the aligned ones (verdicts/judge.py)."""
         rule = self.nli_rule
-        if rule is None or not (self.settings.contradiction_model or self.settings.nli_model):
+        if not self.judging_on:
             return None, []
+        from crosscheck.findings.engine import run_rules
         from crosscheck.findings.kinds import KINDS
-        from crosscheck.verdicts.judge import judge, judge_alignments, lead_claim_pairs
+        from crosscheck.verdicts.judge import judge_alignments, lead_claim_pairs
 
         # the pairs the rules report on (a first, cheap pass without the model): the model may overrule them
-        from crosscheck.findings.engine import run_rules
-
         by_ids = {(al.a, al.b): al for al in alignments} | {(al.b, al.a): al for al in alignments}
         ruled = [by_ids[key] for f in run_rules([r for r in self.rules if KINDS[r.kind].check is not None],
                                                 stories, documents, statements, alignments)
                  if len(f.statements) == 2 and (key := (f.statements[0].statement, f.statements[1].statement)) in by_ids]
-        model, cache = self.judging_model(), self.judgement_cache()
-        progress = lambda done, total: self.progress("judging", done, total)  # noqa: E731
-        p = rule.params
-        found = judge_alignments(model, alignments, statements, documents, p.min_alignment, cache=cache,  # type: ignore[attr-defined]
-                                 progress=progress, also=ruled, max_pairs=p.max_pairs)  # type: ignore[attr-defined]
+        p = rule.params  # type: ignore[union-attr]
         claims: list[Alignment] = []
         if p.lead_claims and vectors is not None and len(stories):  # type: ignore[attr-defined]
             claims = lead_claim_pairs(stories, statements, vectors, documents, p.lead_claims,  # type: ignore[attr-defined]
                                       p.lead_evidence, p.lead_min_cosine,  # type: ignore[attr-defined]
                                       self.settings.align, alignments)
-            if claims:
-                from crosscheck.findings.engine import make_pair
-
-                by_stmt, by_doc = {s.id: s for s in statements}, {d.id: d for d in documents}
-                fresh = [al for al in claims if (al.a, al.b) not in found]
-                ordered = [make_pair(al, by_stmt, by_doc) for al in fresh]
-                for al, j in zip(fresh, judge(model, [(x.a.text, x.b.text) for x in ordered], cache, progress)):
-                    found[(al.a, al.b)] = j
+        found = judge_alignments(self.judging_model(), alignments, statements, documents,
+                                 p.min_alignment, cache=self.judgement_cache(),  # type: ignore[attr-defined]
+                                 progress=lambda done, total: self.progress("judging", done, total),
+                                 also=ruled + claims, max_pairs=p.max_pairs)  # type: ignore[attr-defined]
         return found, claims
+
+    @property
+    def judging_on(self) -> bool:
+        """Whether a model judges statement pairs in this run: the nli rule is enabled and a model is on."""
+        return self.nli_rule is not None and bool(self.settings.contradiction_model or self.settings.nli_model)
 
     def judgement_cache(self) -> JudgementCache | None:
         if self.settings.use_cache and self._judgement_cache is None:

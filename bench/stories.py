@@ -13,6 +13,12 @@ and alarms on 100 % of the unanimous; "never" finds 0 % and alarms on 0 %. Every
 one ``Pipeline`` (the same stages and settings as the command line), each folder analysed alone.
 
     python bench/stories.py [--stories ../shared/eval/stories] [--out bench/results/stories.md]
+    python bench/stories.py --extra     # 55 more stories, built the same way from other FNC-1 bodies
+
+``--extra`` builds a second, independent set the same way from ``../shared/eval/dev/fnc1.jsonl``: each
+headline whose related bodies (none of them in any folder of ``../shared/eval/stories``) include an
+affirming and a refuting one makes a mixed story (two of each at most), each with three affirming
+bodies and no refuting one a unanimous story. The files go to a temporary folder and are never kept.
 """
 
 from __future__ import annotations
@@ -144,10 +150,62 @@ def markdown(result: dict, command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _value(text: str):
+    """A --nli value as the rule file would read it: true/false, an integer or a number."""
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return int(text) if text.isdigit() else float(text)
+
+
+def build_extra_stories(dev_file: Path, stories_dir: Path, out_dir: Path) -> Path:
+    """Stories like ``stories_dir``'s from the FNC-1 dev bodies none of its stories uses; returns ``out_dir``."""
+    import re
+    from collections import defaultdict
+
+    def key(text: str) -> str:
+        return re.sub(r"\s+", " ", text).strip()[:120]
+
+    used = {key(p.read_text(encoding="utf-8").split("---", 2)[2]) for p in stories_dir.glob("*/*/*.md")}
+    by_headline: dict[str, dict[str, str]] = defaultdict(dict)
+    text_of: dict[str, str] = {}
+    for line in dev_file.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row["gold"] in ("agreement", "contradiction") and key(row["text_a"]) not in used:
+            text_of.setdefault(key(row["text_a"]), row["text_a"])
+            by_headline[row["text_b"]][key(row["text_a"])] = "agree" if row["gold"] == "agreement" else "disagree"
+    body_id = {k: f"x{i}" for i, k in enumerate(text_of)}
+    index, count = [], Counter()
+    for headline in sorted(by_headline):
+        bodies = by_headline[headline]
+        agree = [k for k, v in bodies.items() if v == "agree"]
+        disagree = [k for k, v in bodies.items() if v == "disagree"]
+        if agree and disagree:
+            kind, chosen = "mixed", agree[:2] + disagree[:2]
+        elif len(agree) >= 3:
+            kind, chosen = "unanimous", agree[:3]
+        else:
+            continue
+        folder = f"{kind}/{count[kind]:03d}"
+        count[kind] += 1
+        (out_dir / folder).mkdir(parents=True, exist_ok=True)
+        for k in chosen:
+            title = headline[:60].replace('"', "")
+            (out_dir / folder / f"body-{body_id[k]}.md").write_text(
+                f'---\ntitle: "{title}"\noutlet: "Outlet {body_id[k]}"\npublished: 2015-01-10\n---\n\n{text_of[k]}\n',
+                encoding="utf-8")
+        index.append({"kind": kind, "dir": folder, "headline": headline,
+                      "bodies": {body_id[k]: bodies[k] for k in chosen}})
+    (out_dir / "index.json").write_text(json.dumps(index, indent=1), encoding="utf-8")
+    return out_dir
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stories", type=Path, default=ROOT.parent / "shared" / "eval" / "stories")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "stories.md")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="default bench/results/stories.md (stories-extra.md with --extra)")
+    parser.add_argument("--extra", action="store_true",
+                        help="the second set, built from FNC-1 dev bodies in no story of --stories")
     parser.add_argument("--no-combiner", action="store_true")
     parser.add_argument("--no-contradiction-model", action="store_true")
     parser.add_argument("--nli", action="append", default=[], metavar="PARAM=VALUE",
@@ -159,8 +217,16 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(combiner=not args.no_combiner)
     if args.no_contradiction_model and "contradiction_model" in Settings.__dataclass_fields__:
         settings = Settings(combiner=not args.no_combiner, contradiction_model=False)
-    nli_params = {k: int(v) if v.isdigit() else float(v) for k, v in (x.split("=", 1) for x in args.nli)}
-    result = run(args.stories, settings, nli_params)
+    nli_params = {k: _value(v) for k, v in (x.split("=", 1) for x in args.nli)}
+    args.out = args.out or ROOT / "bench" / "results" / ("stories-extra.md" if args.extra else "stories.md")
+    if args.extra:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            extra = build_extra_stories(args.stories.parent / "dev" / "fnc1.jsonl", args.stories, Path(tmp))
+            result = run(extra, settings, nli_params)
+    else:
+        result = run(args.stories, settings, nli_params)
     command = "python bench/stories.py" + "".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(markdown(result, command))

@@ -172,17 +172,51 @@ def test_the_model_overrules_a_rule_it_is_sure_is_wrong(pipeline):
     assert {f.rule for f in both if f.kind == "contradiction"} == {"POL01"}
 
 
-def test_a_contradiction_no_rule_explains_comes_from_the_model(pipeline):
-    analysis, story = _pair_analysis(pipeline, "The photo shows a giant crab lurking off the coast of Whitstable.",
-                                     "The photo of the giant crab off the Whitstable coast was a hoax.")
-    assert not any(f.kind == "contradiction" for f in _findings(pipeline, analysis, story, (0.3, 0.4, 0.3)))
-    assert not any(f.kind == "contradiction" for f in _findings(pipeline, analysis, story, (0.01, 0.04, 0.95)))
-    found = [f for f in _findings(pipeline, analysis, story, (0.0, 0.01, 0.99)) if f.kind == "contradiction"]
+def _own_findings_on(pipeline):
+    from dataclasses import replace
+
+    return [replace(r, params=r.params.model_copy(update={"own_findings": True})) if r.kind == "nli" else r
+            for r in pipeline.rules]
+
+
+def test_a_contradiction_no_rule_explains_comes_from_the_model_when_asked(pipeline):
+    from crosscheck.findings.engine import run_rules
+
+    analysis, story = _pair_analysis(pipeline, "The lake by the town of Wells froze solid over the weekend.",
+                                     "The lake by the town of Wells stayed free of ice all weekend.")
+    cross = [al for al in analysis.alignments if al.a.split(":")[0] != al.b.split(":")[0]]
+
+    def findings(rules, value):
+        return [f for f in run_rules(rules, [story], list(analysis.documents), list(analysis.statements),
+                                     list(analysis.alignments), {(al.a, al.b): value for al in cross})
+                if f.kind == "contradiction"]
+
+    on = _own_findings_on(pipeline)
+    assert not findings(on, (0.3, 0.4, 0.3)) and not findings(on, (0.01, 0.04, 0.95))
+    found = findings(on, (0.0, 0.01, 0.99))
     assert [f.rule for f in found] == ["NLI01"]
-    message = found[0].message
-    assert "cannot both be right" in message and "hoax" in message and found[0].score == 0.99
-    a, b = found[0].statements
-    assert any(b.text[h.start:h.end].startswith("hoax") for h in b.highlights)
+    assert "cannot both be right" in found[0].message and found[0].score == 0.99
+    assert any("ice" in found[0].statements[1].text[h.start:h.end] for h in found[0].statements[1].highlights)
+    # shipped default: the model's own findings are off (every one was a false alarm on real stories)
+    assert not findings(pipeline.rules, (0.0, 0.01, 0.99))
+
+
+def test_with_own_findings_off_the_model_judges_only_what_rules_report(pipeline):
+    from crosscheck.findings.engine import run_rules
+
+    analysis, story = _pair_analysis(
+        pipeline, "Skyworth has agreed to use the Alibaba TV operating system. The sets will ship in May. "
+                  "Prices start at 3,000 yuan.",
+        "Skyworth denied joining the Alibaba TV operating system. The sets go on sale in May, it said. "
+        "Critics called the interface slow.")
+    reported = {frozenset((f.statements[0].statement, f.statements[1].statement))
+                for f in run_rules(pipeline.rules, [story], list(analysis.documents), list(analysis.statements),
+                                   list(analysis.alignments)) if len(f.statements) == 2}
+    judged = {frozenset(k) for k in analysis.judgements}
+    cross = {frozenset((al.a, al.b)) for al in analysis.alignments
+             if al.a.split(":")[0] != al.b.split(":")[0] and al.score >= 0.5}
+    assert judged and judged <= reported  # POL01's pair is judged so that the model may overrule it ...
+    assert cross - reported  # ... and an aligned pair no rule reports on is left alone
 
 
 def test_judged_pairs_are_bounded_but_rule_pairs_always_judged():

@@ -354,7 +354,8 @@ class Pipeline:
         found = judge_alignments(self.judging_model(), alignments, statements, documents,
                                  p.min_alignment, cache=self.judgement_cache(),  # type: ignore[attr-defined]
                                  progress=lambda done, total: self.progress("judging", done, total),
-                                 also=ruled + claims, max_pairs=p.max_pairs)  # type: ignore[attr-defined]
+                                 also=ruled + claims,
+                                 max_pairs=p.max_pairs if p.own_findings else 0)  # type: ignore[attr-defined]
         return found, claims
 
     @property

@@ -7,9 +7,9 @@ with only the rule under test enabled, so a case checks what users will see.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -34,6 +34,9 @@ class Case(BaseModel):
     a: Side | str
     b: Side | str
     expect: Expect
+    # the rule's parameters for this case only (validated like the rule file's): a case may try a setting
+    # the shipped rule leaves off
+    parameters: dict[str, Any] = Field(default_factory=dict)
 
 
 class CaseFile(BaseModel):
@@ -98,7 +101,13 @@ def run_case_files(paths: list[Path], pipeline=None) -> list[CaseResult]:
             raise RuleFileError(f"case file names unknown rule '{spec.rule}'", path=str(path), key="rule",
                                 code="E221")
         for case in spec.cases:
-            results.append(CaseResult(rule.id, case.name, case.expect, run_case(pipeline, rule, case), str(path)))
+            try:
+                got = run_case(pipeline, rule, case)
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                raise RuleFileError(f"case '{case.name}': {err['msg']} for rule {rule.id}", path=str(path),
+                                    key=".".join(["parameters", *map(str, err["loc"])]), code="E222") from exc
+            results.append(CaseResult(rule.id, case.name, case.expect, got, str(path)))
     return results
 
 
@@ -109,6 +118,8 @@ def run_case(pipeline, rule: Rule, case: Case) -> tuple[str, ...]:
     """
     from crosscheck.findings.engine import run_rules
 
+    if case.parameters:  # pydantic's ValidationError for a bad one: run_case_files names the file
+        rule = replace(rule, params=type(rule.params).model_validate({**rule.params.model_dump(), **case.parameters}))
     docs = [_document("a", case.a, dt.date(2020, 1, 1)), _document("b", case.b, dt.date(2020, 1, 2))]
     if rule.kind == "unsupported":
         return _run_draft_case(pipeline, rule, docs)

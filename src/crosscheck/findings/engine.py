@@ -144,6 +144,7 @@ def run_rules(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequen
                 findings[fid] = finding
 
     findings = _best_agreement_per_statement(findings)
+    findings = _best_debunk_per_statement(findings, {r.id for r in pair_rules if r.kind == "debunk"})
     # statements aligned across documents at or above each story rule's threshold: one pass over the
     # alignments per rule, not per story (a story-by-story pass made a 1,000-article run quadratic)
     across = [al for al in alignments if by_stmt[al.a].document != by_stmt[al.b].document]
@@ -184,6 +185,21 @@ def _best_agreement_per_statement(findings: dict[str, Finding]) -> dict[str, Fin
                 best[key] = f
     keep = {f.id for f in best.values()}
     return {fid: f for fid, f in findings.items() if f.kind != "agreement" or fid in keep}
+
+
+def _best_debunk_per_statement(findings: dict[str, Finding], rule_ids: set[str]) -> dict[str, Finding]:
+    """One debunk finding per debunking statement and other document: the best-scoring counterpart.
+    A refutation aligns loosely with many sentences of the article it disputes; one is the dispute."""
+    best: dict[tuple[str, str, str], Finding] = {}
+    for f in findings.values():
+        if f.rule not in rule_ids:
+            continue
+        cue, other = (f.statements[0], f.statements[1]) if f.statements[0].highlights else (f.statements[1], f.statements[0])
+        key = (f.rule, cue.statement, other.document)
+        if key not in best or (f.score, f.id) > (best[key].score, best[key].id):
+            best[key] = f
+    keep = {f.id for f in best.values()}
+    return {fid: f for fid, f in findings.items() if f.rule not in rule_ids or fid in keep}
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

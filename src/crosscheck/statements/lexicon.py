@@ -29,3 +29,19 @@ NAME_SUFFIXES = frozenset({
     "group", "holding", "holdings", "inc", "corp", "corporation", "co", "company", "ltd", "limited",
     "plc", "llc", "sa", "ag", "gmbh", "technology", "technologies", "the",
 })
+# An outlet calling the story itself false: "the photo was a hoax", "the report is fake", "no evidence".
+# "myth" and "rumour" are left out on purpose: news uses them for legends and for the claim being reported.
+DEBUNK_CUES = (
+    r"hoax(?:es)?", r"fake[ds]?", r"faked", r"faking", r"fabricat\w+", r"bogus", r"false(?:ly)?", r"untrue",
+    r"not true", r"(?:is|was)n[’']t true", r"debunk\w*", r"satir\w+", r"parody", r"spoof", r"prank(?:ed)?",
+    r"photoshop\w*", r"doctored", r"made[- ]up(?! of)", r"no evidence", r"not real", r"(?:is|was)n[’']t real",
+    r"scam", r"baseless", r"unfounded", r"not actually",
+)
+# nouns that "false" or "fake" may qualify and still judge the story ("a fake photo", "false reports"); before
+# any other noun they describe a thing ("a false breast", "false information"), not the claim
+CLAIM_NOUNS = frozenset({
+    "story", "stories", "report", "reports", "claim", "claims", "news", "picture", "pictures", "photo", "photos",
+    "image", "images", "video", "videos", "footage", "account", "accounts", "rumor", "rumors", "rumour", "rumours",
+    "article", "articles", "post", "posts", "tweet", "tweets", "page", "site", "website", "headline", "headlines",
+    "quote", "quotes", "letter", "document", "documents", "statement", "statements",
+})

@@ -25,6 +25,9 @@ _STOP = frozenset("a an the of to in on at for and or but is are was were be bee
 
 class NliParams(Params):
     min_alignment: float = 0.5
+    # whether the model's confident contradictions become findings of their own; off, the model still
+    # vetoes rules' false alarms, feeds the combiner and judges draft claims
+    own_findings: bool = True
     min_contradiction: float = Field(0.98, ge=0, le=1)  # model probability that makes a finding
     max_agreement: float = Field(0.1, ge=0, le=1)  # ... while the agreement probability stays under this
     # the model overrules a specific rule's contradiction when it is this sure of agreement / of neutral
@@ -104,7 +107,7 @@ def differs_in_substance(a: str, b: str) -> bool:
 
 def check(pair: Pair, p: NliParams) -> list[Verdict]:
     j = pair.judgement
-    if j is None or (p.cross_document_only and pair.same_document):
+    if j is None or (p.cross_document_only and pair.same_document) or not (p.own_findings or pair.claim_pair):
         return []
     agreement, _neutral, contradiction = j
     threshold = p.lead_min_contradiction if pair.claim_pair else p.min_contradiction

@@ -38,12 +38,21 @@ class PolarityParams(Params):
     antonyms: tuple[tuple[str, str], ...] = DEFAULT_ANTONYMS
     extra_denial_verbs: tuple[str, ...] = ()
     min_shared_lemmas: int = Field(2, ge=0)  # content words both statements use (names included)
+    # with no name in common only the shared verb ties the two: "No invoices are sent" / "you send an invoice"
+    min_alignment_unnamed: float = 0.65
 
 
 @functools.lru_cache(maxsize=32)
 def _antonym_verbs(antonyms: tuple[tuple[str, str], ...]) -> frozenset[str]:
     """Every verb of the antonym pairs: a statement using none of them cannot be half of a pair."""
     return frozenset(verb for pair in antonyms for verb in pair)
+
+
+# "has not commented", "did not respond": no position taken, so nothing to contradict ("is yet to comment")
+NO_COMMENT_VERBS = frozenset({"comment", "respond", "reply", "answer", "return", "confirm", "speak", "elaborate",
+                              "disclose", "specify"})
+# verbs of refusing an act, not of denying a claim: "refused treatment" says nothing of what others report
+_REFUSALS = ("refus", "declin")
 
 
 def _negative(s: Statement, extra: tuple[str, ...]) -> bool:
@@ -82,7 +91,8 @@ def _close_enough(pair: Pair, p: PolarityParams) -> bool:
     denier = _denier(negative, p.extra_denial_verbs)
     if denier and shared_names({denier}, {e.key for e in other.entities}):
         return True
-    if not negative.polarity.denial and negative.polarity.scope not in other.predicates:
+    refusal = negative.polarity.cue.lower().startswith(_REFUSALS)
+    if (refusal or not negative.polarity.denial) and negative.polarity.scope not in other.predicates:
         return False  # "no details were disclosed" does not negate "X entered the TV business"
     return pair.alignment.score >= p.min_alignment_negation
 
@@ -99,6 +109,12 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
     # no common name: the same main verb with opposite polarity must carry the conflict
     if p.require_shared_entity and not shared and not set(a.predicates) & set(b.predicates):
         return []
+    if not shared and not pair.same_document and pair.alignment.score < p.min_alignment_unnamed:
+        return []
+    if neg_a != neg_b:
+        negative = a if neg_a else b
+        if not negative.polarity.denial and negative.polarity.scope in NO_COMMENT_VERBS:
+            return []
     if len(set(a.lemmas) & set(b.lemmas)) < p.min_shared_lemmas and not pair.same_document:
         return []
     if neg_a != neg_b and not _close_enough(pair, p):

@@ -1,0 +1,81 @@
+"""POL02 (kind debunk): an outlet that calls the story false against one that reports it as true."""
+
+import pytest
+
+from crosscheck.findings.kinds.debunk import _doubts, debunk_cues
+from crosscheck.nouns import Span, Story
+from tests.conftest import make_doc
+
+
+def _cues(text: str) -> list[str]:
+    return [text[a:b] for a, b in debunk_cues(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The aerial picture of the crab was photoshopped.", ["photoshopped"]),
+    ("Snopes says the story is a hoax and the video is fake.", ["hoax", "fake"]),
+    ("There is no evidence that the spider laid eggs.", ["no evidence"]),
+    ("The airline termed the reports false and misleading.", ["false"]),
+    ("The fake photo spread fast.", ["fake"]),
+    ("The report isn't true, the ministry said.", ["isn't true"]),
+    ("She says her third breast is no hoax.", []),  # a negated cue affirms
+    ("He insists the video is not fake at all.", []),
+    ("Surgeons made a pocket for the false breast.", []),  # a thing, not the story
+    ("Russia feeds false information into monitored channels.", []),
+    ("Emmental is made up of 45% fat.", []),
+    ("The quote was made up by the website.", ["made up"]),
+])
+def test_debunk_cues(text, expected):
+    assert _cues(text) == expected
+
+
+def test_a_cue_in_web_page_debris_does_not_count():
+    text = "A giant crab was seen off Whitstable. Related: Ten hoaxes that fooled the internet."
+    start = text.index("Related")
+    clean = make_doc("d1", text)
+    debris = make_doc("d2", text)
+    debris = type(debris)(**{**debris.__dict__, "boilerplate": (Span(start, len(text)),)})
+    assert _doubts(clean, ()) and not _doubts(debris, ())
+
+
+def _findings(pipeline, a_text: str, b_text: str):
+    from crosscheck.findings.engine import run_rules
+
+    docs = [make_doc("a1", a_text, outlet="Daily One"), make_doc("b1", b_text, outlet="Weekly Two")]
+    story = Story("s", "t", ("a1", "b1"))
+    analysis = pipeline.analyse(docs, stories=[story])
+    return [f for f in run_rules(pipeline.rules, [story], list(analysis.documents), list(analysis.statements),
+                                 list(analysis.alignments), analysis.judgements) if f.rule == "POL02"]
+
+
+def test_one_finding_per_debunking_statement_and_outlet(pipeline):
+    found = _findings(pipeline,
+                      "An aerial photo shows a giant crab 50 feet long off the coast of Whitstable. "
+                      "The giant crab off Whitstable was photographed from the air by a drone. "
+                      "The 50-foot crab was seen lurking in the harbour at Whitstable.",
+                      "The aerial photo of the 50-foot giant crab off Whitstable is a hoax, experts say.")
+    assert len(found) == 1
+    f = found[0]
+    assert f.kind == "contradiction" and f.level == "warning"
+    assert f.message.startswith("Disputed: Weekly Two") and "«hoax»" in f.message and "Daily One" in f.message
+    cue_side = next(r for r in f.statements if r.highlights)
+    assert cue_side.document == "b1" and cue_side.text[cue_side.highlights[0].start:].startswith("hoax")
+
+
+def test_no_dispute_when_both_outlets_doubt_the_story(pipeline):
+    found = _findings(pipeline,
+                      "An aerial photo shows a giant crab 50 feet long off Whitstable, but it may be fake.",
+                      "The aerial photo of the 50-foot giant crab off Whitstable is a hoax, experts say.")
+    assert found == []
+
+
+def test_bad_case_parameters_name_the_file_and_the_key(tmp_path, pipeline):
+    from crosscheck.errors import RuleFileError
+    from crosscheck.findings.cases import run_case_files
+
+    path = tmp_path / "POL02.cases.yml"
+    path.write_text("rule: POL02\ncases:\n  - name: bad\n    a: one sentence here.\n    b: another one here.\n"
+                    "    expect: none\n    parameters: {min_alignment: high}\n")
+    with pytest.raises(RuleFileError) as err:
+        run_case_files([path], pipeline)
+    assert err.value.code == "E222" and "POL02.cases.yml" in str(err.value) and "min_alignment" in str(err.value)

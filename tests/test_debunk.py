@@ -79,3 +79,31 @@ def test_bad_case_parameters_name_the_file_and_the_key(tmp_path, pipeline):
     with pytest.raises(RuleFileError) as err:
         run_case_files([path], pipeline)
     assert err.value.code == "E222" and "POL02.cases.yml" in str(err.value) and "min_alignment" in str(err.value)
+
+
+def test_a_refutation_that_names_nothing_meets_the_other_articles_lead(pipeline):
+    # "The report is fiction" aligns with no sentence of the article it refutes: it is paired with its lead
+    found = _findings_with_claim_pairs(
+        pipeline,
+        "Illegal loggers in the Amazon have cut down the world's oldest tree by mistake. "
+        "The giant Samauma tree was estimated to be over 5,800 years old. Experts are devastated.",
+        "Circulating social media posts tell of a loss in Peru. The report is fiction, and the site that "
+        "published it calls itself satirical.")
+    assert len(found) == 1 and found[0].kind == "contradiction"
+    refuting, lead = sorted(found[0].statements, key=lambda r: r.document == "a1")
+    assert "fiction" in refuting.text and lead.document == "a1" and "oldest tree" in lead.text
+
+
+def test_a_refutation_with_particulars_of_its_own_meets_no_lead(pipeline):
+    found = _findings_with_claim_pairs(
+        pipeline,
+        "Hong Kong protesters raised their hands in the Ferguson gesture on Saturday night.",
+        "The police said rumours that officers had fired rubber bullets at the crowd near the government "
+        "offices in Admiralty on Sunday morning were totally untrue.")
+    assert found == []
+
+
+def _findings_with_claim_pairs(pipeline, a_text: str, b_text: str):
+    docs = [make_doc("a1", a_text, outlet="Daily One"), make_doc("b1", b_text, outlet="Weekly Two")]
+    analysis = pipeline.analyse(docs, stories=[Story("s", "t", ("a1", "b1"))])
+    return [f for f in analysis.findings if f.rule == "POL02"]

@@ -123,6 +123,12 @@ def test_headline_repeated_in_the_body_is_skipped():
     assert paragraphs == ["Alibaba unveiled a TV system."]
 
 
+def test_an_article_that_is_its_headline_keeps_it():
+    text = "The woman who reported adding a third breast was lying and the story is a hoax."
+    doc = make_doc("d", text + "\n", title=text)
+    assert [doc.text[s:e] for s, e in readable_paragraphs(doc)] == [text]
+
+
 def test_long_paragraph_is_cut_at_sentence_ends_and_spans_stay_true(nlp):
     from crosscheck.statements.extract import MAX_SEGMENT_CHARS, _pieces
 

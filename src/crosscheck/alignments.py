@@ -162,3 +162,55 @@ def align_within(statements: Sequence[Statement], vectors: np.ndarray, params: A
                 if al.entity_overlap > 0:
                     out.append(al)
     return out
+
+
+# what a statement calls false when it judges the story as a whole ("the report is fiction", "the site is
+# satirical"); "rumours that the police used rubber bullets were untrue" judges a rumour of its own
+STORY_NOUNS = frozenset({"story", "report", "claim", "news", "article", "photo", "picture", "image", "video", "footage",
+                         "site", "website", "tale", "account", "post", "tweet", "headline", "hoax"})
+
+
+def _about_the_story(s: Statement) -> bool:
+    """A refutation of the story itself: it names the story ("the report", "the photo", "a hoax") and little
+    else (at most 12 content words): one that names its own particulars would have aligned with them."""
+    return bool(STORY_NOUNS.intersection(s.lemmas)) and len(s.lemmas) <= 12
+
+
+def refutation_pairs(stories: Sequence[Story], statements: Sequence[Statement], vectors: np.ndarray,
+                     outlets: dict[str, str], alignments: Sequence[Alignment], min_alignment: float,
+                     params: AlignParams, extra_cues: tuple[str, ...] = ()) -> list[Alignment]:
+    """Each statement that calls the story false against every other outlet's article it aligns with nowhere.
+
+    Why: "The report is fiction" or "the site is satirical" names nothing of the claim it refutes, so it
+    aligns with no sentence of the article that reports the claim, and no rule ever reads the two
+    together. That article's claim is in its lead: the refuting statement is paired with the article's
+    first statement of six words or more. ``outlets`` maps document ids to outlet names (one outlet
+    never refutes itself). Bounded like alignment: in a story of more than ``params.max_partners + 1``
+    articles only article pairs that alignment paired are read.
+    """
+    from crosscheck.statements.cues import debunk_cues
+
+    rows: dict[str, list[int]] = {}
+    for i, s in enumerate(statements):
+        rows.setdefault(s.document, []).append(i)
+    doc_of = {s.id: s.document for s in statements}
+    reached = {(x, doc_of[y]) for al in alignments if al.score >= min_alignment for x, y in ((al.a, al.b), (al.b, al.a))}
+    partners = {frozenset((doc_of[al.a], doc_of[al.b])) for al in alignments}
+    # an article's lead: its first statement of six words or more (a dateline or a kicker is not the claim)
+    lead_of = {d: next((i for i in idx if len(statements[i].text.split()) >= 6), idx[0]) for d, idx in rows.items()}
+    out: dict[tuple[str, str], Alignment] = {}
+    for story in stories:
+        docs = [d for d in story.documents if rows.get(d)]
+        bounded = len(docs) > params.max_partners + 1
+        for db in docs:
+            for i in rows[db]:
+                if not debunk_cues(statements[i].text, extra_cues) or not _about_the_story(statements[i]):
+                    continue
+                for da in docs:
+                    if (outlets.get(da, da) == outlets.get(db, db) or (statements[i].id, da) in reached
+                            or (bounded and frozenset((da, db)) not in partners)):
+                        continue
+                    j = lead_of[da]
+                    al = score_pair(statements[j], statements[i], float(vectors[j] @ vectors[i]), params)
+                    out[(al.a, al.b)] = al
+    return [out[k] for k in sorted(out)]

@@ -277,6 +277,7 @@ class Pipeline:
         # the contradiction model's batches are large products: every BLAS thread helps
         judgements, claim_pairs = self.judge(documents, statements, alignments, stories, vectors)
         lap("judgements")
+        claim_pairs = [*claim_pairs, *self.refutations(documents, statements, vectors, stories, alignments)]
         with single_threaded_blas():
             self.progress("checking", 0, 1)
             from crosscheck.findings.engine import run_rules
@@ -357,6 +358,19 @@ class Pipeline:
                                  also=ruled + claims,
                                  max_pairs=p.max_pairs if p.own_findings else 0)  # type: ignore[attr-defined]
         return found, claims
+
+    def refutations(self, documents: Sequence[Document], statements: Sequence[Statement], vectors: np.ndarray,
+                    stories: Sequence[Story], alignments: Sequence[Alignment]) -> list[Alignment]:
+        """Statements calling the story false against other outlets' leads they align with nowhere, for the
+        debunk rules (alignments.refutation_pairs); none when no such rule is enabled."""
+        rule = next((r for r in self.rules if r.kind == "debunk"), None)
+        if rule is None:
+            return []
+        from crosscheck.alignments import refutation_pairs
+
+        return refutation_pairs(stories, statements, vectors, {d.id: d.outlet or d.id for d in documents}, alignments,
+                                rule.params.min_alignment, self.settings.align,
+                                extra_cues=rule.params.extra_cues)  # type: ignore[attr-defined]
 
     @property
     def judging_on(self) -> bool:

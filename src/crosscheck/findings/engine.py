@@ -106,7 +106,8 @@ def run_rules(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequen
 
     ``judgements`` (the contradiction model's, keyed by alignment ids) go with their pairs: the nli rule
     kind reads them, and they can overrule a specific rule (``model_says``). ``claim_pairs`` (lead claims
-    against other outlets' closest statements, not aligned) are read by the nli rules alone."""
+    against other outlets' closest statements, refutations against leads: not aligned) are read only by the
+    rule kinds that declare ``reads_claim_pairs``."""
     by_stmt = {s.id: s for s in statements}
     by_doc = {d.id: d for d in documents}
     story_of = {d: st.id for st in stories for d in st.documents}
@@ -116,11 +117,11 @@ def run_rules(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequen
     findings: dict[str, Finding] = {}
     nli = next((r.params for r in pair_rules if r.kind == "nli"), None)
 
-    nli_rules = [r for r in pair_rules if r.kind == "nli"]
+    claim_rules = [r for r in pair_rules if KINDS[r.kind].reads_claim_pairs]
     for al, claim_pair in [(al, False) for al in alignments] + [(al, True) for al in claim_pairs]:
         pair = make_pair(al, by_stmt, by_doc, judgements, claim_pair)
         verdicts: list[tuple[Rule, Verdict]] = []
-        for rule in (nli_rules if claim_pair else pair_rules):
+        for rule in (claim_rules if claim_pair else pair_rules):
             if al.score < rule.params.min_alignment and not pair.same_document and not claim_pair:
                 continue  # same-document pairs come from align_within, which has its own criteria
             for verdict in KINDS[rule.kind].check(pair, rule.params):  # type: ignore[misc]

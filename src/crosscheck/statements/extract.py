@@ -53,8 +53,8 @@ def readable_paragraphs(doc: Document) -> Iterator[tuple[int, int]]:
             line = doc.text[start:end]
             if line.startswith("#") or _HTML_COMMENT.fullmatch(line):
                 continue
-            if doc.title and line.strip().lower() == doc.title.strip().lower():
-                continue  # the headline repeated in the body
+            if doc.title and line.strip().lower() == doc.title.strip().lower() and doc.text[end:].strip():
+                continue  # the headline repeated above the body (an article that is its headline keeps it)
             yield start, end
 
 

@@ -60,6 +60,8 @@ class Kind:
     # story-scoped kinds look at all statements of a story instead of aligned pairs
     check_story: Callable[..., Sequence[tuple[Statement, Verdict]]] | None = None
     description: str = ""
+    # also reads the pairs proposed beside alignment (lead claims, refutations): ``Pair.claim_pair``
+    reads_claim_pairs: bool = False
 
 
 COMMON_FIELDS = frozenset({"a_outlet", "b_outlet", "a_date", "b_date", "a_text", "b_text"})

@@ -3,50 +3,25 @@
 Why: a refuting outlet rarely negates the affirming outlet's sentence word for word; it judges the
 story in its own register ("we're counting down to the hoax bust", "the picture was photoshopped").
 The cue is read in the debunking statement, and the other outlet's whole article must be free of any
-such cue: a story whose outlets all call it a hoax is unanimous, not disputed. The pair must still be
-aligned (the cue is about what the other outlet says), and one finding per debunking statement and
-outlet is kept by the engine (the best-aligned counterpart).
+such cue: a story whose outlets all call it a hoax is unanimous, not disputed. The pair is an aligned
+one (the cue is about what the other outlet says) or, where the debunking statement aligns with nothing
+of the other article ("The report is fiction"), a refutation pair against that article's closest lead
+statement (alignments.refutation_pairs). The engine keeps one finding per debunking statement and
+outlet (the best-scoring counterpart).
 """
 
 from __future__ import annotations
 
 import functools
-import re
 
 from crosscheck.findings.kinds.base import Kind, Pair, Params, Verdict, rel
 from crosscheck.nouns import Document, Statement
-from crosscheck.statements.lexicon import CLAIM_NOUNS, DEBUNK_CUES
-
-_NEGATED = re.compile(r"\b(not|no|n[’']t|never|nothing|nor)\b\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
-# words after a predicative "false"/"fake" that continue the clause ("the report was false and misleading")
-_CONTINUES = frozenset({"and", "or", "but", "as", "by", "to", "in", "on", "after", "because", "according", "since",
-                        "when", "from", "with", "too", "at", "for"})
+from crosscheck.statements.cues import debunk_cues
 
 
 class DebunkParams(Params):
     min_alignment: float = 0.4  # a debunk is worded apart from the claim it judges: a loose alignment suffices
     extra_cues: tuple[str, ...] = ()  # more regular expressions, matched as whole words, case-insensitive
-
-
-@functools.lru_cache(maxsize=16)
-def _pattern(extra: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(r"\b(%s)\b" % "|".join((*DEBUNK_CUES, *extra)), re.IGNORECASE)
-
-
-def debunk_cues(text: str, extra: tuple[str, ...] = ()) -> list[tuple[int, int]]:
-    """Character ranges of the cues that call something false, leaving out negated ones ("no hoax",
-    "isn't fake") and "false"/"fake" before a noun that is not a report of the story ("false teeth")."""
-    out = []
-    for m in _pattern(extra).finditer(text):
-        word = m.group(1).lower()
-        if not word.startswith(("not ", "no ", "isn", "wasn")) and _NEGATED.search(text[max(0, m.start() - 25):m.start()]):
-            continue
-        if word in ("false", "fake"):
-            following = re.match(r"\s+([a-z]+)", text[m.end():])
-            if following and following.group(1) not in CLAIM_NOUNS | _CONTINUES:
-                continue
-        out.append((m.start(), m.end()))
-    return out
 
 
 @functools.lru_cache(maxsize=4096)
@@ -80,5 +55,5 @@ def check(pair: Pair, p: DebunkParams) -> list[Verdict]:
     return []
 
 
-KIND = Kind("debunk", DebunkParams, frozenset({"debunker", "cue", "reporter"}), check=check,
+KIND = Kind("debunk", DebunkParams, frozenset({"debunker", "cue", "reporter"}), check=check, reads_claim_pairs=True,
             description="one outlet calls the story false (hoax, fake, no evidence); another reports it as true")

@@ -1,0 +1,38 @@
+"""Cues read off a statement's text: the words by which an outlet calls a story false.
+
+Why here: the alignment stage proposes pairs from them ("The report is fiction" names nothing of the
+claim it refutes) and the debunk rule kind judges by them; both read the same cues.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from crosscheck.statements.lexicon import CLAIM_NOUNS, DEBUNK_CUES
+
+_NEGATED = re.compile(r"\b(not|no|n[’']t|never|nothing|nor)\b\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
+# words after a predicative "false"/"fake" that continue the clause ("the report was false and misleading")
+_CONTINUES = frozenset({"and", "or", "but", "as", "by", "to", "in", "on", "after", "because", "according", "since",
+                        "when", "from", "with", "too", "at", "for"})
+
+
+@functools.lru_cache(maxsize=16)
+def _pattern(extra: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(%s)\b" % "|".join((*DEBUNK_CUES, *extra)), re.IGNORECASE)
+
+
+def debunk_cues(text: str, extra: tuple[str, ...] = ()) -> list[tuple[int, int]]:
+    """Character ranges of the cues that call something false, leaving out negated ones ("no hoax",
+    "isn't fake") and "false"/"fake" before a noun that is not a report of the story ("false teeth")."""
+    out = []
+    for m in _pattern(extra).finditer(text):
+        word = m.group(1).lower()
+        if not word.startswith(("not ", "no ", "isn", "wasn")) and _NEGATED.search(text[max(0, m.start() - 25):m.start()]):
+            continue
+        if word in ("false", "fake"):
+            following = re.match(r"\s+([a-z]+)", text[m.end():])
+            if following and following.group(1) not in CLAIM_NOUNS | _CONTINUES:
+                continue
+        out.append((m.start(), m.end()))
+    return out

@@ -439,3 +439,54 @@ def test_rules_test_passes_on_the_builtin_rules_with_a_fresh_cache(tmp_path):
     result = run("rules", "test", env={"CROSSCHECK_CACHE_DIR": str(tmp_path / "fresh-cache")})
     assert result.exit_code == 0, result.output
     assert "UNS01" in result.output and "NLI01" in result.output
+
+
+# --- the draft check (issue 19) -------------------------------------------------------------------
+
+def _draft(body: str, title: str = "Baidu and PPS") -> Path:
+    path = Path("draft.md")
+    path.write_text(f"---\ntitle: {title}\n---\n{body}\n", encoding="utf-8")
+    return path
+
+
+WRONG = "Baidu bought the video site PPS for $570 million."
+DISPUTED = "Baidu bought the video site PPS for $370 million."
+
+
+@pytest.mark.parametrize(("body", "flags", "code"), [
+    (WRONG, (), exitcodes.FINDINGS),  # a contradicted claim fails the gate
+    (WRONG, ("--exit-zero",), exitcodes.CLEAN),
+    (WRONG, ("--max-contradictions", "1"), exitcodes.CLEAN),
+    # Reuters backs it, Xinhua says $470 million: disputed, a warning; the sources' own error-level
+    # contradiction is about the draft only through this claim and does not fail the draft's gate
+    (DISPUTED, (), exitcodes.CLEAN),
+    (DISPUTED, ("--fail-on", "warning"), exitcodes.FINDINGS),
+])
+def test_draft_check_exit_codes(news, body, flags, code):
+    assert run("check", _draft(body), "--against", news, *flags).exit_code == code
+
+
+def test_draft_check_prints_the_checklist(news):
+    result = run("check", _draft(WRONG + "\n\nIt was a good deal."), "--against", news.name, "--no-color")
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["Draft: Baidu and PPS (draft.md), against 2 sources", "1 claim: 1 contradicted"]
+    assert "1. \u2717 CONTRADICTED  draft.md:4:1  NUM01" in result.stdout
+    assert "Xinhua reports $470 million and Reuters $370 million, not $570 million." in result.stdout
+    assert "\u2717 Reuters · 2013-05-07 · news/reuters.md:6" in result.stdout
+    assert "draft:" not in result.stdout and "score" not in result.stdout
+
+
+def test_draft_check_formats(news):
+    draft = _draft(WRONG)
+    data = json.loads(run("check", draft, "--against", news, "--format", "json").stdout)
+    jsonschema.validate(data, REPORT_SCHEMA)
+    assert [(c["verdict"], c["statement"]["line"], c["statement"]["column"]) for c in data["claims"]] == [
+        ("contradicted", 4, 1)]
+    assert {e["statement"]["outlet"] for e in data["claims"][0]["evidence"]} == {"Reuters", "Xinhua"}
+    github = run("check", draft, "--against", news, "--format", "github").stdout.splitlines()
+    assert [GITHUB.match(line).group(1, 2, 3, 5) for line in github] == [
+        ("error", "draft.md", "4", "Contradicted (NUM01)")]
+    sarif = json.loads(run("check", draft, "--against", news, "--format", "sarif").stdout)
+    jsonschema.validate(sarif, SARIF_SCHEMA)
+    markdown = run("check", draft, "--against", news, "--format", "markdown").stdout
+    assert "| 1 | \u274c contradicted | Baidu bought the video site PPS for \\$570 million. | 4:1 |" in markdown

@@ -1,4 +1,6 @@
-"""A draft written for the tests, about the sample stories, with planted errors (issue 5)."""
+"""A draft written for the tests, about the sample stories, with planted errors (issue 5); its checklist (issue 19)."""
+
+import re
 
 import pytest
 
@@ -49,42 +51,75 @@ def verdict_for(analysis, needle):
     return found[0]
 
 
+def claim_for(analysis, needle):
+    """The checklist's entry for the draft claim containing ``needle``: exactly one."""
+    found = [c for c in analysis.checklist.claims if needle in c.statement.text]
+    assert len(found) == 1, f"{len(found)} checklist entries for the draft claim containing {needle!r}"
+    return found[0]
+
+
+def marked(ref):
+    return [ref.text[h.start:h.end] for h in ref.highlights]
+
+
 def test_correct_amount_is_supported_after_normalisation(draft_result):
-    f = verdict_for(draft_result[1], "RMB10bn")
-    assert f.kind == "agreement" and "CNY 10 billion" in f.message
+    c = claim_for(draft_result[1], "RMB10bn")
+    assert c.verdict == "supported" and verdict_for(draft_result[1], "RMB10bn").kind == "agreement"
+    assert c.explanation == "KrASIA and WARC both report RMB10bn (US$1.4bn)"
+    # every source behind it, WARC as well as KrASIA, each with the matching figures marked
+    assert {(e.statement.document.split("-")[3], e.stance) for e in c.evidence} == {("krasia", "supports"),
+                                                                                     ("warc", "supports")}
+    assert sorted(m for e in c.evidence for m in marked(e.statement)) == [
+        "10 billion yuan", "RMB10bn", "US$1.4bn", "USD 1.4 billion"]
+    assert marked(c.statement) == ["RMB10bn", "US$1.4bn"]
 
 
 def test_correct_forecast_is_supported(draft_result):
-    assert verdict_for(draft_result[1], "9.8%").kind == "agreement"
+    c = claim_for(draft_result[1], "9.8%")
+    assert c.verdict == "supported" and c.explanation == "KrASIA and WARC both report 9.8%"
 
 
 def test_wrong_amount_is_contradicted(draft_result):
     f = verdict_for(draft_result[1], "$470 million")
     assert f.kind == "contradiction" and f.rule == "NUM01" and f.level == "error"
     assert "370" in f.statements[1].text
+    c = claim_for(draft_result[1], "$470 million")
+    assert c.verdict == "contradicted" and c.finding == f.id and f.message == c.explanation
+    assert c.explanation == "ZDNet reports US$370 million, not $470 million"
 
 
 def test_altered_quote_is_contradicted(draft_result):
     f = verdict_for(draft_result[1], "fewer unique experiences")
     assert f.kind == "contradiction" and f.rule == "QUOTE01"
+    c = claim_for(draft_result[1], "fewer unique experiences")
+    assert re.fullmatch("(WARC|KrASIA) quotes Ku Wei saying \u201cmore\u201d, not \u201cfewer\u201d", c.explanation)
+    assert marked(c.statement) == ["fewer"] and marked(c.evidence[0].statement) == ["more"]
 
 
 def test_words_put_in_a_quoted_speakers_mouth_are_contradicted_with_the_real_quote(draft_result):
     f = verdict_for(draft_result[1], "across Europe next spring")
     assert f.kind == "contradiction" and f.rule == "QUOTE01" and f.level == "error"
-    assert "no source quotes Ku Wei" in f.message
+    assert f.message.startswith("No source quotes Ku Wei saying this; the closest quote is in ")
     real = f.statements[1]
     assert "Ku" in real.text and "\u201c" in real.text  # the closest real quote of the same speaker is shown
 
 
 def test_a_quote_of_a_speaker_no_source_quotes_is_unsupported(draft_result):
     f = verdict_for(draft_result[1], "double the bus fleet")
-    assert f.kind == "unsupported" and "a quote of" in f.message
+    assert f.kind == "unsupported" and f.message == "No source quotes Jane Roe"
 
 
 def test_claim_the_sources_disagree_on_is_disputed(draft_result):
     f = verdict_for(draft_result[1], "Skyworth denied")
     assert f.kind == "disputed"
+    c = claim_for(draft_result[1], "Skyworth denied")
+    assert c.verdict == "disputed"
+    assert c.explanation.startswith("The sources disagree: ducksell.com reports this, but ZDNet and ")
+    # the sources' own dispute (ZDNet against ducksell.com) is shown here, where it bears on the draft
+    assert any("ZDNet" in m for m in c.disagreements)
+    stances = {e.stance for e in c.evidence}
+    assert "supports" in stances and stances & {"contradicts", "disputes"}
+    assert any("These include Skyworth" in e.statement.text for e in c.evidence)
 
 
 def test_invented_figure_is_unsupported(draft_result):
@@ -93,22 +128,82 @@ def test_invented_figure_is_unsupported(draft_result):
 
 
 def test_invented_details_are_named(draft_result):
-    f = verdict_for(draft_result[1], "45 million speakers")
-    assert f.message.endswith("in no source at all: 45 million, Europe")
-    assert {f.statements[0].text[h.start - f.statements[0].start:h.end - f.statements[0].start]
-            for h in f.statements[0].highlights} == {"45 million", "Europe"}
+    c = claim_for(draft_result[1], "45 million speakers")
+    assert c.explanation == "No source mentions 45 million speakers or Europe"
+    assert set(marked(c.statement)) == {"45 million", "Europe"}
 
 
 def test_wrong_date_is_contradicted(draft_result):
     f = verdict_for(draft_result[1], "August 1st")
     assert f.kind == "contradiction" and f.rule == "DATE01" and f.level == "error"
     assert "July 1st" in f.statements[1].text
+    assert claim_for(draft_result[1], "August 1st").explanation == "WARC dates it July 1st, not August 1st"
 
 
 def test_confirmation_turned_into_a_denial_is_contradicted(draft_result):
     f = verdict_for(draft_result[1], "Baidu denied")
     assert f.kind == "contradiction" and f.rule == "POL01"
     assert "confirmed" in f.statements[1].text
+    assert f.message == "TechCrunch and ZDNet both report it as fact, not as denied"
+
+
+def test_the_checklist_has_each_claim_once_in_the_drafts_order(draft_result):
+    checklist = draft_result[1].checklist
+    starts = [c.statement.start for c in checklist.claims]
+    assert starts == sorted(starts) and len(set(starts)) == len(starts) == 10
+    from crosscheck.report.common import checklist_summary
+
+    assert checklist_summary(checklist) == "10 claims: 2 supported, 5 contradicted, 1 disputed, 2 unsupported"
+    assert {c.finding for c in checklist.claims} == {f.id for f in draft_result[1].findings}
+
+
+def test_only_what_touches_the_draft(draft_result):
+    """The sources' own findings count only where they bear on a claim; the rest is one line."""
+    check = draft_result[1]
+    assert {f.story for f in check.findings} == {"draft"}
+    assert check.checklist.other_disagreements == 1  # GfK's 44% against AVC's 46%: no claim of the draft
+    from crosscheck.report import render
+
+    out = render(check.report(), "text", color=False, width=100)
+    assert "44 percent" not in out and "Claims by outlet" not in out and "score" not in out
+    assert "The sources disagree among themselves on 1 other claim: run `crosscheck check " in out
+
+
+def test_the_draft_is_named_by_its_title_or_file_name(draft_result, pipeline, tmp_path):
+    from crosscheck.draft import check_draft
+    from crosscheck.report import render
+
+    path, check = draft_result
+    assert check.checklist.name == "Alibaba's bets on TV and speakers"
+    for fmt in ("text", "markdown", "json", "sarif", "github"):
+        assert "draft:draft" not in render(check.report(), fmt, color=False).replace('"draft:draft', '"')
+    untitled = tmp_path / "tmall-genie.md"
+    untitled.write_text("Baidu shipped 20 million smart speakers last year.\n")
+    bare = check_draft(pipeline, untitled, [SOURCES])
+    assert bare.checklist.name == "tmall-genie.md" and bare.draft.outlet == "tmall-genie.md"
+    assert [c.explanation for c in bare.checklist.claims] == ["No source mentions 20 million smart speakers"]
+
+
+def test_every_format_carries_the_real_checklist(draft_result):
+    import json
+
+    import jsonschema
+
+    from crosscheck.report import render
+    from conftest import ROOT
+
+    report = draft_result[1].report()
+    data = json.loads(render(report, "json"))
+    jsonschema.validate(data, json.loads((ROOT / "docs" / "report.schema.json").read_text(encoding="utf-8")))
+    assert [c["verdict"] for c in data["claims"]][:3] == ["supported", "supported", "contradicted"]
+    assert data["draft"]["summary_text"].startswith("10 claims")
+    markdown = render(report, "markdown")
+    assert "| 3 | \u274c contradicted | Baidu bought the online video provider PPS for \\$470 million. |" in markdown
+    sarif = json.loads(render(report, "sarif"))
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
+    assert uris == {"file://" + draft_result[0].as_posix()}  # every alert sits on the draft's lines
+    github = render(report, "github")
+    assert github.count("::error ") == 5 and "title=Contradicted (NUM01)" in github
 
 
 def test_novel_details_ignore_spelling_acronyms_and_finer_dates():

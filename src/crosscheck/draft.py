@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,7 +28,11 @@ from crosscheck.findings.kinds import KINDS
 from crosscheck.findings.kinds.base import Verdict
 from crosscheck.findings.kinds.values import compatible
 from crosscheck.findings.ruleset import Rule
-from crosscheck.nouns import DateMention, Document, Finding, Quantity, Span, Statement, StatementRef, Story
+from crosscheck.checklist import (bearing, contradicted_text, disputed_text, evidence_list, figure_with_noun, listed,
+                                  phrase,
+                                  supported_text, unsupported_text)
+from crosscheck.nouns import (CheckedClaim, Checklist, DateMention, Document, Evidence, Finding, Quantity, Report, Span,
+                              Statement, StatementRef, Story)
 from crosscheck.pipeline import Analysis, Pipeline
 from crosscheck.statements.dates import period
 
@@ -144,7 +149,7 @@ def load_draft(path: str | Path, max_bytes: int) -> Document:
         reason = problems[0].message if problems else "no article found"
         raise InputError(f"the draft could not be read: {reason}", path=str(path), code="E150")
     draft = docs[0]
-    return replace(draft, id=f"draft:{draft.id}")
+    return replace(draft, id=f"draft:{draft.id}", outlet=draft.outlet or draft_name(draft))
 
 
 def judge_claims(pipeline: Pipeline, draft: Document, sources: Analysis) -> list[ClaimVerdict]:
@@ -277,60 +282,185 @@ def _ref(s: Statement, highlights=()) -> StatementRef:
     return StatementRef(s.document, s.id, s.text, s.start, s.end, tuple(highlights))
 
 
-def findings_for(verdicts: Sequence[ClaimVerdict], rules: Sequence[Rule], docs: dict[str, Document]) -> list[Finding]:
-    """Findings that point at the draft first (its line and column), the sources after."""
-    unsupported_rule = next((r for r in rules if r.kind == "unsupported"), None)
-    out: list[Finding] = []
+def draft_name(draft: Document) -> str:
+    """What the checklist calls the draft: its title, else its file name (never its internal id). A title the
+    loader only guessed from the draft's first sentence is no title."""
+    first = next((" ".join(line.split()) for line in draft.text.splitlines() if line.strip()), "")
+    guessed = bool(draft.title) and first.startswith(draft.title.rstrip("…").rstrip())
+    return (draft.title if not guessed else "") or Path(draft.path).name or draft.id
 
-    def outlet(s: Statement) -> str:
-        d = docs[s.document]
-        return f"{d.outlet or d.id} ({d.published.isoformat() if d.published else 'undated'})"
 
-    for v in verdicts:
-        claim = v.statement
-        draft_doc = docs[claim.document]
-        if v.verdict in ("contradicted", "disputed") and v.conflicts:
-            rule, source, verdict = v.conflicts[0]
-            kind = "contradiction" if v.verdict == "contradicted" else "disputed"
-            src_doc = docs[source.document]
-            reason = rule.render({**verdict.values, "a_outlet": src_doc.outlet or source.document,
-                                  "a_date": src_doc.published.isoformat() if src_doc.published else "undated",
-                                  "b_outlet": "the draft",
-                                  "b_date": draft_doc.published.isoformat() if draft_doc.published else "undated",
-                                  "a_text": source.text,
-                                  "b_text": claim.text})
-            if kind == "disputed":
-                backers = sorted({outlet(s) for _, s, _ in v.support})
-                reason = f"Sources disagree: {', '.join(backers)} back the draft; {reason}"
-            level = rule.level_for("contradiction") if kind == "contradiction" else "warning"
-            backing = v.support[:2] if kind == "disputed" else ()
-            refs = (_ref(claim, verdict.highlights_b), _ref(source, verdict.highlights_a),
-                    *(_ref(s) for _, s, _ in backing))
-            out.append(_finding(kind, rule.id, level, reason, refs))
-        elif v.verdict == "disputed":
-            backers = sorted({outlet(s) for _, s, _ in v.support})
-            out.append(_finding("disputed", "AGR01", "warning",
-                                f"Sources disagree among themselves on this claim; backed by {', '.join(backers)}",
-                                (_ref(claim), *(_ref(s) for _, s, _ in v.support[:2]))))
-        elif v.verdict == "supported":
-            rule, source, verdict = v.support[0]
-            backers = sorted({outlet(s) for _, s, _ in v.support})
-            values = verdict.values.get("values", "") if verdict else ""
-            detail = f": {values}" if values and values != "same claim" else ""
-            out.append(_finding("agreement", rule.id if rule else "AGR01", "info",
-                                f"Supported by {', '.join(backers)}{detail}",
-                                (_ref(claim, verdict.highlights_b if verdict else ()),
-                                 _ref(source, verdict.highlights_a if verdict else ()))))
-        elif unsupported_rule is not None:
-            figures = ", ".join(q.text for q in claim.quantities if q.kind not in ("year", "ordinal"))
-            message = unsupported_rule.render({"a_value": figures, "a_text": claim.text})
-            if v.novel:
-                message += f"; in no source at all: {', '.join(v.novel)}"
-            highlights = [Span(x.start, x.end) for x in (*claim.quantities, *claim.dates, *claim.entities)
-                          if x.text in v.novel]
-            out.append(_finding("unsupported", unsupported_rule.id, unsupported_rule.level, message,
-                                (_ref(claim, highlights),)))
-    return sort_findings(out)
+def _outlet(doc: Document) -> str:
+    return doc.outlet or doc.title or doc.id
+
+
+def _outlets(statements: Sequence[Statement | StatementRef], docs: dict[str, Document]) -> list[str]:
+    """The outlets of these statements, each once, earliest publication first."""
+    return _outlets_of([docs[s.document] for s in statements])
+
+
+def _outlets_of(documents: Sequence[Document]) -> list[str]:
+    ordered = sorted(documents, key=lambda d: (d.published or dt.date.max, _outlet(d)))
+    return list(dict.fromkeys(_outlet(d) for d in ordered))
+
+
+_FINDING_KIND = {"supported": "agreement", "contradicted": "contradiction", "disputed": "disputed",
+                 "unsupported": "unsupported"}
+
+
+def checked_claim(v: ClaimVerdict, rules: Sequence[Rule], docs: dict[str, Document],
+                  source_findings: Sequence[Finding] = ()) -> tuple[CheckedClaim, Finding | None]:
+    """The claim as the checklist shows it, and the finding the gate counts for it (None for an unsupported
+    claim when the unsupported rule is off)."""
+    source_findings = [f for f in source_findings if f.kind in SOURCE_CONFLICT_KINDS]
+    if v.verdict == "contradicted" and v.conflicts:
+        claim = _contradicted(v, docs)
+    elif v.verdict == "disputed":
+        claim = _disputed(v, docs, source_findings)
+    elif v.verdict == "supported" and v.support:
+        claim = _supported(v, docs)
+    else:
+        claim = _unsupported(v, rules)
+    if not claim.disagreements:  # the sources' own disagreements about the sentences behind the verdict
+        found = bearing(source_findings, (e.statement.statement for e in claim.evidence))
+        claim = replace(claim, disagreements=tuple(dict.fromkeys(f.message for f in found)))
+    if not claim.rule:
+        return claim, None
+    if claim.verdict == "contradicted":
+        rule = next((r for r in rules if r.id == claim.rule), None) or v.conflicts[0][0]
+        level = rule.level_for("contradiction")
+    elif claim.verdict == "unsupported":
+        level = next(r.level for r in rules if r.id == claim.rule)
+    else:
+        level = "info" if claim.verdict == "supported" else "warning"
+    found = _finding(_FINDING_KIND[claim.verdict], claim.rule, level, claim.explanation,
+                     (claim.statement, *(e.statement for e in claim.evidence)))
+    return replace(claim, finding=found.id), found
+
+
+def _contradicted(v: ClaimVerdict, docs: dict[str, Document]) -> CheckedClaim:
+    rule, source, verdict = v.conflicts[0]
+    claim = v.statement
+    theirs = phrase(source.text, verdict.highlights_a)
+    ours = phrase(claim.text, verdict.highlights_b)
+    worded = rule.kind in ("numeric", "date")  # the explanation names each source's figure or date
+    by_words: dict[str, list[Statement]] = {}
+    for r, s, x in v.conflicts:
+        if r.id == rule.id:
+            by_words.setdefault(phrase(s.text, x.highlights_a) if worded else theirs, []).append(s)
+    others = [(_outlets(group, docs), words) for words, group in by_words.items() if words != theirs] if worded else []
+    speaker = claim.attribution.display if claim.attribution else ""
+    source_marks, claim_marks = verdict.highlights_a, verdict.highlights_b
+    if rule.kind == "quote":
+        source_marks, claim_marks = _changed_words(source.text, claim.text, verdict)
+    text = contradicted_text(rule.kind, _outlets(by_words[theirs], docs), theirs, ours,
+                             values={**verdict.values, "speaker": speaker}, others=others)
+    evidence = evidence_list((s, "contradicts", r.id, source_marks if s.id == source.id else x.highlights_a)
+                             for r, s, x in v.conflicts)
+    return CheckedClaim(_ref(claim, claim_marks), "contradicted", text, rule.id, evidence=evidence)
+
+
+_SWAP = re.compile(r"'([^']*)' -> '([^']*)'")
+
+
+def _changed_words(source_text: str, claim_text: str, verdict: Verdict) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+    """For an altered quote, the replaced words inside each quote ('more' in the source, 'fewer' in the draft);
+    the whole quotes when the words cannot be found."""
+    def find(text: str, inside: tuple[Span, ...], words: str) -> list[Span]:
+        if not words or words == "(nothing)":
+            return []
+        pattern = re.compile(r"(?<!\w)" + r"\W+".join(re.escape(w) for w in words.split()) + r"(?!\w)", re.IGNORECASE)
+        for sp in inside:
+            m = pattern.search(text, sp.start, sp.end)
+            if m:
+                return [Span(m.start(), m.end())]
+        return []
+
+    pairs = _SWAP.findall(verdict.values.get("change", ""))
+    a = [s for old, _ in pairs for s in find(source_text, verdict.highlights_a, old)]
+    b = [s for _, new in pairs for s in find(claim_text, verdict.highlights_b, new)]
+    return (tuple(a) or verdict.highlights_a), (tuple(b) or verdict.highlights_b)
+
+
+def _supported(v: ClaimVerdict, docs: dict[str, Document]) -> CheckedClaim:
+    claim = v.statement
+    strong = [x for x in v.support if x[2] is not None]
+    backing = strong or list(v.support)
+    highlights = tuple(dict.fromkeys([*(h for _, _, x in strong for h in x.highlights_b), *_novel_marks(v)]))
+    figures = phrase(claim.text, strong[0][2].highlights_b) if strong else ""  # type: ignore[union-attr]
+    text = supported_text(_outlets([s for _, s, _ in backing], docs), figures, close_only=not strong)
+    missing = _details(v)
+    if missing:
+        text += f"; no source mentions {listed(missing, 'or')}"
+    evidence = evidence_list((s, "supports", r.id if r else "", x.highlights_a if x else ())
+                             for r, s, x in backing)
+    rule = next((r.id for r, _, _ in strong if r is not None), "AGR01")
+    return CheckedClaim(_ref(claim, highlights), "supported", text, rule, evidence=evidence)
+
+
+def _disputed(v: ClaimVerdict, docs: dict[str, Document], source_findings: Sequence[Finding]) -> CheckedClaim:
+    """Some sources back the claim, others (or the sources' own findings about the backers) say otherwise."""
+    claim = v.statement
+    backer_ids = {s.id for _, s, _ in v.support}
+    found = bearing(source_findings, backer_ids | {s.id for _, s, _ in v.conflicts})
+    evidence = evidence_list([*((s, "supports", r.id if r else "", x.highlights_a if x else ())
+                                for r, s, x in v.support),
+                              *((s, "contradicts", r.id, x.highlights_a) for r, s, x in v.conflicts)])
+    listed_ids = {e.statement.statement for e in evidence}
+    others = {ref.statement: Evidence(ref, "disputes", f.rule) for f in found for ref in f.statements
+              if ref.statement not in listed_ids and ref.document in docs}
+    evidence += tuple(others.values())
+    dissent = [docs[e.statement.document] for e in evidence if e.stance != "supports"]
+    backer_outlets = _outlets([s for _, s, _ in v.support], docs)
+    counts = Counter(_outlet(d) for d in dissent)
+    dissenters = [(o, counts[o] if o in backer_outlets else 0)
+                  for o in _outlets_of(dissent)]
+    rule = v.conflicts[0][0].id if v.conflicts else (found[0].rule if found else "AGR01")
+    highlights = v.conflicts[0][2].highlights_b if v.conflicts else ()
+    return CheckedClaim(_ref(claim, highlights), "disputed", disputed_text(backer_outlets, dissenters), rule,
+                        evidence=evidence, disagreements=tuple(dict.fromkeys(f.message for f in found)))
+
+
+_QUOTE_OF = "a quote of "
+
+
+def _speaker(v: ClaimVerdict) -> str:
+    return next((n[len(_QUOTE_OF):] for n in v.novel if n.startswith(_QUOTE_OF)), "")
+
+
+def _details(v: ClaimVerdict) -> list[str]:
+    """The claim's details that no source carries, counts with their noun ('20 million smart speakers');
+    a title beside the quoted speaker's name ('Mayor' of 'Mayor Jane Roe') is part of the name."""
+    speaker = _speaker(v)
+    text = v.statement.text
+    out = []
+    for n in v.novel:
+        if n.startswith(_QUOTE_OF) or (speaker and (n in speaker or f"{n} {speaker}" in text
+                                                    or f"{speaker} {n}" in text)):
+            continue
+        out.append(figure_with_noun(v.statement, n))
+    return out
+
+
+def _novel_marks(v: ClaimVerdict) -> list[Span]:
+    """Where the claim's figures, dates and names that no source carries stand (offsets into its text)."""
+    claim = v.statement
+    return [Span(x.start - claim.start, x.end - claim.start)
+            for x in (*claim.quantities, *claim.dates, *claim.entities) if x.text in v.novel]
+
+
+def _unsupported(v: ClaimVerdict, rules: Sequence[Rule]) -> CheckedClaim:
+    rule = next((r for r in rules if r.kind == "unsupported"), None)
+    return CheckedClaim(_ref(v.statement, _novel_marks(v)), "unsupported", unsupported_text(_details(v), _speaker(v)),
+                        rule.id if rule else "")
+
+
+def findings_for(verdicts: Sequence[ClaimVerdict], rules: Sequence[Rule], docs: dict[str, Document],
+                 source_findings: Sequence[Finding] = ()) -> list[Finding]:
+    """The findings the gate counts, one per claim: they point at the draft first (its line and column),
+    the sources after."""
+    found = (checked_claim(v, rules, docs, source_findings)[1] for v in verdicts)
+    return sort_findings(f for f in found if f is not None)
 
 
 def _finding(kind: str, rule: str, level: str, message: str, refs: tuple[StatementRef, ...]) -> Finding:
@@ -338,18 +468,67 @@ def _finding(kind: str, rule: str, level: str, message: str, refs: tuple[Stateme
     return Finding(fid, kind, rule, level, DRAFT_STORY, message, 1.0, refs)  # type: ignore[arg-type]
 
 
-def check_draft(pipeline: Pipeline, draft_path: str | Path, source_paths: Sequence[str | Path]) -> Analysis:
-    """The draft's findings plus the sources' own analysis, as one Analysis for the report."""
-    draft = load_draft(draft_path, pipeline.settings.max_file_bytes)
-    sources = pipeline.check_paths(source_paths)
-    if draft.published is None:
-        latest = max((d.published for d in sources.documents if d.published), default=None)
-        draft = replace(draft, published=latest + dt.timedelta(days=1) if latest else None)
-    verdicts = judge_claims(pipeline, draft, sources)
+SOURCE_CONFLICT_KINDS = ("contradiction", "discrepancy", "update")
+
+
+def other_disagreements(source_findings: Sequence[Finding], claims: Sequence[CheckedClaim]) -> int:
+    """How many claims the sources disagree on among themselves that no claim of the draft touches: findings
+    that share a statement count as one claim."""
+    touched = {e.statement.statement for c in claims for e in c.evidence}
+    rest = [f for f in source_findings if f.kind in SOURCE_CONFLICT_KINDS
+            and not any(r.statement in touched for r in f.statements)]
+    groups: list[set[str]] = []
+    for f in rest:
+        ids = {r.statement for r in f.statements}
+        joined = [g for g in groups if g & ids]
+        for g in joined:
+            groups.remove(g)
+            ids |= g
+        groups.append(ids)
+    return len(groups)
+
+
+@dataclass(frozen=True)
+class DraftCheck:
+    """A draft checked against its sources: the checklist, the findings the gate counts, and the sources' run."""
+
+    draft: Document
+    sources: Analysis
+    verdicts: tuple[ClaimVerdict, ...]
+    checklist: Checklist
+    findings: tuple[Finding, ...]
+
+    @property
+    def documents(self) -> tuple[Document, ...]:
+        return (self.draft, *self.sources.documents)
+
+    def report(self) -> Report:
+        story = Story(DRAFT_STORY, f"Draft: {self.checklist.name}", (self.draft.id,))
+        return Report(self.documents, (story, *self.sources.stories), self.findings, self.sources.problems,
+                      len(self.sources.statements), self.checklist)
+
+
+def checklist_of(draft: Document, verdicts: Sequence[ClaimVerdict], rules: Sequence[Rule],
+                 sources: Analysis, source_paths: Sequence[str | Path] = ()) -> tuple[Checklist, list[Finding]]:
+    """The draft's checklist (every claim once, in the draft's order) and its findings."""
     docs = {d.id: d for d in sources.documents}
     docs[draft.id] = draft
-    draft_findings = findings_for(verdicts, pipeline.rules, docs)
-    story = Story(DRAFT_STORY, f"Draft: {draft.title or draft.id}", (draft.id,))
-    conflicts_among_sources = [f for f in sources.findings if f.kind in ("contradiction", "discrepancy", "update")]
-    return Analysis((draft, *sources.documents), sources.statements, sources.vectors, (story, *sources.stories),
-                    sources.alignments, tuple(draft_findings) + tuple(conflicts_among_sources), sources.problems)
+    checked = [checked_claim(v, rules, docs, sources.findings) for v in verdicts]
+    claims = tuple(c for c, _ in checked)
+    checklist = Checklist(draft.id, draft_name(draft), tuple(str(p) for p in source_paths), claims,
+                          other_disagreements(sources.findings, claims))
+    return checklist, sort_findings(f for _, f in checked if f is not None)
+
+
+def check_draft(pipeline: Pipeline, draft_path: str | Path, source_paths: Sequence[str | Path]) -> DraftCheck:
+    """The draft's claims judged against the sources: the checklist and the findings the gate counts. The
+    sources' own disagreements appear only where they bear on a claim of the draft."""
+    draft = load_draft(draft_path, pipeline.settings.max_file_bytes)
+    sources = pipeline.check_paths(source_paths)
+    dated = draft  # an undated draft is read as written the day after the latest source ("yesterday", "on Monday")
+    if draft.published is None:
+        latest = max((d.published for d in sources.documents if d.published), default=None)
+        dated = replace(draft, published=latest + dt.timedelta(days=1) if latest else None)
+    verdicts = judge_claims(pipeline, dated, sources)
+    checklist, findings = checklist_of(draft, verdicts, pipeline.rules, sources, source_paths)
+    return DraftCheck(draft, sources, tuple(verdicts), checklist, tuple(findings))

@@ -213,6 +213,48 @@ class InputProblem:
     line: int | None = None
 
 
+ClaimVerdictName = Literal["supported", "contradicted", "disputed", "unsupported"]
+Stance = Literal["supports", "contradicts", "disputes"]
+CLAIM_VERDICTS: tuple[ClaimVerdictName, ...] = ("supported", "contradicted", "disputed", "unsupported")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A source sentence behind a draft claim's verdict.
+
+    ``stance``: it supports the draft's claim, contradicts it, or disputes a source that supports it.
+    """
+
+    statement: StatementRef  # highlights: the words that match (or differ from) the draft's
+    stance: Stance
+    rule: str = ""  # "" when the source is only close in meaning
+
+
+@dataclass(frozen=True)
+class CheckedClaim:
+    """One check-worthy claim of a draft, as the editor's checklist shows it."""
+
+    statement: StatementRef  # the draft's sentence; highlights on the figures, dates or names that matter
+    verdict: ClaimVerdictName
+    explanation: str  # one sentence a journalist would write
+    rule: str = ""  # the rule behind the verdict; "" for a claim no source carries
+    finding: str = ""  # id of the finding that the gate counts for this claim
+    evidence: tuple[Evidence, ...] = ()
+    disagreements: tuple[str, ...] = ()  # the sources' own findings (messages) that bear on this claim
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """A draft checked against its sources: every claim once, in the draft's order."""
+
+    draft: str  # document id of the draft
+    name: str  # the draft's title, else its file name
+    sources: tuple[str, ...]  # the source paths as given
+    claims: tuple[CheckedClaim, ...]
+    # the sources' own contradictions, updates and discrepancies that bear on no claim of the draft
+    other_disagreements: int = 0
+
+
 @dataclass(frozen=True)
 class Report:
     documents: tuple[Document, ...]
@@ -220,3 +262,4 @@ class Report:
     findings: tuple[Finding, ...]
     problems: tuple[InputProblem, ...] = ()
     statement_count: int = 0
+    checklist: Checklist | None = None  # a draft check's checklist (``check DRAFT --against SOURCES``)

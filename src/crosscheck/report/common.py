@@ -8,10 +8,12 @@ live here once, so the terminal, Markdown and JSON reports never disagree.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import shlex
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from crosscheck.nouns import Document, Finding, Report, Span, StatementRef, Story
+from crosscheck.checklist import others_text, summary_text
+from crosscheck.nouns import CLAIM_VERDICTS, Checklist, Document, Finding, Report, Span, StatementRef, Story
 
 LEVEL_RANK = {"error": 0, "warning": 1, "info": 2}
 # display order of the kinds, most pressing first; also the sort order of findings within a level
@@ -237,3 +239,63 @@ def _put(cells: dict[str, str], outlet: str, relation: str) -> None:
     old = cells.get(outlet, EMPTY)
     if _CELL_RANK.get(relation, 8) < _CELL_RANK.get(old, 8):
         cells[outlet] = relation
+
+
+# ---------------------------------------------------------------- a draft's checklist
+
+VERDICT_ICON = {"supported": "\u2713", "contradicted": "\u2717", "disputed": "!", "unsupported": "?"}
+STANCE_ICON = {"supports": "\u2713", "contradicts": "\u2717", "disputes": "\u2260"}
+STANCE_LABEL = {"supports": "supports the draft", "contradicts": "contradicts the draft",
+                "disputes": "contradicts a source that supports the draft"}
+
+
+def stance_legend(checklist: Checklist, icons: dict[str, str] = STANCE_ICON) -> str | None:
+    """'✓ supports the draft · ✗ contradicts the draft', for the stances the checklist uses; None without any."""
+    used = {e.stance for c in checklist.claims for e in c.evidence}
+    parts = [f"{icons[s]} {label}" for s, label in STANCE_LABEL.items() if s in used]
+    return " · ".join(parts) or None
+
+
+def verdict_counts(checklist: Checklist) -> dict[str, int]:
+    counts = dict.fromkeys(CLAIM_VERDICTS, 0)
+    for c in checklist.claims:
+        counts[c.verdict] += 1
+    return counts
+
+
+def checklist_summary(checklist: Checklist) -> str:
+    """'7 claims: 4 supported, 1 contradicted, 1 disputed, 1 unsupported'."""
+    return summary_text(verdict_counts(checklist))
+
+
+def sources_command(checklist: Checklist) -> str:
+    """The command that shows the sources' own report: 'crosscheck check sources/'."""
+    return "crosscheck check " + " ".join(shlex.quote(s) for s in checklist.sources or ("SOURCES",))
+
+
+def others_line(checklist: Checklist, command: Callable[[str], str] = lambda c: f"`{c}`") -> str | None:
+    """The one line about the sources' disagreements that touch no claim of the draft ('... on 2 other claims:
+    run `crosscheck check sources/`'), the command set by ``command``; None when there are none."""
+    if not checklist.other_disagreements:
+        return None
+    return others_text(checklist.other_disagreements, command(sources_command(checklist)))
+
+
+def position(doc: Document | None, ref: StatementRef) -> str:
+    """``path:line:column`` of a statement (the draft's claims: where the editor's cursor goes)."""
+    if doc is None:
+        return ref.document
+    line, col = doc.line_col(max(0, min(ref.start, len(doc.text))))
+    return f"{doc.path}:{line}:{col}"
+
+
+def sentence(text: str) -> str:
+    """An explanation as a sentence: a full stop at the end unless it has one."""
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def verdict_of_finding(report: Report) -> dict[str, str]:
+    """Finding id -> the verdict of the draft claim it stands for (empty when the report is no draft check)."""
+    if report.checklist is None:
+        return {}
+    return {c.finding: c.verdict for c in report.checklist.claims if c.finding}

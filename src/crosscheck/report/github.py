@@ -9,7 +9,7 @@ comma cannot end the command early or forge another one.
 from __future__ import annotations
 
 from crosscheck.nouns import Document, Finding, Report
-from crosscheck.report.common import documents_by_id, line_col, location, sorted_findings
+from crosscheck.report.common import documents_by_id, line_col, location, sorted_findings, verdict_of_finding
 
 COMMAND = {"error": "error", "warning": "warning"}
 
@@ -36,12 +36,13 @@ def unescape_property(value: str) -> str:
 
 def _message(f: Finding, docs: dict[str, Document]) -> str:
     """The finding's explanation, plus where the other statements are (an annotation has one line)."""
-    others = [location(docs.get(r.document), r) for r in f.statements[1:]]
+    others = list(dict.fromkeys(location(docs.get(r.document), r) for r in f.statements[1:]))
     return f.message + (f" (see also {', '.join(others)})" if others else "")
 
 
-def annotation(f: Finding, docs: dict[str, Document]) -> str | None:
-    """The workflow command for one finding, or None when it is info or cites no statement."""
+def annotation(f: Finding, docs: dict[str, Document], verdict: str | None = None) -> str | None:
+    """The workflow command for one finding, or None when it is info or cites no statement; a draft claim's
+    finding is titled with its verdict ('Contradicted (DATE01)') and sits on the draft's line."""
     command = COMMAND.get(f.level)
     if command is None or not f.statements:
         return None
@@ -49,12 +50,14 @@ def annotation(f: Finding, docs: dict[str, Document]) -> str | None:
     doc = docs.get(first.document)
     where = line_col(doc, first.start) or (1, 1)
     path = doc.path if doc else first.document
-    props = f"file={escape_property(path)},line={where[0]},col={where[1]},title={escape_property(f.rule)}"
+    title = f"{verdict.capitalize()} ({f.rule})" if verdict else f.rule
+    props = f"file={escape_property(path)},line={where[0]},col={where[1]},title={escape_property(title)}"
     return f"::{command} {props}::{escape_data(_message(f, docs) or f.rule)}"
 
 
 def render_github(report: Report) -> str:
     """All annotations, one a line, most severe first within each story; empty when there are none."""
     docs = documents_by_id(report)
-    lines = [a for f in sorted_findings(report.findings) if (a := annotation(f, docs)) is not None]
+    verdicts = verdict_of_finding(report)
+    lines = [a for f in sorted_findings(report.findings) if (a := annotation(f, docs, verdicts.get(f.id))) is not None]
     return "".join(line + "\n" for line in lines)

@@ -11,9 +11,10 @@ import json
 import math
 from typing import Any
 
-from crosscheck.nouns import Document, Finding, InputProblem, Report, StatementRef
-from crosscheck.report.common import (KIND_ORDER, documents_by_id, kind_counts, line_col,
-                                      merged_highlights, outlet_of, sorted_findings)
+from crosscheck.nouns import CheckedClaim, Checklist, Document, Finding, InputProblem, Report, StatementRef
+from crosscheck.report.common import (KIND_ORDER, checklist_summary, documents_by_id, kind_counts, line_col,
+                                      merged_highlights, outlet_of, sorted_findings, sources_command,
+                                      verdict_counts)
 
 SCHEMA = "crosscheck.report/1"
 
@@ -52,6 +53,23 @@ def _problem(p: InputProblem) -> dict[str, Any]:
             "severity": "warning" if p.code.startswith("W") else "error"}
 
 
+def _claim(n: int, c: CheckedClaim, docs: dict[str, Document]) -> dict[str, Any]:
+    return {"index": n, "verdict": c.verdict, "explanation": c.explanation, "rule": c.rule or None,
+            "finding": c.finding or None, "statement": _statement(c.statement, docs.get(c.statement.document)),
+            "evidence": [{"stance": e.stance, "rule": e.rule or None,
+                          "statement": _statement(e.statement, docs.get(e.statement.document))} for e in c.evidence],
+            "disagreements": list(c.disagreements)}
+
+
+def _draft(checklist: Checklist, docs: dict[str, Document]) -> dict[str, Any]:
+    doc = docs.get(checklist.draft)
+    return {"document": checklist.draft, "name": checklist.name, "path": doc.path if doc else None,
+            "sources": list(checklist.sources), "summary": {"claims": len(checklist.claims),
+                                                             **verdict_counts(checklist)},
+            "summary_text": checklist_summary(checklist), "other_disagreements": checklist.other_disagreements,
+            "sources_command": sources_command(checklist)}
+
+
 def to_dict(report: Report) -> dict[str, Any]:
     """The report as plain JSON-ready values, in the schema's key order."""
     docs = documents_by_id(report)
@@ -62,7 +80,7 @@ def to_dict(report: Report) -> dict[str, Any]:
     summary.update({k: v for k, v in counts.items() if k not in KIND_ORDER})
     summary.update(documents=len(report.documents), statements=report.statement_count,
                    problems=len(report.problems), stories=len(report.stories), findings=len(report.findings))
-    return {
+    out = {
         "schema": SCHEMA,
         "documents": [_document(d, story_of) for d in report.documents],
         "stories": [{"id": s.id, "title": s.title, "documents": list(s.documents)} for s in report.stories],
@@ -70,6 +88,10 @@ def to_dict(report: Report) -> dict[str, Any]:
         "problems": [_problem(p) for p in report.problems],
         "summary": summary,
     }
+    if report.checklist is not None:  # a draft check: its checklist, the claims in the draft's order
+        out["draft"] = _draft(report.checklist, docs)
+        out["claims"] = [_claim(n, c, docs) for n, c in enumerate(report.checklist.claims, 1)]
+    return out
 
 
 def to_json(report: Report) -> str:

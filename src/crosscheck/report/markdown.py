@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from crosscheck.nouns import Document, Finding, Report, Span, StatementRef
-from crosscheck.report.common import (EMPTY, HOLDER, KIND_TITLE, Matrix, StoryFindings, by_kind,
-                                      by_story, claim_matrix, date_of, documents_by_id, location, one_line,
-                                      outlet_of, segments, story_documents, summary_line)
+from crosscheck.nouns import CheckedClaim, Checklist, Document, Evidence, Finding, Report, Span, StatementRef
+from crosscheck.report.common import (EMPTY, HOLDER, KIND_TITLE, Matrix, StoryFindings, by_kind, by_story,
+                                      checklist_summary, claim_matrix, date_of, documents_by_id, line_col, location,
+                                      one_line, others_line, outlet_of, segments, sentence, shorten, sources_command,
+                                      stance_legend, story_documents, summary_line)
 
 # "$" too: GitHub renders $...$ as maths ("US$370 and US$470" would become a formula)
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#!$&])")
@@ -160,8 +161,71 @@ def story_section(report: Report, group: StoryFindings) -> list[str]:
     return lines
 
 
+VERDICT_EMOJI = {"supported": "\u2705", "contradicted": "\u274c", "disputed": "\u26a0\ufe0f", "unsupported": "\u2753"}
+STANCE_EMOJI = {"supports": "\u2705", "contradicts": "\u274c", "disputes": "\u26a0\ufe0f"}
+CLAIM_CELL_WIDTH = 80
+
+
+def _line_col(report: Report, c: CheckedClaim) -> str:
+    """'4:1': where a claim stands in the draft (its path is in the heading)."""
+    where = line_col(documents_by_id(report).get(c.statement.document), c.statement.start)
+    return f"{where[0]}:{where[1]}" if where else "?"
+
+
+def claims_table(report: Report, checklist: Checklist) -> list[str]:
+    rows = [[str(n), f"{VERDICT_EMOJI[c.verdict]} {c.verdict}", escape(shorten(c.statement.text, CLAIM_CELL_WIDTH)),
+             _line_col(report, c), escape(sentence(c.explanation))]
+            for n, c in enumerate(checklist.claims, 1)]
+    return table(["#", "Verdict", "Claim", "Line", "Why"], rows)
+
+
+def evidence_item(e: Evidence, doc: Document | None) -> str:
+    return (f"- {STANCE_EMOJI[e.stance]} **{escape(outlet_of(doc, e.statement.document))}** · {date_of(doc)} · "
+            f"{code(location(doc, e.statement))}: {bolded(e.statement.text, e.statement.highlights)}")
+
+
+def claim_section(report: Report, n: int, c: CheckedClaim) -> list[str]:
+    docs = documents_by_id(report)
+    head = f"### {n}. {VERDICT_EMOJI[c.verdict]} {c.verdict.capitalize()} · line {_line_col(report, c)}"
+    lines = [head, "", f"> {bolded(c.statement.text, c.statement.highlights)}", "",
+             f"**{escape(sentence(c.explanation))}**", ""]
+    if c.rule:
+        lines += [f"Rule {code(c.rule)}" + (f" · finding {code(c.finding)}" if c.finding else ""), ""]
+    lines += [f"Among the sources: {escape(sentence(m))}" for m in c.disagreements]
+    if c.disagreements:
+        lines.append("")
+    lines += [evidence_item(e, docs.get(e.statement.document)) for e in c.evidence]
+    return [*lines, ""] if c.evidence else lines
+
+
+def checklist_markdown(report: Report, checklist: Checklist) -> list[str]:
+    """The draft's checklist: a table of the claims with verdict icons, then each claim with its evidence."""
+    draft = documents_by_id(report).get(checklist.draft)
+    against = ", ".join(code(s) for s in checklist.sources) or "its sources"
+    lines = [f"## Draft check: {escape(checklist.name)}", "",
+             f"{code(draft.path) if draft else escape(checklist.draft)} against {against}: "
+             f"**{checklist_summary(checklist)}**", ""]
+    if not checklist.claims:
+        return [*lines, "The draft makes no check-worthy claim (no figure, date, named actor or quote).", ""]
+    lines += [*claims_table(report, checklist), ""]
+    for n, c in enumerate(checklist.claims, 1):
+        lines += claim_section(report, n, c)
+    others = others_line(checklist, lambda command: "\x00")
+    if others:
+        lines += [escape(sentence(others)).replace("\x00", code(sources_command(checklist))), ""]
+    legend = stance_legend(checklist, STANCE_EMOJI)
+    if legend:
+        lines += [f"Sources: {legend}.", ""]
+    return lines
+
+
 def render_markdown(report: Report) -> str:
-    """The report as one Markdown document, ending with a newline."""
+    """The report as one Markdown document, ending with a newline; for a draft check, the draft's checklist."""
+    if report.checklist is not None:
+        lines = [*(problems_section(report) if report.problems else []), *checklist_markdown(report, report.checklist)]
+        while lines and not lines[-1]:
+            lines.pop()
+        return "\n".join(lines) + "\n"
     lines = ["# crosscheck report", "", summary_line(report) + ".", ""]
     if report.problems:
         lines += problems_section(report)

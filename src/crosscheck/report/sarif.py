@@ -15,7 +15,8 @@ from urllib.parse import quote
 
 from crosscheck import __version__
 from crosscheck.nouns import Document, Finding, InputProblem, Report, StatementRef
-from crosscheck.report.common import date_of, documents_by_id, line_col, outlet_of, sorted_findings
+from crosscheck.report.common import (date_of, documents_by_id, line_col, outlet_of, sorted_findings,
+                                      verdict_of_finding)
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -56,7 +57,7 @@ def _location_message(doc: Document | None, ref: StatementRef) -> str:
     return f"{outlet_of(doc, ref.document)} ({date_of(doc)}): {ref.text}"
 
 
-def _result(f: Finding, rule_index: int, docs: dict[str, Document]) -> dict[str, Any]:
+def _result(f: Finding, rule_index: int, docs: dict[str, Document], verdict: str | None = None) -> dict[str, Any]:
     refs = list(f.statements)
     result: dict[str, Any] = {"ruleId": f.rule, "ruleIndex": rule_index, "level": LEVEL.get(f.level, "note"),
                               "message": {"text": f.message or f.rule}}
@@ -72,6 +73,9 @@ def _result(f: Finding, rule_index: int, docs: dict[str, Document]) -> dict[str,
     result["partialFingerprints"] = {"crosscheck/v1": f.id}
     score = round(f.score, 4) if math.isfinite(f.score) else None
     result["properties"] = {"kind": f.kind, "story": f.story, "score": score}
+    if verdict is not None:  # a draft check: the claim's verdict; the first location is the draft's line
+        result["properties"]["verdict"] = verdict
+        result["message"]["text"] = f"{verdict.capitalize()}: {result['message']['text']}"
     return result
 
 
@@ -98,12 +102,13 @@ def to_sarif_dict(report: Report) -> dict[str, Any]:
     findings = [f for f in sorted_findings(report.findings) if included(f)]
     rules = _rules(findings)
     index = {r["id"]: i for i, r in enumerate(rules)}
+    verdicts = verdict_of_finding(report)
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "crosscheck", "version": __version__, "rules": rules}},
         "invocations": [{"executionSuccessful": True,
                          "toolExecutionNotifications": [_notification(p) for p in report.problems]}],
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, index[f.rule], docs) for f in findings],
+        "results": [_result(f, index[f.rule], docs, verdicts.get(f.id)) for f in findings],
     }
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 

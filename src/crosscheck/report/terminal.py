@@ -21,10 +21,11 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from crosscheck.nouns import Document, Finding, Report, StatementRef
-from crosscheck.report.common import (EMPTY, HOLDER, KIND_NOUN, KIND_TITLE, Matrix, StoryFindings, by_kind,
-                                      by_story, claim_matrix, date_of, documents_by_id, location, outlet_of,
-                                      segments, shorten, story_documents, summary_line)
+from crosscheck.nouns import CheckedClaim, Checklist, Document, Evidence, Finding, Report, StatementRef
+from crosscheck.report.common import (EMPTY, HOLDER, KIND_NOUN, KIND_TITLE, STANCE_ICON, VERDICT_ICON, Matrix,
+                                      StoryFindings, by_kind, by_story, checklist_summary, claim_matrix, date_of,
+                                      documents_by_id, location, others_line, outlet_of, position, segments,
+                                      sentence, shorten, stance_legend, story_documents, summary_line)
 
 DEFAULT_WIDTH = 100
 CLAIM_MIN_WIDTH = 24
@@ -33,6 +34,9 @@ HIGHLIGHT_STYLE = "bold reverse"
 LEVEL_STYLE = {"error": "bold white on red", "warning": "bold black on yellow", "info": "bold white on blue"}
 CELL_STYLE = {"contradicts": "bold red", "unsupported": "bold red", "disputed": "magenta", "updates": "cyan", "differs": "yellow",
               "agrees": "green", "only source": "magenta", HOLDER: "bold", EMPTY: "dim"}
+VERDICT_STYLE = {"supported": "bold green", "contradicted": "bold white on red", "disputed": "bold black on yellow",
+                 "unsupported": "bold magenta"}
+STANCE_STYLE = {"supports": "green", "contradicts": "red", "disputes": "yellow"}
 # C0/C1 control characters other than newline and tab: an article must not drive the terminal
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -215,17 +219,80 @@ def story_section(report: Report, group: StoryFindings, color: bool, width: int)
     return out
 
 
+def verdict_badge(verdict: str, color: bool) -> Text:
+    label = f"{VERDICT_ICON.get(verdict, '')} {verdict.upper()}"
+    if color:
+        return Text(f" {label} ", style=VERDICT_STYLE.get(verdict, "reverse"))
+    return Text(label)
+
+
+def evidence_block(e: Evidence, doc: Document | None, color: bool) -> RenderableType:
+    head = Text(f"{STANCE_ICON.get(e.stance, '')} ", style=_style(STANCE_STYLE.get(e.stance, ""), color))
+    head.append(clean(f"{outlet_of(doc, e.statement.document)} · {date_of(doc)} · {location(doc, e.statement)}"),
+                style=_style("bold", color))
+    return Group(head, Padding(marked(e.statement.text, e.statement.highlights, color), (0, 0, 0, 2)))
+
+
+def claim_block(n: int, c: CheckedClaim, docs: dict[str, Document], color: bool) -> RenderableType:
+    head = Text(f"{n}. ")
+    head.append_text(verdict_badge(c.verdict, color))
+    head.append(f"  {clean(position(docs.get(c.statement.document), c.statement))}", style=_style("bold", color))
+    if c.rule:
+        head.append(f"  {clean(c.rule)}", style=_style("dim", color))
+    body: list[RenderableType] = [marked(c.statement.text, c.statement.highlights, color),
+                                  Text(clean(sentence(c.explanation)), style=_style("italic", color))]
+    for message in c.disagreements:
+        body.append(Text(clean(f"Among the sources: {sentence(message)}"), style=_style("dim", color)))
+    body += [evidence_block(e, docs.get(e.statement.document), color) for e in c.evidence]
+    return Padding(Group(head, Padding(Group(*body), (0, 0, 0, 3))), (0, 0, 1, 1))
+
+
+def checklist_header(report: Report, checklist: Checklist, color: bool) -> RenderableType:
+    docs = documents_by_id(report)
+    draft = docs.get(checklist.draft)
+    n = len(report.documents) - 1
+    title = Text("Draft: ", style=_style("bold", color))
+    title.append(clean(checklist.name), style=_style("bold", color))
+    title.append(clean(f" ({draft.path if draft else checklist.draft}), against {n} source{'s' * (n != 1)}"))
+    return Group(title, Text(checklist_summary(checklist), style=_style("bold", color)), Text(""))
+
+
+def checklist_section(report: Report, checklist: Checklist, color: bool) -> list[RenderableType]:
+    """The draft's claims in the draft's order, each with its verdict, why, and every source behind it."""
+    docs = documents_by_id(report)
+    out: list[RenderableType] = [checklist_header(report, checklist, color)]
+    out += [claim_block(n, c, docs, color) for n, c in enumerate(checklist.claims, 1)]
+    if not checklist.claims:
+        out.append(Text("The draft makes no check-worthy claim (no figure, date, named actor or quote).",
+                        style=_style("dim", color)))
+    others = others_line(checklist)
+    if others:
+        out.append(Text(clean(sentence(others))))
+    legend = stance_legend(checklist)
+    if legend:
+        out.append(Text(f"Sources: {legend}.", style=_style("dim", color)))
+    return out
+
+
 def render_terminal(report: Report, *, color: bool = True, width: int | None = None) -> str:
-    """The whole report as the terminal shows it: problems, then each story, then the summary."""
+    """The whole report as the terminal shows it: problems, then each story, then the summary; for a
+    draft check, the draft's checklist instead of the stories."""
     console = _console(color, width)
     parts: list[RenderableType] = []
     if report.problems:
         parts += [problems_section(report, color), Text("")]
+    if report.checklist is not None:
+        parts += checklist_section(report, report.checklist, color)
+        return _printed(console, parts, color)
     for group in by_story(report):
         parts += story_section(report, group, color, console.width)
     if not report.stories and not report.findings:
         parts.append(Text("Nothing to compare: no story was found.", style=_style("dim", color)))
     parts.append(Text(summary_line(report), style=_style("bold", color)))
+    return _printed(console, parts, color)
+
+
+def _printed(console: Console, parts: Sequence[RenderableType], color: bool) -> str:
     for part in parts:
         console.print(part)
     text = console.file.getvalue()  # type: ignore[attr-defined]

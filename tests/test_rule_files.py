@@ -97,3 +97,13 @@ def test_discrepancy_and_update_never_fail_ci_by_default(tmp_path):
     assert rule.level_for("contradiction") == "error"
     assert rule.level_for("discrepancy") == "warning"
     assert rule.level_for("agreement") == "info"
+
+
+def test_the_builtin_rules_are_the_repository_rules_folder_and_the_wheel_maps_it():
+    root = Path(__file__).resolve().parents[1]
+    assert builtin_rules_dir() == root / "rules"  # one copy: the source checkout reads the top-level folder
+    assert not (root / "src" / "crosscheck" / "rules").exists()
+    setup = (root / "setup.py").read_text()
+    assert '"crosscheck.rules": "rules"' in setup and '"crosscheck.rules"]' in setup
+    pyproject = (root / "pyproject.toml").read_text()
+    assert '"crosscheck.rules" = ["**/*.yml"]' in pyproject  # rule and case files go into the wheel

@@ -82,6 +82,11 @@ class _Defaulting(dict):
 
 
 def builtin_rules_dir() -> Path:
+    """The built-in rules: ``rules/`` at the top of the repository in a source checkout (an editable
+    install, the tests), else the copy an installed wheel carries (``crosscheck/rules``, see setup.py)."""
+    checkout = Path(__file__).resolve().parents[3]
+    if (checkout / "rules").is_dir() and (checkout / "setup.py").is_file():
+        return checkout / "rules"
     return Path(str(resources.files("crosscheck") / "rules"))
 
 

@@ -13,7 +13,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from crosscheck.checklist import (contradicted_text, disputed_text, figure_with_noun, listed, others_text, phrase,
-                                  summary_text, supported_text, unsupported_text)
+                                  summary_text, supported_text, unsupported_text, with_nouns)
 from crosscheck.gate import gate_exit_code
 from crosscheck.nouns import (CheckedClaim, Checklist, Document, Evidence, Finding, Quantity, Report, Span, Statement,
                               StatementRef, Story)
@@ -153,6 +153,14 @@ def test_a_count_keeps_its_noun():
                       quantities=(Quantity(14, 24, "20 million", 2e7, "money", "USD"),))
     assert figure_with_noun(money, "20 million") == "20 million"
     assert figure_with_noun(claim, "2019") == "2019"
+    screen = "The CC10, with a 10-inch screen, sells for 549 yuan."
+    at, price = screen.index("10-inch"), screen.index("549 yuan")
+    cc10 = Statement("d:0", "d", 0, 100, 100 + len(screen), screen,  # offsets into the document, not the sentence
+                     quantities=(Quantity(100 + at, 102 + at, "10", 10, "count", "inch"),
+                                 Quantity(100 + price, 108 + price, "549 yuan", 549, "money", "CNY")))
+    spans = with_nouns(cc10, [Span(at, at + 2), Span(price, price + 8)])
+    assert [screen[s.start:s.end] for s in spans] == ["10-inch", "549 yuan"]
+    assert phrase(screen, spans) == "10-inch and 549 yuan"
 
 
 # --- every format carries the checklist ---------------------------------------------------------

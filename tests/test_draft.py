@@ -242,3 +242,23 @@ def test_findings_point_at_the_draft_line(draft_result):
     f = verdict_for(analysis, "$470 million")
     line, col = draft_doc.line_col(f.statements[0].start)
     assert path.read_text().splitlines()[line - 1].startswith("Baidu bought") and col == 1
+
+
+def test_the_readme_shows_the_real_checklist(pipeline, monkeypatch):
+    """README's draft section is the real output of the command it names, character for character."""
+    from pathlib import Path
+
+    from conftest import ROOT
+
+    from crosscheck.draft import check_draft
+    from crosscheck.gate import gate_exit_code
+    from crosscheck.report import render
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "`crosscheck check docs/example-draft.md --against sources/ --no-color` prints"
+    assert command in readme
+    shown = readme.split(command, 1)[1].split("```text\n", 1)[1].split("\n```", 1)[0]
+    monkeypatch.chdir(ROOT)
+    check = check_draft(pipeline, Path("docs/example-draft.md"), [Path("sources/")])
+    assert render(check.report(), "text", color=False, width=100).rstrip("\n") == shown
+    assert gate_exit_code(check.findings) == 1

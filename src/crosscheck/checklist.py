@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from crosscheck.nouns import Evidence, Finding, Span, Statement, StatementRef
+from crosscheck.nouns import Evidence, Finding, Quantity, Span, Statement, StatementRef
 
 # ---------------------------------------------------------------- wording
 
@@ -153,14 +153,28 @@ def phrase(text: str, spans: Iterable[Span]) -> str:
 def figure_with_noun(claim: Statement, text: str) -> str:
     """A count with the noun it counts, as written: '20 million' -> '20 million smart speakers'."""
     q = next((q for q in claim.quantities if q.text == text), None)
-    if q is None or q.kind != "count" or not q.unit:
+    if q is None:
         return text
-    rest = claim.text[q.end - claim.start:] if q.end >= claim.start else ""
-    words = list(re.finditer(r"[\w'’-]+", rest))[:3]
-    for w in words:
-        if w.group().lower().startswith(q.unit.lower()[: max(3, len(q.unit) - 1)]):
-            return text + rest[: w.end()]
-    return text
+    start = q.start - claim.start
+    return claim.text[start:_noun_end(claim, q)] if start >= 0 else text
+
+
+def with_nouns(claim: Statement, spans: Iterable[Span]) -> list[Span]:
+    """Spans (offsets into the claim's text) of counts grown to the noun they count ('10' -> '10-inch')."""
+    ends = {(q.start - claim.start, q.end - claim.start): _noun_end(claim, q) for q in claim.quantities}
+    return [Span(s.start, ends.get((s.start, s.end), s.end)) for s in spans]
+
+
+def _noun_end(claim: Statement, q: Quantity) -> int:
+    """Where the noun a count counts ends in the claim's text (within three words), else the count's own end."""
+    end = q.end - claim.start
+    if q.kind != "count" or not q.unit or end < 0:
+        return end
+    stem = q.unit.lower()[: max(3, len(q.unit) - 1)]
+    for w in list(re.finditer(r"[\w'’-]+", claim.text[end:]))[:3]:
+        if w.group().lower().lstrip("-").startswith(stem):
+            return end + w.end()
+    return end
 
 
 # ---------------------------------------------------------------- evidence

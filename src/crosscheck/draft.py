@@ -29,7 +29,7 @@ from crosscheck.findings.kinds.base import Verdict
 from crosscheck.findings.kinds.values import compatible
 from crosscheck.findings.ruleset import Rule
 from crosscheck.checklist import (bearing, contradicted_text, disputed_text, evidence_list, figure_with_noun, listed,
-                                  phrase,
+                                  phrase, with_nouns,
                                   supported_text, unsupported_text)
 from crosscheck.nouns import (CheckedClaim, Checklist, DateMention, Document, Evidence, Finding, Quantity, Report, Span,
                               Statement, StatementRef, Story)
@@ -387,7 +387,7 @@ def _supported(v: ClaimVerdict, docs: dict[str, Document]) -> CheckedClaim:
     strong = [x for x in v.support if x[2] is not None]
     backing = strong or list(v.support)
     highlights = tuple(dict.fromkeys([*(h for _, _, x in strong for h in x.highlights_b), *_novel_marks(v)]))
-    figures = phrase(claim.text, strong[0][2].highlights_b) if strong else ""  # type: ignore[union-attr]
+    figures = phrase(claim.text, with_nouns(claim, strong[0][2].highlights_b)) if strong else ""  # type: ignore[union-attr]
     text = supported_text(_outlets([s for _, s, _ in backing], docs), figures, close_only=not strong)
     missing = _details(v)
     if missing:

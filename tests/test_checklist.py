@@ -53,6 +53,13 @@ def test_supported_sentence(outlets, figures, close, expected):
     assert reads_well(supported_text(outlets, figures, close_only=close)) == expected
 
 
+def test_supported_sentence_names_what_no_source_carries():
+    assert reads_well(supported_text(["Reuters", "Xinhua"], missing=["Shanghai"])) == (
+        "Reuters and Xinhua both report the same; no source mentions Shanghai")
+    assert reads_well(supported_text(["WARC"], "9.8%", missing=["45 million speakers", "Europe"])) == (
+        "WARC reports 9.8%; no source mentions 45 million speakers or Europe")
+
+
 @pytest.mark.parametrize(("kind", "outlets", "theirs", "ours", "values", "expected"), [
     ("numeric", ["ZDNet"], "US$370 million", "$470 million", {}, "ZDNet reports US$370 million, not $470 million"),
     ("numeric", ["KrASIA", "WARC"], "9.8%", "8.9%", {}, "KrASIA and WARC both report 9.8%, not 8.9%"),
@@ -306,3 +313,13 @@ def test_the_gate_fails_on_a_contradicted_claim_only(report):
     assert gate_exit_code(report.findings) == 1
     assert gate_exit_code([f for f in report.findings if f.kind != "contradiction"]) == 0
     assert gate_exit_code([f for f in report.findings if f.kind != "contradiction"], fail_on="warning") == 1
+
+
+def test_a_claim_whose_finding_is_baselined_or_ignored_is_not_shown(report):
+    import dataclasses
+
+    kept = dataclasses.replace(report, findings=tuple(f for f in report.findings if f.rule != "UNS01"))
+    out = render(kept, "text", color=False, width=100)
+    assert "2 claims: 1 supported, 1 contradicted" in out and "UNSUPPORTED" not in out
+    assert [c["verdict"] for c in to_dict(kept)["claims"]] == ["supported", "contradicted"]
+    assert "unsupported" not in render(kept, "markdown")

@@ -32,11 +32,14 @@ def _subject(outlets: Sequence[str], verb: str, verbs: str) -> str:
     return f"{listed(outlets)} {'both' if len(outlets) == 2 else 'all'} {verb}"
 
 
-def supported_text(outlets: Sequence[str], figures: str = "", close_only: bool = False) -> str:
+def supported_text(outlets: Sequence[str], figures: str = "", close_only: bool = False,
+                   missing: Sequence[str] = ()) -> str:
     """'KrASIA and WARC both report 10 billion yuan (US$1.4 billion)'; without figures 'ZDNet reports the same';
-    a source that is only close in meaning (no rule matched a value) 'reports much the same'."""
+    a source that is only close in meaning (no rule matched a value) 'reports much the same'; ``missing``: the
+    claim's details that no source carries ('...; no source mentions Shanghai')."""
     what = figures or ("much the same" if close_only else "the same")
-    return f"{_subject(outlets, 'report', 'reports')} {what}"
+    text = f"{_subject(outlets, 'report', 'reports')} {what}"
+    return f"{text}; no source mentions {listed(missing, 'or')}" if missing else text
 
 
 _CHANGE = re.compile(r"'([^']*)' -> '([^']*)'")

@@ -160,8 +160,9 @@ def check(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, allo
           strict: bool, color: bool | None, no_cache: bool, quiet: bool, **_: Any) -> None:
     """Check articles (files or folders) against each other, claim by claim.
 
-    With --against, PATHS is one draft and every check-worthy claim in it is judged against the
-    sources: supported, contradicted, disputed or unsupported.
+    With --against, PATHS is one draft and the report is its checklist: every check-worthy claim,
+    in the draft's order, judged against the sources (supported, contradicted, disputed or
+    unsupported) with the sources behind it. A contradicted claim fails the gate.
     """
     if against and len(paths) != 1:
         raise click.UsageError("with --against, give exactly one draft file")

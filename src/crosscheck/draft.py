@@ -28,8 +28,8 @@ from crosscheck.findings.kinds import KINDS
 from crosscheck.findings.kinds.base import Verdict
 from crosscheck.findings.kinds.values import compatible
 from crosscheck.findings.ruleset import Rule
-from crosscheck.checklist import (bearing, contradicted_text, disputed_text, evidence_list, figure_with_noun, listed,
-                                  phrase, with_nouns,
+from crosscheck.checklist import (bearing, contradicted_text, disputed_text, evidence_list, figure_with_noun, phrase,
+                                  with_nouns,
                                   supported_text, unsupported_text)
 from crosscheck.nouns import (CheckedClaim, Checklist, DateMention, Document, Evidence, Finding, Quantity, Report, Span,
                               Statement, StatementRef, Story)
@@ -388,10 +388,8 @@ def _supported(v: ClaimVerdict, docs: dict[str, Document]) -> CheckedClaim:
     backing = strong or list(v.support)
     highlights = tuple(dict.fromkeys([*(h for _, _, x in strong for h in x.highlights_b), *_novel_marks(v)]))
     figures = phrase(claim.text, with_nouns(claim, strong[0][2].highlights_b)) if strong else ""  # type: ignore[union-attr]
-    text = supported_text(_outlets([s for _, s, _ in backing], docs), figures, close_only=not strong)
-    missing = _details(v)
-    if missing:
-        text += f"; no source mentions {listed(missing, 'or')}"
+    text = supported_text(_outlets([s for _, s, _ in backing], docs), figures, close_only=not strong,
+                          missing=_details(v))
     evidence = evidence_list((s, "supports", r.id if r else "", x.highlights_a if x else ())
                              for r, s, x in backing)
     rule = next((r.id for r, _, _ in strong if r is not None), "AGR01")

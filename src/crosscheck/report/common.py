@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import shlex
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from crosscheck.checklist import others_text, summary_text
 from crosscheck.nouns import CLAIM_VERDICTS, Checklist, Document, Finding, Report, Span, StatementRef, Story
@@ -256,6 +256,15 @@ def stance_legend(checklist: Checklist, icons: dict[str, str] = STANCE_ICON) -> 
     return " · ".join(parts) or None
 
 
+def shown_checklist(report: Report) -> Checklist | None:
+    """The report's checklist as its findings leave it: a claim whose finding a baseline or a per-file ignore
+    dropped, or whose rule is turned off, is not shown (the checklist and the gate never disagree)."""
+    if report.checklist is None:
+        return None
+    kept = {f.id for f in report.findings}
+    return replace(report.checklist, claims=tuple(c for c in report.checklist.claims if c.finding in kept))
+
+
 def verdict_counts(checklist: Checklist) -> dict[str, int]:
     counts = dict.fromkeys(CLAIM_VERDICTS, 0)
     for c in checklist.claims:
@@ -296,6 +305,5 @@ def sentence(text: str) -> str:
 
 def verdict_of_finding(report: Report) -> dict[str, str]:
     """Finding id -> the verdict of the draft claim it stands for (empty when the report is no draft check)."""
-    if report.checklist is None:
-        return {}
-    return {c.finding: c.verdict for c in report.checklist.claims if c.finding}
+    checklist = shown_checklist(report)
+    return {c.finding: c.verdict for c in checklist.claims} if checklist is not None else {}

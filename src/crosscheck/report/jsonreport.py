@@ -13,8 +13,8 @@ from typing import Any
 
 from crosscheck.nouns import CheckedClaim, Checklist, Document, Finding, InputProblem, Report, StatementRef
 from crosscheck.report.common import (KIND_ORDER, checklist_summary, documents_by_id, kind_counts, line_col,
-                                      merged_highlights, outlet_of, sorted_findings, sources_command,
-                                      verdict_counts)
+                                      merged_highlights, outlet_of, shown_checklist, sorted_findings,
+                                      sources_command, verdict_counts)
 
 SCHEMA = "crosscheck.report/1"
 
@@ -88,9 +88,10 @@ def to_dict(report: Report) -> dict[str, Any]:
         "problems": [_problem(p) for p in report.problems],
         "summary": summary,
     }
-    if report.checklist is not None:  # a draft check: its checklist, the claims in the draft's order
-        out["draft"] = _draft(report.checklist, docs)
-        out["claims"] = [_claim(n, c, docs) for n, c in enumerate(report.checklist.claims, 1)]
+    checklist = shown_checklist(report)
+    if checklist is not None:  # a draft check: its checklist, the claims in the draft's order
+        out["draft"] = _draft(checklist, docs)
+        out["claims"] = [_claim(n, c, docs) for n, c in enumerate(checklist.claims, 1)]
     return out
 
 

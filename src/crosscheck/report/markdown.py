@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from crosscheck.nouns import CheckedClaim, Checklist, Document, Evidence, Finding, Report, Span, StatementRef
 from crosscheck.report.common import (EMPTY, HOLDER, KIND_TITLE, Matrix, StoryFindings, by_kind, by_story,
                                       checklist_summary, claim_matrix, date_of, documents_by_id, line_col, location,
-                                      one_line, others_line, outlet_of, segments, sentence, shorten, sources_command,
-                                      stance_legend, story_documents, summary_line)
+                                      one_line, others_line, outlet_of, segments, sentence, shorten, shown_checklist,
+                                      sources_command, stance_legend, story_documents, summary_line)
 
 # "$" too: GitHub renders $...$ as maths ("US$370 and US$470" would become a formula)
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#!$&])")
@@ -221,8 +221,9 @@ def checklist_markdown(report: Report, checklist: Checklist) -> list[str]:
 
 def render_markdown(report: Report) -> str:
     """The report as one Markdown document, ending with a newline; for a draft check, the draft's checklist."""
-    if report.checklist is not None:
-        lines = [*(problems_section(report) if report.problems else []), *checklist_markdown(report, report.checklist)]
+    checklist = shown_checklist(report)
+    if checklist is not None:
+        lines = [*(problems_section(report) if report.problems else []), *checklist_markdown(report, checklist)]
         while lines and not lines[-1]:
             lines.pop()
         return "\n".join(lines) + "\n"

@@ -25,7 +25,8 @@ from crosscheck.nouns import CheckedClaim, Checklist, Document, Evidence, Findin
 from crosscheck.report.common import (EMPTY, HOLDER, KIND_NOUN, KIND_TITLE, STANCE_ICON, VERDICT_ICON, Matrix,
                                       StoryFindings, by_kind, by_story, checklist_summary, claim_matrix, date_of,
                                       documents_by_id, location, others_line, outlet_of, position, segments,
-                                      sentence, shorten, stance_legend, story_documents, summary_line)
+                                      sentence, shorten, shown_checklist, stance_legend, story_documents,
+                                      summary_line)
 
 DEFAULT_WIDTH = 100
 CLAIM_MIN_WIDTH = 24
@@ -281,8 +282,9 @@ def render_terminal(report: Report, *, color: bool = True, width: int | None = N
     parts: list[RenderableType] = []
     if report.problems:
         parts += [problems_section(report, color), Text("")]
-    if report.checklist is not None:
-        parts += checklist_section(report, report.checklist, color)
+    checklist = shown_checklist(report)
+    if checklist is not None:
+        parts += checklist_section(report, checklist, color)
         return _printed(console, parts, color)
     for group in by_story(report):
         parts += story_section(report, group, color, console.width)

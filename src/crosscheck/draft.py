@@ -387,7 +387,8 @@ def _supported(v: ClaimVerdict, docs: dict[str, Document]) -> CheckedClaim:
     strong = [x for x in v.support if x[2] is not None]
     backing = strong or list(v.support)
     highlights = tuple(dict.fromkeys([*(h for _, _, x in strong for h in x.highlights_b), *_novel_marks(v)]))
-    figures = phrase(claim.text, with_nouns(claim, strong[0][2].highlights_b)) if strong else ""  # type: ignore[union-attr]
+    first = strong[0][2] if strong else None
+    figures = phrase(claim.text, with_nouns(claim, first.highlights_b)) if first is not None else ""
     text = supported_text(_outlets([s for _, s, _ in backing], docs), figures, close_only=not strong,
                           missing=_details(v))
     evidence = evidence_list((s, "supports", r.id if r else "", x.highlights_a if x else ())
@@ -411,8 +412,7 @@ def _disputed(v: ClaimVerdict, docs: dict[str, Document], source_findings: Seque
     dissent = [docs[e.statement.document] for e in evidence if e.stance != "supports"]
     backer_outlets = _outlets([s for _, s, _ in v.support], docs)
     counts = Counter(_outlet(d) for d in dissent)
-    dissenters = [(o, counts[o] if o in backer_outlets else 0)
-                  for o in _outlets_of(dissent)]
+    dissenters = [(o, counts[o] if o in backer_outlets else 0) for o in _outlets_of(dissent)]
     rule = v.conflicts[0][0].id if v.conflicts else (found[0].rule if found else "AGR01")
     highlights = v.conflicts[0][2].highlights_b if v.conflicts else ()
     return CheckedClaim(_ref(claim, highlights), "disputed", disputed_text(backer_outlets, dissenters), rule,

@@ -228,7 +228,8 @@ def verdict_badge(verdict: str, color: bool) -> Text:
 
 
 def evidence_block(e: Evidence, doc: Document | None, color: bool) -> RenderableType:
-    head = Text(f"{STANCE_ICON.get(e.stance, '')} ", style=_style(STANCE_STYLE.get(e.stance, ""), color))
+    head = Text()
+    head.append(f"{STANCE_ICON.get(e.stance, '')} ", style=_style(STANCE_STYLE.get(e.stance, ""), color))
     head.append(clean(f"{outlet_of(doc, e.statement.document)} · {date_of(doc)} · {location(doc, e.statement)}"),
                 style=_style("bold", color))
     return Group(head, Padding(marked(e.statement.text, e.statement.highlights, color), (0, 0, 0, 2)))

@@ -466,6 +466,12 @@ def test_draft_check_exit_codes(news, body, flags, code):
     assert run("check", _draft(body), "--against", news, *flags).exit_code == code
 
 
+def test_draft_check_without_a_readable_source_exits_2(tmp_path):
+    result = run("check", _draft(WRONG), "--against", tmp_path / "missing")
+    assert result.exit_code == exitcodes.ERROR
+    assert "no source could be read" in result.stderr
+
+
 def test_draft_check_prints_the_checklist(news):
     result = run("check", _draft(WRONG + "\n\nIt was a good deal."), "--against", news.name, "--no-color")
     lines = result.stdout.splitlines()

@@ -180,6 +180,9 @@ def check(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, allo
     if not report.documents:
         click.echo("crosscheck: error: no article could be checked", err=True)
         sys.exit(exitcodes.ERROR)
+    if against and report.checklist is not None and len(report.documents) < 2:
+        click.echo("crosscheck: error: no source could be read: nothing to check the draft against", err=True)
+        sys.exit(exitcodes.ERROR)
     report = _apply_ignores(report, config, rules)
     if write_baseline:
         _write_baseline(report, write_baseline)

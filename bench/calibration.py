@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/calibration.py [--data ../shared/eval/dev] [--work /tmp/crosscheck-train]
 
-Trains the combiner exactly as ``python -m crosscheck.calibration.train`` does (and writes the
-same ``src/crosscheck/combiner.json``), then, from its 5-fold out-of-fold predictions (every row
+Trains the combiner exactly as ``python -m crosscheck.training.combiner_train`` does (and writes the
+same ``src/crosscheck/verdicts/combiner.json``), then, from its 5-fold out-of-fold predictions (every row
 predicted by a model that never saw its fold, folds split by article), writes
 ``bench/results/calibration.md`` and ``calibration.json`` (per task: contradiction and agreement
 F1 of the hand rules and of the combiner on the same rows, expected calibration error) and
@@ -27,8 +27,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from crosscheck.calibration import train as T  # noqa: E402
-from crosscheck.calibration.combiner import CLASSES  # noqa: E402
+from crosscheck.training import combiner_train as T  # noqa: E402
+from crosscheck.verdicts.combiner import CLASSES  # noqa: E402
 from crosscheck.evaluation import scoring  # noqa: E402
 
 TASK_ORDER = ("fnc1", "anli", "vitaminc", "rte", "summedits", "synthetic")
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "eval" / "dev")
     ap.add_argument("--work", type=Path, default=Path("/tmp/crosscheck-train"))
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
-    ap.add_argument("--model", type=Path, default=ROOT / "src" / "crosscheck" / "combiner.json")
+    ap.add_argument("--model", type=Path, default=ROOT / "src" / "crosscheck" / "verdicts" / "combiner.json")
     args = ap.parse_args(argv)
     log = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
     model, examples, oof = T.train(args.data, args.work, args.model, progress=log)

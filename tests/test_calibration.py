@@ -10,9 +10,9 @@ import random
 import numpy as np
 import pytest
 
-from crosscheck.calibration import synthetic
-from crosscheck.calibration.combiner import CLASSES, Combiner, load_combiner
-from crosscheck.calibration.features import FEATURES, NAMES, PAIR_NAMES, aggregate, pair_features
+from crosscheck.training import synthetic
+from crosscheck.verdicts.combiner import CLASSES, Combiner, load_combiner
+from crosscheck.verdicts.features import FEATURES, NAMES, PAIR_NAMES, aggregate, pair_features
 from crosscheck.errors import CrosscheckError, ModelError
 from crosscheck.nouns import Alignment
 from tests.conftest import make_doc
@@ -157,7 +157,7 @@ def test_a_broken_combiner_file_is_a_clear_error(tmp_path):
 
 
 def test_training_is_deterministic_and_learns_a_tiny_set():
-    from crosscheck.calibration.train import fit, fit_calibrated
+    from crosscheck.training.combiner_train import fit, fit_calibrated
 
     rng = np.random.default_rng(7)
     x = rng.random((90, len(NAMES)))
@@ -217,7 +217,7 @@ def test_generator_makes_every_kind_deterministically():
 
 
 def test_findings_carry_calibrated_scores_and_min_score_filters(pipeline, sample_analysis):
-    from crosscheck.calibration.apply import calibrate_findings
+    from crosscheck.verdicts.calibrate import calibrate_findings
 
     a = sample_analysis
     assert pipeline.settings.combiner
@@ -265,7 +265,7 @@ def _tiny_nli_model(path):
 
 
 def test_nli_model_adds_its_probabilities(tmp_path, pipeline):
-    from crosscheck.calibration.nli import NliScorer
+    from crosscheck.verdicts.hf_cross_encoder import NliScorer
     from crosscheck.pipeline import Pipeline, Settings
 
     model = _tiny_nli_model(tmp_path)

@@ -144,8 +144,9 @@ def test_numpy_and_torch_encoders_agree():
 
 def test_auto_backend_is_numpy_for_few_texts_and_torch_for_many(monkeypatch):
     from crosscheck import embeddings
+    from crosscheck.embeddings import encoder
 
-    monkeypatch.setattr(embeddings, "NUMPY_UP_TO", 3)
+    monkeypatch.setattr(encoder, "NUMPY_UP_TO", 3)
     few, many = Encoder(use_cache=False), Encoder(use_cache=False)
     few._encode_model(TEXTS[:3])
     many._encode_model(TEXTS[:4])
@@ -155,7 +156,7 @@ def test_auto_backend_is_numpy_for_few_texts_and_torch_for_many(monkeypatch):
 def test_numpy_gelu_is_exact_to_float32():
     import math
 
-    from crosscheck.embeddings import _gelu_
+    from crosscheck.embeddings.numpy_backend import _gelu_
 
     x = np.linspace(-12, 12, 200_200).astype(np.float32).reshape(-1, 1001)
     got = x.copy()
@@ -293,7 +294,7 @@ def test_statements_in_two_processes_equal_one(pipeline, sample_analysis, monkey
 @pytest.mark.parametrize("backend", ["native", "numpy"])
 def test_vectors_do_not_depend_on_when_the_helper_encodes(backend):
     # prefetches run through _one_thread while the parent parses, or not, by timing: same vectors either way
-    from crosscheck.embeddings import _one_thread
+    from crosscheck.embeddings.encoder import _one_thread
 
     encoder = Encoder(use_cache=False, backend=backend)
     model = encoder._load()

@@ -5,22 +5,25 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "crosscheck"
 
-# each layer may import itself and the layers listed before it (nouns, errors and lexicons are shared)
+# The stage order (docs/architecture.md): documents -> statements -> stories -> alignments -> verdicts ->
+# report -> the command line. Each layer may import itself and the layers listed before it (nouns,
+# errors and exit codes are shared); the embeddings are a service the stages after the statements read.
 LAYERS = [
     {"crosscheck.nouns", "crosscheck.errors", "crosscheck.exitcodes"},
     {"crosscheck.documents"},
     {"crosscheck.statements"},
-    {"crosscheck.embeddings", "crosscheck.model_process", "crosscheck.stories"},
+    {"crosscheck.embeddings"},
+    {"crosscheck.stories"},
     {"crosscheck.alignments"},
-    {"crosscheck.findings"},
-    {"crosscheck.verdicts"},  # the contradiction model and its judge: read alignments, give the rules evidence
-    {"crosscheck.calibration"},  # reads the rules' verdicts; training (below) drives the whole pipeline
-    {"crosscheck.report", "crosscheck.gate"},
-    {"crosscheck.pipeline", "crosscheck.draft", "crosscheck.baseline", "crosscheck.config", "crosscheck.evaluation",
-     "crosscheck.calibration.train", "crosscheck.training"},
+    # the verdict stage: rules (findings/), the contradiction model, the combiner and its calibration
+    {"crosscheck.findings", "crosscheck.verdicts"},
+    {"crosscheck.checklist", "crosscheck.report", "crosscheck.gate"},
+    {"crosscheck.pipeline", "crosscheck.draft", "crosscheck.baseline", "crosscheck.config", "crosscheck.evaluation"},
     {"crosscheck.distributed"},  # the Dask path builds on the pipeline; the pipeline never imports it
     {"crosscheck.cli", "crosscheck.__main__", "crosscheck.evaluation.command"},
 ]
+# beside the flow: training drives the run-time (the whole pipeline) and nothing run-time imports it
+BESIDE = {"crosscheck.training"}
 # a harness that runs the whole pipeline on rule cases, imported lazily inside its functions
 HARNESSES = {"crosscheck.findings.cases"}
 
@@ -35,6 +38,8 @@ def module_name(path: Path) -> str:
 
 def layer_of(name: str) -> int | None:
     """The layer of the longest listed module that is ``name`` or contains it."""
+    if any(name == m or name.startswith(m + ".") for m in BESIDE):
+        return len(LAYERS) - 2  # may read any stage and the pipeline, never the command line
     matches = [(len(m), i) for i, layer in enumerate(LAYERS) for m in layer if name == m or name.startswith(m + ".")]
     return max(matches)[1] if matches else None
 
@@ -68,3 +73,10 @@ def test_no_stage_imports_a_later_stage():
             if target != "crosscheck" and theirs is not None and mine is not None and theirs > mine:
                 violations.append(f"{name} imports {target}")
     assert violations == []
+
+
+def test_nothing_at_run_time_imports_training():
+    offenders = [f"{module_name(p)} imports {t}" for p in PACKAGE.rglob("*.py")
+                 if not module_name(p).startswith("crosscheck.training")
+                 for t in imports(p) if t.startswith("crosscheck.training")]
+    assert offenders == []

@@ -18,7 +18,7 @@ def test_two_stories_with_the_right_articles(sample_analysis):
 
 
 def test_skyworth_conflict_is_a_contradiction_between_july_and_september(sample_analysis):
-    from crosscheck.calibration.apply import ERROR_NEEDS
+    from crosscheck.verdicts.calibrate import ERROR_NEEDS
 
     docs = {d.id: d for d in sample_analysis.documents}
     skyworth = [f for f in findings(sample_analysis, "contradiction") if "Skyworth" in texts(f)]

@@ -29,8 +29,8 @@ from crosscheck.statements.extract import extract_statements
 from crosscheck.stories import StoryParams, group_stories, headline_text, single_threaded_blas
 
 if TYPE_CHECKING:  # imported when first used: a cold run forks the model's helper before paying for them
-    from crosscheck.calibration.combiner import Combiner
-    from crosscheck.calibration.nli import NliScorer
+    from crosscheck.verdicts.combiner import Combiner
+    from crosscheck.verdicts.hf_cross_encoder import NliScorer
     from crosscheck.findings.ruleset import Rule
     from crosscheck.verdicts.judge import Judgement, JudgementCache, PairModel
 
@@ -53,14 +53,14 @@ class Settings:
     max_statements_per_document: int = 5000
     max_file_bytes: int = 50_000_000
     jobs: int = 1  # processes for the statements stage (spaCy); more pay off only on large uncached inputs
-    # the learned combiner (calibration/): findings' scores become calibrated probabilities
+    # the learned combiner (verdicts/combiner.py): findings' scores become calibrated probabilities
     combiner: bool = True
     combiner_model: Path | None = None  # a combiner JSON; None: the one shipped in the package
     # crosscheck's contradiction model judges aligned cross-outlet pairs (verdicts/contradiction_model.py)
     contradiction_model: bool = True
     nli_model: str | None = None  # a user's NLI cross-encoder (name or path) that replaces the shipped model
     min_score: float = 0.0  # findings scoring below this are dropped
-    # load the encoder in a forked helper while spaCy parses (model_process.py); the CLI turns it on
+    # load the encoder in a forked helper while spaCy parses (embeddings/helper_process.py); the CLI turns it on
     background_model: bool = False
 
 
@@ -295,19 +295,19 @@ class Pipeline:
         if not self.settings.combiner:
             return None
         if self._combiner is None:
-            from crosscheck.calibration.combiner import load_combiner
+            from crosscheck.verdicts.combiner import load_combiner
 
             self._combiner = load_combiner(self.settings.combiner_model)
             if self.settings.nli_model and not self._combiner.uses_nli:
                 raise ModelError(f"--nli-model needs a combiner trained with NLI features; "
                                  f"{self.settings.combiner_model or 'the shipped combiner'} was not (train one with "
-                                 "python -m crosscheck.calibration.train --nli-model ...)", code="E406")
+                                 "python -m crosscheck.training.combiner_train --nli-model ...)", code="E406")
         return self._combiner
 
     @property
     def nli(self) -> NliScorer | None:
         if self.settings.nli_model and self._nli is None:
-            from crosscheck.calibration.nli import NliScorer
+            from crosscheck.verdicts.hf_cross_encoder import NliScorer
 
             self._nli = NliScorer(self.settings.nli_model, allow_download=self.settings.allow_download)
         return self._nli
@@ -400,7 +400,7 @@ class Pipeline:
         """Calibrated scores on the findings (combiner on) and the ``min_score`` filter."""
         if self.combiner is None and self.settings.min_score <= 0:
             return list(findings)
-        from crosscheck.calibration.apply import calibrate_findings
+        from crosscheck.verdicts.calibrate import calibrate_findings
 
         return calibrate_findings(findings, self.combiner, self.rules, documents, statements, alignments,
                                   judgements, self.settings.min_score)
@@ -409,7 +409,7 @@ class Pipeline:
         """Combiner probabilities per story (classes: ``CLASSES``), None when the combiner is off."""
         if self.combiner is None:
             return None
-        from crosscheck.calibration.apply import story_probabilities
+        from crosscheck.verdicts.calibrate import story_probabilities
 
         return story_probabilities(self.combiner, self.rules, analysis.stories, analysis.documents,
                                    analysis.statements, analysis.alignments, analysis.judgements)

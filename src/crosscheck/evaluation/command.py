@@ -29,7 +29,7 @@ def calibration_options(command: Callable) -> Callable:
                      help="Score findings with the learned combiner's calibrated probability "
                           "(off: the rules' own scores and, in eval, the rules' verdicts)."),
         click.option("--combiner-model", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-                     help="A combiner trained with python -m crosscheck.calibration.train (default: the shipped one)."),
+                     help="A combiner trained with python -m crosscheck.training.combiner_train (default: the shipped one)."),
         click.option("--nli-model", metavar="NAME_OR_PATH",
                      help="Your own NLI cross-encoder (sentence-transformers) in place of crosscheck's contradiction "
                           "model (docs/model-card.md): it judges the same pairs and feeds the same features. "

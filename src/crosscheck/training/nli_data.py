@@ -184,13 +184,13 @@ def refuted_pairs(sentence_pool: Iterable[tuple[str, str]], rng: random.Random, 
 
 def synthetic_pairs(bodies: list[tuple[str, str]], nlp, rng: random.Random, per_article: int = 8,
                     refuted: int = 1500) -> list[Pair]:
-    """FactCC-style pairs from real news bodies (``calibration.synthetic``) plus the refuted register.
+    """FactCC-style pairs from real news bodies (``training.synthetic``) plus the refuted register.
 
     The claim side is the perturbed sentence; the evidence side is the original sentence alone (the
     pipeline judges sentence against sentence). Contradictions are swapped in order half the time:
     a contradiction is symmetric, and the pipeline has no premise side.
     """
-    from crosscheck.calibration.synthetic import articles_from_texts, generate
+    from crosscheck.training.synthetic import articles_from_texts, generate
 
     articles = articles_from_texts(bodies, nlp)
     out = []
@@ -226,7 +226,7 @@ _OPENER = re.compile(r"^(But|However|And|Meanwhile|Still|Now|Also),?\s+")
 def benign_variant(sentence: str, rng: random.Random) -> str | None:
     """The sentence as another outlet might print it: typography, a synonym, an age apposition or an
     opening connective dropped, a trailing clause cut. Never a changed figure, name, date or polarity."""
-    from crosscheck.calibration.synthetic import main_clause
+    from crosscheck.training.synthetic import main_clause
 
     options = []
     for old, new in _BENIGN:

@@ -40,9 +40,9 @@ class CrossEncoderNet(nn.Module):
 
     @classmethod
     def from_backbone(cls, folder: Path) -> "CrossEncoderNet":
-        from crosscheck.embeddings import _read_safetensors
+        from crosscheck.embeddings import read_safetensors
 
-        return cls(_read_safetensors(folder / "model.safetensors"), json.loads((folder / "config.json").read_text()))
+        return cls(read_safetensors(folder / "model.safetensors"), json.loads((folder / "config.json").read_text()))
 
     def p(self, name: str) -> torch.Tensor:
         return self.params[name.replace(".", "__")]

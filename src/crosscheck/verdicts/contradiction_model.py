@@ -114,10 +114,10 @@ def sha256_file(path: Path) -> str:
 
 
 def word_embeddings_hash(folder: Path) -> str:
-    from crosscheck.embeddings import _read_safetensors
+    from crosscheck.embeddings import read_safetensors as read_backbone
 
     return hashlib.sha256(np.ascontiguousarray(
-        _read_safetensors(folder / "model.safetensors")[WORD_EMBEDDINGS]).tobytes()).hexdigest()
+        read_backbone(folder / "model.safetensors")[WORD_EMBEDDINGS]).tobytes()).hexdigest()
 
 
 def export(weights: dict[str, np.ndarray], folder: Path, meta: dict | None = None) -> Path:
@@ -166,9 +166,9 @@ def load_weights(folder: Path = SHIPPED, backbone: Path | None = None) -> tuple[
     if sha256_file(path) != card.get("sha256"):
         raise ModelError(f"the contradiction model's weights {path} do not match their recorded hash "
                          "(corrupt or replaced file); reinstall crosscheck-news", code="E412")
-    from crosscheck.embeddings import _read_safetensors
+    from crosscheck.embeddings import read_safetensors as read_backbone
 
-    base = _read_safetensors(backbone / "model.safetensors")
+    base = read_backbone(backbone / "model.safetensors")
     word = np.ascontiguousarray(base[WORD_EMBEDDINGS])
     if hashlib.sha256(word.tobytes()).hexdigest() != card.get("backbone_word_embeddings_sha256"):
         raise ModelError(f"the installed backbone {backbone} is not the one the contradiction model was trained "

@@ -35,7 +35,7 @@ class JudgementCache:
     """sqlite store of the three probabilities, keyed by model version and both texts."""
 
     def __init__(self, directory: Path) -> None:
-        from crosscheck.embeddings import _Store
+        from crosscheck.embeddings.store import _Store
 
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)

@@ -14,9 +14,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from crosscheck.calibration.combiner import Combiner
-from crosscheck.calibration.evidence import Evidence, statement_counts, story_evidence
-from crosscheck.calibration.features import aggregate, evidence_features, pair_features
+from crosscheck.verdicts.combiner import Combiner
+from crosscheck.verdicts.evidence import Evidence, statement_counts, story_evidence
+from crosscheck.verdicts.features import aggregate, evidence_features, pair_features
 from crosscheck.findings.engine import make_pair, sort_findings
 from crosscheck.findings.kinds.base import Pair
 from crosscheck.findings.ruleset import Rule

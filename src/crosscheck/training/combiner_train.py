@@ -1,6 +1,6 @@
 """Training the combiner: labelled dev rows + synthetic pairs -> ``combiner.json``, deterministic.
 
-    python -m crosscheck.calibration.train [--data ../shared/eval/dev] [--work /tmp/crosscheck-train]
+    python -m crosscheck.training.combiner_train [--data ../shared/eval/dev] [--work /tmp/crosscheck-train]
 
 Why this shape:
 
@@ -30,10 +30,10 @@ from pathlib import Path
 
 import numpy as np
 
-from crosscheck.calibration.combiner import CLASSES, Combiner
-from crosscheck.calibration.evidence import Evidence, story_evidence
-from crosscheck.calibration.features import NAMES, evidence_features
-from crosscheck.calibration.synthetic import articles_from_texts, generate
+from crosscheck.verdicts.combiner import CLASSES, Combiner
+from crosscheck.verdicts.evidence import Evidence, story_evidence
+from crosscheck.verdicts.features import NAMES, evidence_features
+from crosscheck.training.synthetic import articles_from_texts, generate
 from crosscheck.findings.kinds.base import Pair
 from crosscheck.evaluation.predict import Evaluator, Prediction, predictions_of, row_story
 from crosscheck.evaluation.rows import EvalRow, read_rows
@@ -159,12 +159,12 @@ def example_judgements(examples: Sequence[Example], rules, work: Path, nli_model
     """The pair model's (contradiction, entailment) on the pairs it judges at run time (verdicts/judge.py:
     the same floor and per-statement bound), cached in ``work``: the shipped contradiction model, or
     ``nli_model``."""
-    from crosscheck.calibration.apply import nli_table
+    from crosscheck.verdicts.calibrate import nli_table
     from crosscheck.findings.kinds import KINDS
     from crosscheck.verdicts.judge import JudgementCache, judge, pairs_to_judge
 
     if nli_model:
-        from crosscheck.calibration.nli import NliScorer
+        from crosscheck.verdicts.hf_cross_encoder import NliScorer
 
         model = NliScorer(nli_model, allow_download=allow_download)
     else:
@@ -294,7 +294,7 @@ def train(data: Path, work: Path, output: Path, rows_per_task: dict[str, int] | 
                        for label in ("contradiction", "agreement"))
     counts = {t: sum(1 for e in examples if e.task == t) for t in sorted({e.task for e in examples})}
     meta = (("trained_on", ", ".join(f"{t} {n}" for t, n in counts.items())),
-            ("command", "python -m crosscheck.calibration.train"), ("seed", str(SEED)), ("folds", str(FOLDS)),
+            ("command", "python -m crosscheck.training.combiner_train"), ("seed", str(SEED)), ("folds", str(FOLDS)),
             ("C", str(C)), ("thresholds", "out-of-fold precision on the dev rows, pooled"),
             ("nli_model", nli_model or ""))
     from dataclasses import replace
@@ -306,12 +306,12 @@ def train(data: Path, work: Path, output: Path, rows_per_task: dict[str, int] | 
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Train the combiner (writes src/crosscheck/combiner.json).")
+    ap = argparse.ArgumentParser(description="Train the combiner (writes src/crosscheck/verdicts/combiner.json).")
     root = Path(__file__).resolve().parents[3]
     ap.add_argument("--data", type=Path, default=root.parent / "shared" / "eval" / "dev")
     ap.add_argument("--work", type=Path, default=Path("/tmp/crosscheck-train"),
                     help="where extracted evidence and the embedding cache are kept between runs")
-    ap.add_argument("--output", type=Path, default=Path(__file__).resolve().parents[1] / "combiner.json")
+    ap.add_argument("--output", type=Path, default=Path(__file__).resolve().parents[1] / "verdicts" / "combiner.json")
     ap.add_argument("--rows", action="append", default=[], metavar="TASK=N", help="rows per dev file")
     ap.add_argument("--nli-model", help="an NLI cross-encoder whose probabilities become features")
     ap.add_argument("--allow-download", action="store_true", help="let --nli-model fetch from the Hugging Face hub")

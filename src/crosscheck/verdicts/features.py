@@ -20,7 +20,7 @@ from typing import Literal
 
 import numpy as np
 
-from crosscheck.calibration.evidence import Evidence
+from crosscheck.verdicts.evidence import Evidence
 from crosscheck.findings.kinds import KINDS
 from crosscheck.findings.kinds.base import Pair
 from crosscheck.findings.kinds.values import COMPARABLE_KINDS, compare_quantities, dates_apart, pinned_dates

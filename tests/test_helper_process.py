@@ -1,4 +1,4 @@
-"""The encoder's helper process (model_process.py): same vectors, and any failure falls back in process."""
+"""The encoder's helper process (embeddings/helper_process.py): same vectors, and any failure falls back in process."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import time
 import numpy as np
 import pytest
 
-from crosscheck import model_process
+from crosscheck.embeddings import helper_process as model_process
 from crosscheck.embeddings import Encoder
-from crosscheck.model_process import ModelProcess
+from crosscheck.embeddings.helper_process import ModelProcess
 
 pytestmark = pytest.mark.skipif(not model_process.available(), reason="the helper is forked (Linux)")
 
@@ -174,7 +174,7 @@ def test_a_cold_run_encodes_in_the_helper_with_the_same_vectors(tmp_path, pipeli
 PREFETCHING = """
 import json, sys
 from pathlib import Path
-from crosscheck import model_process
+from crosscheck.embeddings import helper_process as model_process
 from crosscheck.pipeline import Pipeline, Settings
 sent = []
 original = model_process.ModelProcess.prefetch

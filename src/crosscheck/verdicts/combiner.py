@@ -3,7 +3,7 @@
 Why numpy and JSON: scikit-learn is a training-time tool; a run must not need it. The model is a
 multinomial logistic regression whose standardisation, coefficients and calibration temperature
 are stored in a small JSON file (``combiner.json`` in the package, rebuilt by ``python -m
-crosscheck.calibration.train``). Probabilities are over ``CLASSES`` and sum to 1.
+crosscheck.training.combiner_train``). Probabilities are over ``CLASSES`` and sum to 1.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from crosscheck.calibration.features import NAMES
+from crosscheck.verdicts.features import NAMES
 from crosscheck.errors import CrosscheckError
 
 CLASSES = ("contradiction", "agreement", "neutral")
@@ -98,8 +98,8 @@ def load_combiner(path: Path | str | None = None) -> Combiner:
     """The combiner in ``path``, or the one shipped in the package."""
     try:
         if path is None:
-            text = resources.files("crosscheck").joinpath(DEFAULT_MODEL).read_text(encoding="utf-8")
-            where = f"crosscheck/{DEFAULT_MODEL}"
+            text = resources.files("crosscheck.verdicts").joinpath(DEFAULT_MODEL).read_text(encoding="utf-8")
+            where = f"crosscheck/verdicts/{DEFAULT_MODEL}"
         else:
             text = Path(path).read_text(encoding="utf-8")
             where = str(path)

@@ -323,3 +323,22 @@ def test_a_claim_whose_finding_is_baselined_or_ignored_is_not_shown(report):
     assert "2 claims: 1 supported, 1 contradicted" in out and "UNSUPPORTED" not in out
     assert [c["verdict"] for c in to_dict(kept)["claims"]] == ["supported", "contradicted"]
     assert "unsupported" not in render(kept, "markdown")
+
+
+def test_a_sentence_no_rule_marked_shows_the_names_it_shares_with_the_claim():
+    from crosscheck.checklist import evidence_list
+    from crosscheck.nouns import Entity
+
+    claim_text = "Skyworth denied joining the Alibaba TV operating system."
+    claim = Statement("d:0", "d", 0, 0, len(claim_text), claim_text,
+                      entities=(Entity(0, 8, "Skyworth", "ORG", "skyworth"),))
+    text = "Now Skyworth will launch a new smart TV with Alibaba."
+    source = Statement("s:3", "s", 3, 50, 50 + len(text), text,
+                       entities=(Entity(54, 62, "Skyworth", "ORG", "skyworth"), Entity(95, 102, "Alibaba", "ORG",
+                                                                                   "alibaba")))
+    (e,) = evidence_list([(source, "contradicts", "POL01", ())], claim)
+    assert [e.statement.text[h.start:h.end] for h in e.statement.highlights] == ["Skyworth"]
+    (kept,) = evidence_list([(source, "contradicts", "POL01", (Span(4, 12),))], claim)
+    assert kept.statement.highlights == (Span(4, 12),)  # a rule's marks win
+    (bare,) = evidence_list([(source, "supports", "", ())])
+    assert bare.statement.highlights == ()

@@ -183,17 +183,27 @@ def _noun_end(claim: Statement, q: Quantity) -> int:
 # ---------------------------------------------------------------- evidence
 
 
-def evidence_list(items: Iterable[tuple[Statement, str, str, Sequence[Span]]]) -> tuple[Evidence, ...]:
-    """(statement, stance, rule id, highlights) as Evidence, each source sentence once (the first stance wins)."""
+def evidence_list(items: Iterable[tuple[Statement, str, str, Sequence[Span]]],
+                  claim: Statement | None = None) -> tuple[Evidence, ...]:
+    """(statement, stance, rule id, highlights) as Evidence, each source sentence once (the first stance wins);
+    a sentence no rule marked gets the names it shares with the ``claim`` marked instead."""
     seen: set[str] = set()
     out = []
     for s, stance, rule, highlights in items:
         if s.id in seen:
             continue
         seen.add(s.id)
-        out.append(Evidence(StatementRef(s.document, s.id, s.text, s.start, s.end, tuple(highlights)),
-                            stance, rule))  # type: ignore[arg-type]
+        marks = tuple(highlights) or (shared_names(s, claim) if claim is not None else ())
+        ref = StatementRef(s.document, s.id, s.text, s.start, s.end, marks)
+        out.append(Evidence(ref, stance, rule))  # type: ignore[arg-type]
     return tuple(out)
+
+
+def shared_names(source: Statement, claim: Statement) -> tuple[Span, ...]:
+    """Where the source sentence names what the claim names (offsets into its text): 'Skyworth', 'Baidu'."""
+    keys = {e.key or e.text.lower() for e in claim.entities}
+    return tuple(Span(e.start - source.start, e.end - source.start) for e in source.entities
+                 if (e.key or e.text.lower()) in keys and source.start <= e.start <= e.end <= source.end)
 
 
 def bearing(findings: Sequence[Finding], statement_ids: Iterable[str]) -> list[Finding]:

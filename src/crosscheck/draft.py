@@ -355,8 +355,8 @@ def _contradicted(v: ClaimVerdict, docs: dict[str, Document]) -> CheckedClaim:
         source_marks, claim_marks = _changed_words(source.text, claim.text, verdict)
     text = contradicted_text(rule.kind, _outlets(by_words[theirs], docs), theirs, ours,
                              values={**verdict.values, "speaker": speaker}, others=others)
-    evidence = evidence_list((s, "contradicts", r.id, source_marks if s.id == source.id else x.highlights_a)
-                             for r, s, x in v.conflicts)
+    evidence = evidence_list(((s, "contradicts", r.id, source_marks if s.id == source.id else x.highlights_a)
+                              for r, s, x in v.conflicts), claim)
     return CheckedClaim(_ref(claim, claim_marks), "contradicted", text, rule.id, evidence=evidence)
 
 
@@ -391,8 +391,8 @@ def _supported(v: ClaimVerdict, docs: dict[str, Document]) -> CheckedClaim:
     figures = phrase(claim.text, with_nouns(claim, first.highlights_b)) if first is not None else ""
     text = supported_text(_outlets([s for _, s, _ in backing], docs), figures, close_only=not strong,
                           missing=_details(v))
-    evidence = evidence_list((s, "supports", r.id if r else "", x.highlights_a if x else ())
-                             for r, s, x in backing)
+    evidence = evidence_list(((s, "supports", r.id if r else "", x.highlights_a if x else ())
+                              for r, s, x in backing), claim)
     rule = next((r.id for r, _, _ in strong if r is not None), "AGR01")
     return CheckedClaim(_ref(claim, highlights), "supported", text, rule, evidence=evidence)
 
@@ -404,7 +404,7 @@ def _disputed(v: ClaimVerdict, docs: dict[str, Document], source_findings: Seque
     found = bearing(source_findings, backer_ids | {s.id for _, s, _ in v.conflicts})
     evidence = evidence_list([*((s, "supports", r.id if r else "", x.highlights_a if x else ())
                                 for r, s, x in v.support),
-                              *((s, "contradicts", r.id, x.highlights_a) for r, s, x in v.conflicts)])
+                              *((s, "contradicts", r.id, x.highlights_a) for r, s, x in v.conflicts)], claim)
     listed_ids = {e.statement.statement for e in evidence}
     others = {ref.statement: Evidence(ref, "disputes", f.rule) for f in found for ref in f.statements
               if ref.statement not in listed_ids and ref.document in docs}

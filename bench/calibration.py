@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     log = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
     model, examples, oof = T.train(args.data, args.work, args.model, progress=log)
-    from crosscheck.findings.ruleset import load_rules
+    from crosscheck.verdicts.rules.ruleset import load_rules
 
     rules = load_rules((), include_builtin=True)
     x = T.feature_matrix(examples, rules, T.example_judgements(examples, rules, args.work))  # cached: no model run

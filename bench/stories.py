@@ -93,7 +93,7 @@ def run(stories_dir: Path, settings=None, nli_params: dict | None = None) -> dic
     sys.path.insert(0, str(ROOT / "src"))
     from dataclasses import replace
 
-    from crosscheck.findings.ruleset import load_rules
+    from crosscheck.verdicts.rules.ruleset import load_rules
     from crosscheck.pipeline import Pipeline, Settings
 
     index = json.loads((stories_dir / "index.json").read_text())

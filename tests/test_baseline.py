@@ -1,6 +1,6 @@
 """Baseline files: deterministic to write, strict to read, and keyed by the engine's stable fingerprint.
 
-No models: findings are built by hand with ``crosscheck.findings.engine.fingerprint``, the same
+No models: findings are built by hand with ``crosscheck.verdicts.rules.engine.fingerprint``, the same
 function the engine uses, so what holds here holds for real runs (tests/test_cli.py runs one end to end).
 """
 
@@ -12,7 +12,7 @@ import pytest
 
 from crosscheck.baseline import SCHEMA, baseline_dict, read_baseline, without_baselined, write_baseline
 from crosscheck.errors import ConfigError
-from crosscheck.findings.engine import fingerprint
+from crosscheck.verdicts.rules.engine import fingerprint
 from crosscheck.nouns import Finding, Report, StatementRef, Story
 
 A = "Baidu bought the video site PPS for $370 million."

@@ -20,7 +20,7 @@ from tests.conftest import make_doc
 
 @pytest.fixture(scope="module")
 def rules():
-    from crosscheck.findings.ruleset import load_rules
+    from crosscheck.verdicts.rules.ruleset import load_rules
 
     return load_rules((), include_builtin=True)
 
@@ -28,7 +28,7 @@ def rules():
 @pytest.fixture(scope="module")
 def features_of(pipeline, rules):
     """Feature dict of the first statement of text A against the first of text B (both parsed for real)."""
-    from crosscheck.findings.kinds.base import Pair
+    from crosscheck.verdicts.rules.kinds.base import Pair
 
     def run(text_a: str, text_b: str, cosine: float = 0.8, score: float = 0.7, nli=None, sizes=(1, 1), index_b=0):
         da, db = make_doc("fa", text_a), make_doc("fb", text_b)

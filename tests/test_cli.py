@@ -23,7 +23,8 @@ import pytest
 from click.testing import CliRunner, Result
 from markdown_it import MarkdownIt
 
-from crosscheck import cli, exitcodes
+from crosscheck import exitcodes
+from crosscheck.cli import console
 from crosscheck.cli import main
 
 from conftest import ROOT, SOURCES
@@ -125,7 +126,7 @@ def test_unwritable_output_exits_2(news, tmp_path):
 
 
 def test_json_stdout_is_only_the_report_even_with_a_progress_bar(news, monkeypatch):
-    monkeypatch.setattr(cli, "_stderr_is_terminal", lambda: True)  # the bar is on: it must stay on stderr
+    monkeypatch.setattr(console, "stderr_is_terminal", lambda: True)  # the bar is on: it must stay on stderr
     result = run("check", news, "--format", "json")
     data = json.loads(result.stdout)
     jsonschema.validate(data, REPORT_SCHEMA)

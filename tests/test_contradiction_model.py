@@ -150,7 +150,7 @@ def _pair_analysis(pipeline, a: str, b: str):
 
 
 def _findings(pipeline, analysis, story, value):
-    from crosscheck.findings.engine import run_rules
+    from crosscheck.verdicts.rules.engine import run_rules
 
     cross = [al for al in analysis.alignments if al.a.split(":")[0] != al.b.split(":")[0]]
     judgements = {(al.a, al.b): value for al in cross} if value is not None else None
@@ -180,7 +180,7 @@ def _own_findings_on(pipeline):
 
 
 def test_a_contradiction_no_rule_explains_comes_from_the_model_when_asked(pipeline):
-    from crosscheck.findings.engine import run_rules
+    from crosscheck.verdicts.rules.engine import run_rules
 
     analysis, story = _pair_analysis(pipeline, "The lake by the town of Wells froze solid over the weekend.",
                                      "The lake by the town of Wells stayed free of ice all weekend.")
@@ -202,7 +202,7 @@ def test_a_contradiction_no_rule_explains_comes_from_the_model_when_asked(pipeli
 
 
 def test_with_own_findings_off_the_model_judges_only_what_rules_report(pipeline):
-    from crosscheck.findings.engine import run_rules
+    from crosscheck.verdicts.rules.engine import run_rules
 
     analysis, story = _pair_analysis(
         pipeline, "Skyworth has agreed to use the Alibaba TV operating system. The sets will ship in May. "
@@ -264,7 +264,7 @@ def test_lead_claims_meet_each_other_outlets_closest_statements():
 
 
 def test_a_detail_added_or_dropped_is_no_substance_for_a_contradiction():
-    from crosscheck.findings.kinds.nli import differs_in_substance
+    from crosscheck.verdicts.rules.kinds.nli import differs_in_substance
 
     reprint = ("But after forgetting to log out, stunned wife Feng, 30, came across the message and flew into a rage.",
                "But after forgetting to log out, stunned wife Feng came across the message and several others, and "

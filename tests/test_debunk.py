@@ -2,7 +2,7 @@
 
 import pytest
 
-from crosscheck.findings.kinds.debunk import _doubts, debunk_cues
+from crosscheck.verdicts.rules.kinds.debunk import _doubts, debunk_cues
 from crosscheck.nouns import Span, Story
 from tests.conftest import make_doc
 
@@ -39,7 +39,7 @@ def test_a_cue_in_web_page_debris_does_not_count():
 
 
 def _findings(pipeline, a_text: str, b_text: str):
-    from crosscheck.findings.engine import run_rules
+    from crosscheck.verdicts.rules.engine import run_rules
 
     docs = [make_doc("a1", a_text, outlet="Daily One"), make_doc("b1", b_text, outlet="Weekly Two")]
     story = Story("s", "t", ("a1", "b1"))
@@ -71,7 +71,7 @@ def test_no_dispute_when_both_outlets_doubt_the_story(pipeline):
 
 def test_bad_case_parameters_name_the_file_and_the_key(tmp_path, pipeline):
     from crosscheck.errors import RuleFileError
-    from crosscheck.findings.cases import run_case_files
+    from crosscheck.verdicts.rules.cases import run_case_files
 
     path = tmp_path / "POL02.cases.yml"
     path.write_text("rule: POL02\ncases:\n  - name: bad\n    a: one sentence here.\n    b: another one here.\n"

@@ -117,7 +117,7 @@ def test_other_thread_counts_and_an_empty_cache_give_the_same_report(original, t
 
 
 def test_scores_are_rounded_and_fingerprints_ignore_them(original):
-    from crosscheck.findings.engine import fingerprint
+    from crosscheck.verdicts.rules.engine import fingerprint
 
     _, _, report = original
     for finding in report["findings"]:

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from crosscheck import documents
 from crosscheck.cli import main
 from crosscheck.errors import RuleFileError
-from crosscheck.findings.ruleset import load_rule
+from crosscheck.verdicts.rules.ruleset import load_rule
 from crosscheck.statements.entities import entity_key
 
 GOOD_A = """---

@@ -15,17 +15,17 @@ LAYERS = [
     {"crosscheck.embeddings"},
     {"crosscheck.stories"},
     {"crosscheck.alignments"},
-    # the verdict stage: rules (findings/), the contradiction model, the combiner and its calibration
-    {"crosscheck.findings", "crosscheck.verdicts"},
+    # the verdict stage: rules (verdicts/rules/), the contradiction model, the combiner and its calibration
+    {"crosscheck.verdicts"},
     {"crosscheck.checklist", "crosscheck.report", "crosscheck.gate"},
     {"crosscheck.pipeline", "crosscheck.draft", "crosscheck.baseline", "crosscheck.config", "crosscheck.evaluation"},
     {"crosscheck.distributed"},  # the Dask path builds on the pipeline; the pipeline never imports it
-    {"crosscheck.cli", "crosscheck.__main__", "crosscheck.evaluation.command"},
+    {"crosscheck.cli", "crosscheck.__main__"},
 ]
 # beside the flow: training drives the run-time (the whole pipeline) and nothing run-time imports it
 BESIDE = {"crosscheck.training"}
 # a harness that runs the whole pipeline on rule cases, imported lazily inside its functions
-HARNESSES = {"crosscheck.findings.cases"}
+HARNESSES = {"crosscheck.verdicts.rules.cases"}
 
 
 def module_name(path: Path) -> str:

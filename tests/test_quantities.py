@@ -300,7 +300,7 @@ def test_offsets_intervals_and_no_crash(text, offset):
     ("person", 3, "3 people"), ("people", 40, "40 people"), ("day", 3, "3 days"), ("km", 5, "5 km"),
 ])
 def test_explanations_read_counts_in_the_plural(unit, value, shown):
-    from crosscheck.findings.kinds.values import describe
+    from crosscheck.verdicts.rules.kinds.values import describe
     from crosscheck.nouns import Quantity
 
     assert describe(Quantity(0, 1, "x", value, "count", unit)) == shown

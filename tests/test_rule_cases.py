@@ -2,8 +2,8 @@
 
 import pytest
 
-from crosscheck.findings.cases import case_files, load_case_file, run_case
-from crosscheck.findings.ruleset import builtin_rules_dir, load_rules
+from crosscheck.verdicts.rules.cases import case_files, load_case_file, run_case
+from crosscheck.verdicts.rules.ruleset import builtin_rules_dir, load_rules
 
 CASES = [(path, case) for path in case_files([]) for case in load_case_file(path).cases]
 

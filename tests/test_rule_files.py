@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from crosscheck.errors import RuleFileError
-from crosscheck.findings.kinds import KINDS
-from crosscheck.findings.ruleset import builtin_rules_dir, load_rule, load_rules, rule_files
+from crosscheck.verdicts.rules.kinds import KINDS
+from crosscheck.verdicts.rules.ruleset import builtin_rules_dir, load_rule, load_rules, rule_files
 
 GOOD = """\
 id: MY01
@@ -81,7 +81,7 @@ def test_every_kind_has_a_builtin_rule():
 
 def test_every_builtin_rule_has_cases_that_fire_and_cases_that_do_not():
     """proselint's meta-test: a rule without examples is not done."""
-    from crosscheck.findings.cases import load_case_file
+    from crosscheck.verdicts.rules.cases import load_case_file
 
     for path in rule_files(builtin_rules_dir()):
         cases_path = path.with_name(path.stem + ".cases.yml")

@@ -2,7 +2,7 @@
 
 A newsroom adopting crosscheck on an archive has findings it cannot fix today; a baseline file
 records their fingerprints and later runs report only what is not in it. The fingerprint (see
-``crosscheck.findings.engine.fingerprint``) hashes the rule, the kind and the statements'
+``crosscheck.verdicts.rules.engine.fingerprint``) hashes the rule, the kind and the statements'
 normalised texts, so a baselined finding stays baselined when files are renamed or re-ordered
 and when unrelated paragraphs change. The file is deterministic JSON, so it diffs well in review.
 """

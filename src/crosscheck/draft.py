@@ -23,11 +23,11 @@ import numpy as np
 from crosscheck.alignments import score_pair
 from crosscheck.documents import load_documents
 from crosscheck.errors import InputError
-from crosscheck.findings.engine import fingerprint, make_pair, model_says, sort_findings
-from crosscheck.findings.kinds import KINDS
-from crosscheck.findings.kinds.base import Verdict
-from crosscheck.findings.kinds.values import compatible
-from crosscheck.findings.ruleset import Rule
+from crosscheck.verdicts.rules.engine import fingerprint, make_pair, model_says, sort_findings
+from crosscheck.verdicts.rules.kinds import KINDS
+from crosscheck.verdicts.rules.kinds.base import Verdict
+from crosscheck.verdicts.rules.kinds.values import compatible
+from crosscheck.verdicts.rules.ruleset import Rule
 from crosscheck.checklist import (bearing, contradicted_text, disputed_text, evidence_list, figure_with_noun, phrase,
                                   with_nouns,
                                   supported_text, unsupported_text)
@@ -235,7 +235,7 @@ def _quote_verdict(claim: Statement, statements: Sequence[Statement], rule: Rule
     not these words; unsupported when no source quotes the speaker at all."""
     from rapidfuzz import fuzz
 
-    from crosscheck.findings.kinds.quote import internal_changes, quoted_passages
+    from crosscheck.verdicts.rules.kinds.quote import internal_changes, quoted_passages
     from crosscheck.statements.entities import same_entity
 
     speaker = claim.attribution

@@ -31,7 +31,7 @@ from crosscheck.stories import StoryParams, group_stories, headline_text, single
 if TYPE_CHECKING:  # imported when first used: a cold run forks the model's helper before paying for them
     from crosscheck.verdicts.combiner import Combiner
     from crosscheck.verdicts.hf_cross_encoder import NliScorer
-    from crosscheck.findings.ruleset import Rule
+    from crosscheck.verdicts.rules.ruleset import Rule
     from crosscheck.verdicts.judge import Judgement, JudgementCache, PairModel
 
 Progress = Callable[[str, int, int], None]
@@ -108,7 +108,7 @@ class Pipeline:
     def rules(self) -> list[Rule]:
         """The rules of this run, read and validated once, when first needed (a broken rule file raises)."""
         if self._rules is None:
-            from crosscheck.findings.ruleset import load_rules
+            from crosscheck.verdicts.rules.ruleset import load_rules
 
             s = self.settings
             self._rules = load_rules(s.rules_dirs, include_builtin=s.builtin_rules, disable=s.disable)
@@ -280,10 +280,10 @@ class Pipeline:
         claim_pairs = [*claim_pairs, *self.refutations(documents, statements, vectors, stories, alignments)]
         with single_threaded_blas():
             self.progress("checking", 0, 1)
-            from crosscheck.findings.engine import run_rules
+            from crosscheck.verdicts import decide
 
-            findings = run_rules(self.rules, stories, documents, statements, alignments, judgements, claim_pairs)
-            findings = self.calibrate(findings, documents, statements, alignments, judgements)
+            findings = decide(self.rules, stories, documents, statements, alignments, judgements, claim_pairs,
+                              self.combiner, self.settings.min_score)
             lap("findings")
         self.timings = timings
         return Analysis(tuple(documents), tuple(statements), vectors, tuple(stories), tuple(alignments),
@@ -337,8 +337,8 @@ class Pipeline:
         rule = self.nli_rule
         if not self.judging_on:
             return None, []
-        from crosscheck.findings.engine import run_rules
-        from crosscheck.findings.kinds import KINDS
+        from crosscheck.verdicts.rules.engine import run_rules
+        from crosscheck.verdicts.rules.kinds import KINDS
         from crosscheck.verdicts.judge import judge_alignments, lead_claim_pairs
 
         # the pairs the rules report on (a first, cheap pass without the model): the model may overrule them
@@ -393,17 +393,6 @@ class Pipeline:
 
             version = model_version(SHIPPED)
         return _Deferred(version, lambda: self.pair_model)
-
-    def calibrate(self, findings: Sequence[Finding], documents: Sequence[Document], statements: Sequence[Statement],
-                  alignments: Sequence[Alignment],
-                  judgements: dict[tuple[str, str], Judgement] | None = None) -> list[Finding]:
-        """Calibrated scores on the findings (combiner on) and the ``min_score`` filter."""
-        if self.combiner is None and self.settings.min_score <= 0:
-            return list(findings)
-        from crosscheck.verdicts.calibrate import calibrate_findings
-
-        return calibrate_findings(findings, self.combiner, self.rules, documents, statements, alignments,
-                                  judgements, self.settings.min_score)
 
     def story_probabilities(self, analysis: Analysis) -> dict[str, np.ndarray] | None:
         """Combiner probabilities per story (classes: ``CLASSES``), None when the combiner is off."""

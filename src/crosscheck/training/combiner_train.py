@@ -34,7 +34,7 @@ from crosscheck.verdicts.combiner import CLASSES, Combiner
 from crosscheck.verdicts.evidence import Evidence, story_evidence
 from crosscheck.verdicts.features import NAMES, evidence_features
 from crosscheck.training.synthetic import articles_from_texts, generate
-from crosscheck.findings.kinds.base import Pair
+from crosscheck.verdicts.rules.kinds.base import Pair
 from crosscheck.evaluation.predict import Evaluator, Prediction, predictions_of, row_story
 from crosscheck.evaluation.rows import EvalRow, read_rows
 from crosscheck.evaluation.scoring import canonical
@@ -160,7 +160,7 @@ def example_judgements(examples: Sequence[Example], rules, work: Path, nli_model
     the same floor and per-statement bound), cached in ``work``: the shipped contradiction model, or
     ``nli_model``."""
     from crosscheck.verdicts.calibrate import nli_table
-    from crosscheck.findings.kinds import KINDS
+    from crosscheck.verdicts.rules.kinds import KINDS
     from crosscheck.verdicts.judge import JudgementCache, judge, pairs_to_judge
 
     if nli_model:
@@ -276,7 +276,7 @@ def train(data: Path, work: Path, output: Path, rows_per_task: dict[str, int] | 
     """Collect, cross-validate, fit the final combiner, write it; returns it, the examples and the
     out-of-fold probabilities (for the bench's tables and reliability diagram). With ``nli_model``
     the cross-encoder's probabilities are features too (use the combiner with the same --nli-model)."""
-    from crosscheck.findings.ruleset import load_rules
+    from crosscheck.verdicts.rules.ruleset import load_rules
 
     started = time.perf_counter()
     examples = collect(data, work, rows_per_task or DEFAULT_ROWS, progress)

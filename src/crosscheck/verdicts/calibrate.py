@@ -17,9 +17,9 @@ import numpy as np
 from crosscheck.verdicts.combiner import Combiner
 from crosscheck.verdicts.evidence import Evidence, statement_counts, story_evidence
 from crosscheck.verdicts.features import aggregate, evidence_features, pair_features
-from crosscheck.findings.engine import make_pair, sort_findings
-from crosscheck.findings.kinds.base import Pair
-from crosscheck.findings.ruleset import Rule
+from crosscheck.verdicts.rules.engine import make_pair, sort_findings
+from crosscheck.verdicts.rules.kinds.base import Pair
+from crosscheck.verdicts.rules.ruleset import Rule
 from crosscheck.nouns import Alignment, Document, Finding, Statement, Story
 
 # which class's probability a finding kind is scored by

@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from crosscheck.findings.engine import make_pair
-from crosscheck.findings.kinds.base import Pair
+from crosscheck.verdicts.rules.engine import make_pair
+from crosscheck.verdicts.rules.kinds.base import Pair
 from crosscheck.nouns import Alignment, Document, Statement, Story
 
 

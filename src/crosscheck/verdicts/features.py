@@ -21,10 +21,10 @@ from typing import Literal
 import numpy as np
 
 from crosscheck.verdicts.evidence import Evidence
-from crosscheck.findings.kinds import KINDS
-from crosscheck.findings.kinds.base import Pair
-from crosscheck.findings.kinds.values import COMPARABLE_KINDS, compare_quantities, dates_apart, pinned_dates
-from crosscheck.findings.ruleset import Rule
+from crosscheck.verdicts.rules.kinds import KINDS
+from crosscheck.verdicts.rules.kinds.base import Pair
+from crosscheck.verdicts.rules.kinds.values import COMPARABLE_KINDS, compare_quantities, dates_apart, pinned_dates
+from crosscheck.verdicts.rules.ruleset import Rule
 from crosscheck.nouns import Statement
 from crosscheck.statements.entities import shared_names
 from crosscheck.statements.lexicon import HEDGE_ADVERBS, HEDGE_AUX

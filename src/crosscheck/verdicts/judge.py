@@ -105,7 +105,7 @@ def judge_alignments(model: PairModel, alignments: Sequence[Alignment], statemen
     """Judgements keyed by the alignment's (a, b) ids; the model reads the earlier article's statement first.
     ``also``: alignments judged whatever their score (the pairs a rule reports on); ``max_pairs`` bounds the
     others (the best aligned kept)."""
-    from crosscheck.findings.engine import make_pair
+    from crosscheck.verdicts.rules.engine import make_pair
 
     by_stmt = {s.id: s for s in statements}
     by_doc = {d.id: d for d in documents}

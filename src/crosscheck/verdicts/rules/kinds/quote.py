@@ -8,7 +8,7 @@ import re
 from pydantic import Field
 from rapidfuzz import fuzz
 
-from crosscheck.findings.kinds.base import Kind, Pair, Params, Verdict
+from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict
 from crosscheck.nouns import Span, Statement
 from crosscheck.statements.entities import same_entity
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from pydantic import Field
 
-from crosscheck.findings.kinds.base import Kind, Params, Verdict
+from crosscheck.verdicts.rules.kinds.base import Kind, Params, Verdict
 from crosscheck.nouns import Statement
 
 

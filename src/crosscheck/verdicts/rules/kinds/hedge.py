@@ -6,7 +6,7 @@ A plan ("will", "plans to") against a completed fact is neither: plans are often
 
 from __future__ import annotations
 
-from crosscheck.findings.kinds.base import Kind, Pair, Params, Verdict
+from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict
 
 
 class HedgeParams(Params):

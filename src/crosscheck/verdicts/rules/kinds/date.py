@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crosscheck.findings.kinds.base import Kind, Pair, Params, Verdict, rel
-from crosscheck.findings.kinds.values import pinned_dates, sources_differ
+from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel
+from crosscheck.verdicts.rules.kinds.values import pinned_dates, sources_differ
 from crosscheck.statements.dates import same_period
 
 

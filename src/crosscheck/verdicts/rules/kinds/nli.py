@@ -5,7 +5,7 @@ down", "the story was a hoax"), not a clean swap of a figure or a polarity. The 
 probabilities come with the pair (``Pair.judgement``, filled by the verdict stage); this kind turns a
 confident contradiction into a finding with the words that differ highlighted. The same rule's
 ``veto_*`` parameters let the model overrule a specific rule's contradiction that it confidently
-calls agreement or unrelated (the engine applies them; see findings/engine.py).
+calls agreement or unrelated (the engine applies them; see verdicts/rules/engine.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 
 from pydantic import Field
 
-from crosscheck.findings.kinds.base import Kind, Pair, Params, Verdict
+from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict
 from crosscheck.nouns import Span
 
 _TOKEN = re.compile(r"[\w'\u2019$%.,-]+")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from crosscheck.findings.kinds.base import Kind, Pair, Params, Verdict, rel
-from crosscheck.findings.kinds.values import compare_quantities, dates_apart, describe
+from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel
+from crosscheck.verdicts.rules.kinds.values import compare_quantities, dates_apart, describe
 
 
 class AgreementParams(Params):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from crosscheck.findings.kinds.base import Kind, Params
+from crosscheck.verdicts.rules.kinds.base import Kind, Params
 
 
 class UnsupportedParams(Params):

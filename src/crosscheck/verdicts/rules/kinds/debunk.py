@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 
-from crosscheck.findings.kinds.base import Kind, Pair, Params, Verdict, rel
+from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel
 from crosscheck.nouns import Document, Statement
 from crosscheck.statements.cues import debunk_cues
 

@@ -8,45 +8,17 @@ to stdout, or to stderr when the predictions take stdout (``--output -``).
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
 from crosscheck import exitcodes
+from crosscheck.cli.console import Progress, fail, stderr_console, stdout_console
+from crosscheck.cli.options import calibration_options, calibration_settings
 from crosscheck.errors import CrosscheckError
-
-
-def calibration_options(command: Callable) -> Callable:
-    """The learned combiner's options, shared by ``check`` and ``eval`` (docs/calibration.md)."""
-    options = [
-        click.option("--combiner/--no-combiner", default=True, show_default=True,
-                     help="Score findings with the learned combiner's calibrated probability "
-                          "(off: the rules' own scores and, in eval, the rules' verdicts)."),
-        click.option("--combiner-model", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-                     help="A combiner trained with python -m crosscheck.training.combiner_train (default: the shipped one)."),
-        click.option("--nli-model", metavar="NAME_OR_PATH",
-                     help="Your own NLI cross-encoder (sentence-transformers) in place of crosscheck's contradiction "
-                          "model (docs/model-card.md): it judges the same pairs and feeds the same features. "
-                          "Never downloaded unless --allow-download."),
-        click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-                     help="Drop findings scoring below this (calibrated: the share of such flags that were "
-                          "right on labelled data; see docs/calibration.md)."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def calibration_settings(params: dict[str, Any]) -> dict[str, Any]:
-    """The Settings fields the calibration options set."""
-    return {"combiner": params.get("combiner", True), "combiner_model": params.get("combiner_model"),
-            "nli_model": params.get("nli_model"), "min_score": params.get("min_score") or 0.0}
 
 
 def _task_map(values: tuple[str, ...]) -> dict[str, str]:
@@ -88,7 +60,6 @@ def eval_command(file, output, limit, task_map, metrics_json, chunk_size, model,
     agreement if any is an agreement, else neutral. With gold labels, prints precision, recall and F1 per
     label and per tag, and a confusion matrix.
     """
-    from crosscheck.cli import _fail, _Progress, _stderr_console
     from crosscheck.evaluation.rows import read_rows
 
     mapping = _task_map(task_map)
@@ -111,11 +82,11 @@ def eval_command(file, output, limit, task_map, metrics_json, chunk_size, model,
                         **calibration_settings(calibration))
     started = time.perf_counter()
     try:
-        with _Progress(not quiet) as progress:
+        with Progress(not quiet) as progress:
             evaluator = Evaluator(Pipeline(settings), chunk_rows=chunk_size)
             predictions = evaluator.predict(rows, str(file), lambda done, total: progress("rows", done, total))
     except CrosscheckError as exc:
-        _fail(exc)
+        fail(exc)
     elapsed = time.perf_counter() - started
 
     if output:
@@ -124,7 +95,7 @@ def eval_command(file, output, limit, task_map, metrics_json, chunk_size, model,
             click.echo(lines, nl=False)
         else:
             _write(Path(output), lines)
-    console = _stderr_console() if output == "-" else _stdout_console()
+    console = stderr_console() if output == "-" else stdout_console()
     console.print(f"{file}: {len(predictions)} rows scored, {len(problems)} skipped, "
                   f"{elapsed:.1f} s with model loading ({len(predictions) / max(elapsed, 1e-9):.1f} rows/s)")
     _report_metrics(console, file, rows, predictions, mapping, metrics_json)
@@ -137,12 +108,6 @@ def _write(path: Path, text: str) -> None:
     except OSError as exc:
         click.echo(f"crosscheck: error: {path}: {exc.strerror or exc}", err=True)
         sys.exit(exitcodes.ERROR)
-
-
-def _stdout_console():
-    from rich.console import Console
-
-    return Console(no_color=bool(os.environ.get("NO_COLOR")), width=None if sys.stdout.isatty() else 120)
 
 
 def _report_metrics(console, file: Path, rows, predictions, mapping: dict[str, str], metrics_json: Path | None):

@@ -14,8 +14,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from crosscheck.errors import RuleFileError
-from crosscheck.findings.ruleset import CASES_SUFFIX, Rule, builtin_rules_dir, load_rules
-from crosscheck.findings.yamlsource import line_of, load_yaml_with_lines
+from crosscheck.verdicts.rules.ruleset import CASES_SUFFIX, Rule, builtin_rules_dir, load_rules
+from crosscheck.verdicts.rules.yamlsource import line_of, load_yaml_with_lines
 from crosscheck.nouns import Document, Story
 
 Expect = Literal["contradiction", "agreement", "discrepancy", "update", "single_source", "unsupported", "disputed", "none"]
@@ -116,7 +116,7 @@ def run_case(pipeline, rule: Rule, case: Case) -> tuple[str, ...]:
 
     Draft-scoped rules (kind ``unsupported``) read ``a`` as the source and ``b`` as the draft.
     """
-    from crosscheck.findings.engine import run_rules
+    from crosscheck.verdicts.rules.engine import run_rules
 
     if case.parameters:  # pydantic's ValidationError for a bad one: run_case_files names the file
         rule = replace(rule, params=type(rule.params).model_validate({**rule.params.model_dump(), **case.parameters}))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from crosscheck.findings.kinds.base import Kind, Pair, Params, Verdict, rel
-from crosscheck.findings.kinds.values import COMPARABLE_KINDS, compare_quantities, describe, sources_differ, years
+from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel
+from crosscheck.verdicts.rules.kinds.values import COMPARABLE_KINDS, compare_quantities, describe, sources_differ, years
 
 
 class NumericParams(Params):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crosscheck.findings.kinds.base import Kind, Pair, Params, Verdict
+from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict
 from crosscheck.statements.entities import same_entity, shared_names
 
 

@@ -13,10 +13,10 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from crosscheck.findings.kinds import KINDS
-from crosscheck.findings.kinds.base import Pair, Verdict
-from crosscheck.findings.kinds.nli import NliParams, vetoes
-from crosscheck.findings.ruleset import Rule
+from crosscheck.verdicts.rules.kinds import KINDS
+from crosscheck.verdicts.rules.kinds.base import Pair, Verdict
+from crosscheck.verdicts.rules.kinds.nli import NliParams, vetoes
+from crosscheck.verdicts.rules.ruleset import Rule
 from crosscheck.nouns import Alignment, Document, Finding, Span, Statement, StatementRef, Story
 
 _SPACE = re.compile(r"\s+")

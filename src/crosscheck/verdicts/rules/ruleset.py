@@ -16,9 +16,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from crosscheck.errors import RuleFileError
-from crosscheck.findings.kinds import KINDS
-from crosscheck.findings.kinds.base import COMMON_FIELDS, Params
-from crosscheck.findings.yamlsource import line_of, load_yaml_with_lines
+from crosscheck.verdicts.rules.kinds import KINDS
+from crosscheck.verdicts.rules.kinds.base import COMMON_FIELDS, Params
+from crosscheck.verdicts.rules.yamlsource import line_of, load_yaml_with_lines
 
 CASES_SUFFIX = ".cases.yml"
 SEVERITY = ("error", "warning", "info")  # most severe first
@@ -84,7 +84,7 @@ class _Defaulting(dict):
 def builtin_rules_dir() -> Path:
     """The built-in rules: ``rules/`` at the top of the repository in a source checkout (an editable
     install, the tests), else the copy an installed wheel carries (``crosscheck/rules``, see setup.py)."""
-    checkout = Path(__file__).resolve().parents[3]
+    checkout = Path(__file__).resolve().parents[4]  # src/crosscheck/verdicts/rules/ruleset.py -> the checkout
     if (checkout / "rules").is_dir() and (checkout / "setup.py").is_file():
         return checkout / "rules"
     return Path(str(resources.files("crosscheck") / "rules"))

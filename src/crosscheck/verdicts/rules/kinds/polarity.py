@@ -11,8 +11,8 @@ import functools
 
 from pydantic import Field
 
-from crosscheck.findings.kinds.base import Kind, Pair, Params, Verdict, rel
-from crosscheck.findings.kinds.timeline import date_label, says_it_changed
+from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel
+from crosscheck.verdicts.rules.kinds.timeline import date_label, says_it_changed
 from crosscheck.nouns import Statement
 from crosscheck.statements.entities import shared_names
 from crosscheck.statements.lexicon import DENIAL_VERBS

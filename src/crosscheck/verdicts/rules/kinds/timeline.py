@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crosscheck.findings.kinds.base import Pair
+from crosscheck.verdicts.rules.kinds.base import Pair
 
 # explicit words of change; a turn at the start of the sentence ("However, ...") is Statement.contrast
 UPDATE_CUES = ("no longer", " now ", "reversed", "changed its mind", "after all", "has since", "u-turn",

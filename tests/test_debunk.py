@@ -107,3 +107,14 @@ def _findings_with_claim_pairs(pipeline, a_text: str, b_text: str):
     docs = [make_doc("a1", a_text, outlet="Daily One"), make_doc("b1", b_text, outlet="Weekly Two")]
     analysis = pipeline.analyse(docs, stories=[Story("s", "t", ("a1", "b1"))])
     return [f for f in analysis.findings if f.rule == "POL02"]
+
+
+def test_a_debunk_findings_score_is_its_measured_precision_not_the_combiners(pipeline):
+    from crosscheck.verdicts.rules.kinds.debunk import MEASURED_PRECISION
+
+    assert pipeline.combiner is not None  # the default run scores findings with the combiner ...
+    found = _findings_with_claim_pairs(
+        pipeline,
+        "An aerial photo shows a giant crab 50 feet long off the coast of Whitstable.",
+        "The aerial photo of the 50-foot giant crab off Whitstable is a hoax, experts say.")
+    assert [f.score for f in found] == [MEASURED_PRECISION]  # ... but not POL02's, which it never saw

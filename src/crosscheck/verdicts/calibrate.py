@@ -18,6 +18,7 @@ from crosscheck.verdicts.combiner import Combiner
 from crosscheck.verdicts.evidence import Evidence, statement_counts, story_evidence
 from crosscheck.verdicts.features import aggregate, evidence_features, pair_features
 from crosscheck.verdicts.rules.engine import make_pair, sort_findings
+from crosscheck.verdicts.rules.kinds import KINDS
 from crosscheck.verdicts.rules.kinds.base import Pair
 from crosscheck.verdicts.rules.ruleset import Rule
 from crosscheck.nouns import Alignment, Document, Finding, Statement, Story
@@ -73,7 +74,10 @@ def calibrate_findings(findings: Sequence[Finding], combiner: Combiner | None, r
         by_ids = {(al.a, al.b): al for al in alignments} | {(al.b, al.a): al for al in alignments}
         sizes = statement_counts(statements)
         wanted: dict[tuple[str, str], Pair] = {}
+        measured = {r.id for r in rules if KINDS[r.kind].measured_confidence}  # their score is already measured
         for f in out:
+            if f.rule in measured:
+                continue
             key = _key(f, by_ids)
             if key is not None:
                 wanted[key] = make_pair(by_ids[key], by_stmt, by_doc)
@@ -86,7 +90,7 @@ def calibrate_findings(findings: Sequence[Finding], combiner: Combiner | None, r
             rescored = []
             for f in out:
                 key = _key(f, by_ids)
-                if key in probs:
+                if key in probs and f.rule not in measured:
                     p = probs[key][combiner.classes.index(SCORED_BY[f.kind])]
                     f = replace(f, score=round(float(p), 4))
                     if f.level == "error" and f.score < ERROR_NEEDS:

@@ -62,6 +62,10 @@ class Kind:
     description: str = ""
     # also reads the pairs proposed beside alignment (lead claims, refutations): ``Pair.claim_pair``
     reads_claim_pairs: bool = False
+    # the verdict's confidence is a probability measured for the kind itself (the model's, or the share of its
+    # findings that were right on labelled stories): it is the finding's score, and the combiner, which never
+    # saw the kind, does not rescore it
+    measured_confidence: bool = False
 
 
 COMMON_FIELDS = frozenset({"a_outlet", "b_outlet", "a_date", "b_date", "a_text", "b_text"})

@@ -19,6 +19,12 @@ from crosscheck.nouns import Document, Statement
 from crosscheck.statements.cues import debunk_cues
 
 
+# the share of POL02's findings that paired an affirming with a refuting outlet on the 115 labelled stories
+# of bench/stories.py and bench/stories.py --extra (2026-12-02: 72 of 88; aligned pairs 50 of 66, refutation
+# pairs 22 of 22): the finding's score
+MEASURED_PRECISION = 0.82
+
+
 class DebunkParams(Params):
     min_alignment: float = 0.4  # a debunk is worded apart from the claim it judges: a loose alignment suffices
     extra_cues: tuple[str, ...] = ()  # more regular expressions, matched as whole words, case-insensitive
@@ -51,9 +57,10 @@ def check(pair: Pair, p: DebunkParams) -> list[Verdict]:
         start, end = cues[0]
         values = {"debunker": _side(s, doc), "cue": s.text[start:end], "reporter": _side(other, other_doc)}
         spans = tuple(rel(s, s.start + a, s.start + b) for a, b in cues)
-        return [Verdict("contradiction", values, spans if first else (), () if first else spans, confidence=0.6)]
+        return [Verdict("contradiction", values, spans if first else (), () if first else spans,
+                        confidence=MEASURED_PRECISION)]
     return []
 
 
-KIND = Kind("debunk", DebunkParams, frozenset({"debunker", "cue", "reporter"}), check=check, reads_claim_pairs=True,
+KIND = Kind("debunk", DebunkParams, frozenset({"debunker", "cue", "reporter"}), check=check, reads_claim_pairs=True, measured_confidence=True,
             description="one outlet calls the story false (hoax, fake, no evidence); another reports it as true")

@@ -128,5 +128,5 @@ def vetoes(judgement: tuple[float, float, float] | None, p: NliParams) -> bool:
     return agreement >= p.veto_agreement or neutral >= p.veto_neutral
 
 
-KIND = Kind("nli", NliParams, frozenset({"probability", "a_value", "b_value"}), check=check, reads_claim_pairs=True,
+KIND = Kind("nli", NliParams, frozenset({"probability", "a_value", "b_value"}), check=check, reads_claim_pairs=True, measured_confidence=True,
             description="the contradiction model: two statements that cannot both be true")

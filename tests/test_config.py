@@ -78,6 +78,7 @@ model = "models/mini"
 cache-dir = ".cache/cc"
 exit-zero = true
 jobs = 2
+scheduler = "tcp://10.0.0.5:8786"
 
 [per-file-ignores]
 "drafts/*.md" = ["NUM01"]
@@ -91,6 +92,7 @@ jobs = 2
     assert values["per-file-ignores"] == {"drafts/*.md": ("NUM01",)}
     assert (values["format"], values["fail-on"], values["max-contradictions"], values["exit-zero"], values["jobs"]) == \
         ("sarif", "info", 2, True, 2)
+    assert values["scheduler"] == "tcp://10.0.0.5:8786"
 
 
 def test_a_hub_model_name_stays_a_name(tmp_path):

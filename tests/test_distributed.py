@@ -1,54 +1,176 @@
-"""The Dask path (crosscheck.distributed) on Dask's local mode gives what the one-process pipeline gives."""
+"""The Dask path (crosscheck.distributed): every costly stage as tasks on a cluster, the same report as one process.
+
+A LocalCluster of two worker *processes* (each loads spaCy and the models itself, once), and a real
+``dask scheduler`` + ``dask worker`` on 127.0.0.1 driven by ``crosscheck check --scheduler``.
+"""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from conftest import SOURCES
+from test_embeddings import imported_modules
+
+pytest.importorskip("distributed")
+
+DASK = ("dask", "distributed")
 
 
-def test_importing_the_module_does_not_import_dask():
-    code = "import sys, crosscheck.distributed; assert 'dask' not in sys.modules and 'distributed' not in sys.modules"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).returncode == 0
+def cli(*args: str | Path):
+    from click.testing import CliRunner
+
+    from crosscheck.cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")
-def client():
+def cluster():
+    """A LocalCluster of two worker processes, one thread each (the issue's 'LocalCluster of 2 workers')."""
     from crosscheck.distributed import local_client
 
-    c = local_client(workers=1, threads=2, processes=False)  # workers are threads here: no second model load
-    yield c
-    cluster = c.cluster
-    c.close()
-    cluster.close()
+    client = local_client(workers=2, threads=1, processes=True)
+    yield client
+    local = client.cluster
+    client.close()
+    local.close()
 
 
-def test_cluster_pipeline_gives_the_one_process_result(client, pipeline, tmp_path):
+@pytest.fixture(scope="module")
+def one_process_json(tmp_path_factory):
+    """``crosscheck check sources/ --format json`` in one process, from an empty cache."""
+    result = cli("check", SOURCES, "--format", "json", "--cache-dir", tmp_path_factory.mktemp("one"))
+    assert result.exit_code == 0, result.output
+    assert '"contradiction": 1' in result.stdout
+    return result.stdout
+
+
+def test_importing_the_package_does_not_import_dask():
+    code = ("import sys, crosscheck.distributed, crosscheck.distributed.tasks; "
+            "assert not {'dask', 'distributed'} & set(sys.modules), sorted(sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_a_check_without_scheduler_imports_no_dask(sample_analysis):
+    names, proc = imported_modules(["check", str(SOURCES), "-q", "--format", "json"])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert '"stories"' in proc.stdout
+    assert not names & set(DASK)
+    # and the same interpreter check sees Dask when it is imported (the check can fail)
+    names, _ = imported_modules(["check", str(SOURCES), "-q", "--format", "json", "--scheduler", "tcp://127.0.0.1:9"],
+                                env={"CROSSCHECK_SCHEDULER_TIMEOUT": "1"})
+    assert "distributed" in names
+
+
+def test_the_wire_format_gives_back_the_same_nouns(sample_analysis):
+    from crosscheck.distributed.tasks import pack, unpack
+    from crosscheck.nouns import Document, Statement
+
+    docs, statements = list(sample_analysis.documents), list(sample_analysis.statements)
+    assert unpack(Document, pack(docs)) == docs
+    assert unpack(Statement, pack(statements)) == statements
+    assert len(pack(statements)) < len(repr(statements)) / 4  # compressed, not an object graph
+
+
+def test_every_costly_stage_runs_on_the_cluster_and_gives_the_one_process_analysis(cluster, tmp_path):
     from crosscheck.distributed import ClusterPipeline
-    from crosscheck.embeddings import Encoder
+    from crosscheck.distributed.tasks import PLUGIN_NAME
     from crosscheck.pipeline import Pipeline, Settings
 
-    settings = Settings(cache_dir=tmp_path / "cache")  # empty: the cluster encodes every text
-    on_cluster = ClusterPipeline(client, settings, chunk=32)
-    remote = on_cluster.check_paths([SOURCES])
-    assert on_cluster.encoder.tasks >= 3 and on_cluster.encoder.encoded == len(remote.statements) + 5
+    remote_pipeline = ClusterPipeline(cluster, Settings(cache_dir=tmp_path / "cluster"), chunk=32)
+    remote = remote_pipeline.check_paths([SOURCES])
+    local = Pipeline(Settings(cache_dir=tmp_path / "one")).check_paths([SOURCES])
 
-    # vectors: the same texts through the model in this process
-    texts = [s.embedding_text for s in remote.statements]
-    here = Encoder(use_cache=False)
-    here._model = pipeline.encoder._load()
-    assert np.abs(here._encode_model(texts) - remote.vectors).max() < 1e-6
+    # each stage went out as tasks: the parse, the encoding, the contradiction model, one task per story
+    assert remote_pipeline.tasks["statements"] == 4 and remote_pipeline.extracted_documents == 5
+    assert remote_pipeline.encoder.tasks >= 3 and remote_pipeline.encoder.encoded == len(remote.statements) + 5
+    assert remote_pipeline.judging_model().tasks >= 1
+    assert remote_pipeline.tasks["alignments"] == len(remote.stories) == 2
 
-    # every later stage: the one-process pipeline on the same inputs (its cache now holds the cluster's vectors)
-    local = Pipeline(settings).check_paths([SOURCES])
-    assert np.array_equal(local.vectors, remote.vectors)
-    assert local.stories == remote.stories and len(remote.stories) == 2
-    assert local.alignments == remote.alignments and remote.alignments
-    assert local.findings == remote.findings and remote.findings
+    assert remote.statements == local.statements
+    assert np.abs(remote.vectors - local.vectors).max() < 1e-6
+    assert remote.stories == local.stories
+    # the same pairs; their cosines agree to the vectors' last digits (a worker's batches and BLAS threads
+    # are not this process's: vectors differ by ~1e-7, and a score rounded to 6 places may move by 1e-6)
+    assert [(al.a, al.b) for al in remote.alignments] == [(al.a, al.b) for al in local.alignments]
+    assert remote.alignments
+    assert max(abs(x - y) for r, o in zip(remote.alignments, local.alignments)
+               for x, y in zip((r.score, r.cosine, r.lexical, r.entity_overlap),
+                               (o.score, o.cosine, o.lexical, o.entity_overlap))) < 1e-5
+    assert remote.judgements.keys() == local.judgements.keys() and remote.judgements
+    assert max(abs(a - b) for k in local.judgements for a, b in zip(remote.judgements[k], local.judgements[k])) < 1e-5
+    assert remote.findings == local.findings and remote.findings
+
+    # each worker loads spaCy, the encoder and the contradiction model at most once, however many runs
+    def loads(dask_worker):
+        held = dask_worker.plugins[PLUGIN_NAME].models
+        return held.loads, sorted(map(str, held.loaded))
+
+    first = cluster.run(loads)
+    assert sum(n for n, _ in first.values()) >= 3
+    ClusterPipeline(cluster, Settings(cache_dir=tmp_path / "again"), chunk=32).check_paths([SOURCES])
+    for n, loaded in cluster.run(loads).values():
+        assert n == len(loaded) <= 3
+
+
+def test_check_with_the_scheduler_key_gives_the_same_report_byte_for_byte(cluster, one_process_json, tmp_path):
+    config = tmp_path / "crosscheck.toml"
+    config.write_text(f'scheduler = "{cluster.cluster.scheduler_address}"\ncache-dir = "cache"\n')
+    result = cli("check", SOURCES, "--format", "json", "--config", config)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "cache" / "statements.sqlite3").exists()  # the driver fills its own cache
+    assert result.stdout == one_process_json
+
+
+def test_check_on_a_real_dask_scheduler_and_worker(one_process_json, tmp_path):
+    """``dask scheduler`` and ``dask worker`` (the engine's own commands) on 127.0.0.1, then ``check --scheduler``."""
+    dask = Path(sys.executable).with_name("dask")
+    if not dask.exists():
+        pytest.skip("the dask command is not installed beside this Python")
+    address_file = tmp_path / "scheduler.json"
+    env = dict(os.environ)
+    started = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                                 "--scheduler-file", address_file], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)]
+    try:
+        deadline = time.monotonic() + 60
+        while not address_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        started.append(subprocess.Popen([dask, "worker", "--scheduler-file", address_file, "--nthreads", "1",
+                                         "--no-dashboard", "--host", "127.0.0.1"], env=env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        import json
+
+        address = json.loads(address_file.read_text())["address"]
+        from distributed import Client
+
+        with Client(address, timeout=60, set_as_default=False) as client:
+            client.wait_for_workers(1, timeout=120)
+        result = cli("check", SOURCES, "--format", "json", "--scheduler", address, "--cache-dir", tmp_path / "c")
+        assert result.exit_code == 0, result.output
+        assert result.stdout == one_process_json
+    finally:
+        for proc in reversed(started):
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def test_an_unreachable_scheduler_is_a_numbered_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("CROSSCHECK_SCHEDULER_TIMEOUT", "1")
+    result = cli("check", SOURCES, "--scheduler", "tcp://127.0.0.1:9", "--cache-dir", tmp_path)
+    assert result.exit_code == 2
+    assert "[E421]" in result.output and "tcp://127.0.0.1:9" in result.output
 
 
 def test_missing_dask_is_a_numbered_error(monkeypatch):
@@ -58,3 +180,5 @@ def test_missing_dask_is_a_numbered_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "dask.distributed", None)
     with pytest.raises(ModelError, match=r"\[E420\].*crosscheck-news\[distributed\]"):
         distributed.local_client()
+    with pytest.raises(ModelError, match=r"\[E420\]"):
+        distributed.connect("tcp://127.0.0.1:8786")

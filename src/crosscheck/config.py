@@ -27,10 +27,10 @@ CONFIG_FILES = ("crosscheck.toml", "pyproject.toml")  # looked for in this order
 DEFAULT = "default"
 COMMAND_LINE = "command line"
 KEYS = ("format", "fail-on", "max-contradictions", "rules", "disable", "model", "cache-dir",
-        "per-file-ignores", "exit-zero", "jobs")
+        "per-file-ignores", "exit-zero", "jobs", "scheduler")
 DEFAULTS: dict[str, Any] = {"format": "text", "fail-on": "error", "max-contradictions": None, "rules": (),
                             "disable": (), "model": None, "cache-dir": None, "per-file-ignores": {},
-                            "exit-zero": False, "jobs": 1}
+                            "exit-zero": False, "jobs": 1, "scheduler": None}
 
 
 class FileConfig(BaseModel):
@@ -48,6 +48,7 @@ class FileConfig(BaseModel):
     per_file_ignores: dict[str, list[str]] | None = Field(None, alias="per-file-ignores")
     exit_zero: bool | None = Field(None, alias="exit-zero")
     jobs: int | None = Field(None, ge=1, le=256)  # processes for the statements stage; never changes a verdict
+    scheduler: str | None = Field(None, min_length=1)  # a Dask scheduler's address: the costly stages run there
 
 
 @dataclass(frozen=True)

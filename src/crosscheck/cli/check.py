@@ -94,8 +94,15 @@ def _analyse(paths: Sequence[Path], config: Config, *, allow_download: bool, bui
                         use_cache=use_cache, rules_dirs=tuple(config["rules"]), builtin_rules=builtin_rules,
                         disable=tuple(config["disable"]), jobs=config["jobs"], background_model=True,
                         **(calibration or {}))
+    client = None
     with Progress(not quiet) as progress:
-        pipeline = Pipeline(settings, progress=progress)
+        if config["scheduler"]:  # Dask only here, only when asked for
+            from crosscheck.distributed import ClusterPipeline, connect
+
+            client = connect(config["scheduler"])
+            pipeline: Pipeline = ClusterPipeline(client, settings, progress=progress)
+        else:
+            pipeline = Pipeline(settings, progress=progress)
         try:
             if against:
                 from crosscheck.draft import check_draft
@@ -105,6 +112,8 @@ def _analyse(paths: Sequence[Path], config: Config, *, allow_download: bool, bui
                 analysis = pipeline.check_paths(paths)
         finally:
             pipeline.close()
+            if client is not None:
+                client.close()
     return analysis.report(), pipeline.rules
 
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 # command-line parameter -> config key, for the options a config file can also set
 OPTION_KEYS = {"fmt": "format", "fail_on": "fail-on", "max_contradictions": "max-contradictions",
                "rules_dirs": "rules", "disable": "disable", "model": "model", "cache_dir": "cache-dir",
-               "exit_zero": "exit-zero", "jobs": "jobs"}
+               "exit_zero": "exit-zero", "jobs": "jobs", "scheduler": "scheduler"}
 
 
 def config_options(command: Callable) -> Callable:
@@ -37,6 +37,10 @@ def config_options(command: Callable) -> Callable:
         click.option("--jobs", "-j", type=click.IntRange(min=1, max=256),
                      help="Processes for parsing uncached articles (pays off from a few hundred paragraphs "
                           "per process; same report either way).  [default: 1]"),
+        click.option("--scheduler", metavar="ADDRESS",
+                     help="Run the parse, the encoding, the contradiction model and alignment as tasks on the "
+                          "Dask cluster whose scheduler is at ADDRESS (tcp://host:8786; needs "
+                          "crosscheck-news[distributed]); same report either way."),
     ]
     for option in reversed(options):
         command = option(command)

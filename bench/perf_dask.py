@@ -1,19 +1,19 @@
-"""The embedding and alignment stages on a Dask cluster (here: its local mode), beside the one-process path.
+"""A cold ``crosscheck check`` in one process against the same command on a Dask LocalCluster (``--scheduler``).
 
-    .venv/bin/python bench/perf_dask.py [--articles 100] [--workers 2] [--dask-path /tmp/dask_pkgs]
+    .venv/bin/python bench/perf_dask.py --articles 1000 [--workers 2] [--repeat 2] [--work /tmp/crosscheck-dask]
 
-Dask is an optional dependency (``pip install -e '.[distributed]'``, or ``pip install --target
-/tmp/dask_pkgs "dask[distributed]"`` and pass ``--dask-path``). The tasks are those of
-``crosscheck.distributed`` (tests/test_distributed.py runs them on a LocalCluster). The script
+Builds (once) a corpus of N articles with ``bench/corpus.py``, starts a LocalCluster of
+``--workers`` worker processes of one thread each in this process (what ``dask scheduler`` and
+``dask worker --nworkers 2 --nthreads 1`` start), then, ``--repeat`` times and interleaved:
 
-1. builds a corpus (bench/corpus.py) and its statements (one process, cached),
-2. encodes the de-duplicated texts in this process (cache off) and, separately, as Dask tasks of
-   ``--chunk`` texts (``ClusterEncoder``), one model per worker process, and checks the vectors agree;
-3. groups stories in this process (cheap, needs every headline), then aligns the stories in this
-   process and as one Dask task per story, largest first (``ClusterPipeline.align``), and checks
-   the alignments are the same;
+* one process: ``crosscheck check DIR --format json`` from an empty cache (the parse, the model's
+  helper process beside it, every later stage here);
+* the cluster: the workers restarted (no model loaded, nothing cached anywhere), then
+  ``crosscheck check DIR --format json --scheduler ADDRESS`` from an empty cache.
 
-and prints one JSON line with the timings. docs/scaling.md says how to take this to many machines.
+Each command runs through ``bench/perf_driver.py`` (stage seconds of the driver). The two JSON
+reports must be byte-identical; one JSON line per run and a summary (medians, ratio) are printed
+and appended to ``--log``.
 """
 
 from __future__ import annotations
@@ -21,80 +21,84 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+
+
+def run(args: list[str], record: Path) -> dict:
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, str(BENCH / "perf_driver.py"), str(record), *args],
+                          capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - started
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"crosscheck failed ({proc.returncode}): {proc.stderr[-3000:]}")
+    out = json.loads(record.read_text())
+    out["wall_s"] = wall
+    out["load_average"] = os.getloadavg()[0]
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--articles", type=int, default=100)
+    ap.add_argument("--articles", type=int, default=1000)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--threads", type=int, default=1, help="torch threads per worker")
-    ap.add_argument("--chunk", type=int, default=256, help="texts per encoding task")
-    ap.add_argument("--dask-path", default="", help="a folder with dask installed (pip install --target)")
+    ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--work", type=Path, default=Path("/tmp/crosscheck-dask"))
+    ap.add_argument("--log", type=Path, default=None, help="append every record here (JSON lines)")
     args = ap.parse_args(argv)
-    if args.dask_path:
-        sys.path.append(args.dask_path)  # after the venv: its own click, yaml ... win
-        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (os.environ.get("PYTHONPATH"), args.dask_path) if p)
-    sys.path.insert(0, str(BENCH))
-    import numpy as np
+    corpus = args.work / f"corpus-{args.articles}"
+    if not corpus.exists():
+        subprocess.run([sys.executable, str(BENCH / "corpus.py"), str(args.articles), str(corpus)], check=True)
 
-    import corpus
-    from crosscheck.nouns import Document
-    from crosscheck.pipeline import Pipeline, Settings
-    from crosscheck.stories import group_stories
+    from crosscheck.distributed import local_client
 
-    articles, _ = corpus.generate(args.articles)
-    documents = sorted((Document(id=a.id, path=f"{a.id}.md", title=a.title, outlet=a.outlet, published=a.published,
-                                 url="", text=a.text) for a in articles), key=lambda d: d.id)
-    pipeline = Pipeline(Settings(cache_dir=args.work / "cache"), rules=[])
-    statements = pipeline.statements_of(documents)
-    texts = list(dict.fromkeys(pipeline.encoding_texts(documents, statements)))
-    out: dict = {"articles": len(documents), "statements": len(statements), "unique_texts": len(texts)}
-
-    # --- one process -------------------------------------------------------------------------------------
-    from crosscheck.embeddings import Encoder
-
-    local = Encoder(use_cache=False)
-    local._encode_model(texts[:32])
-    started = time.perf_counter()
-    local_vectors = local._encode_model(texts)
-    out["encode_one_process_s"] = time.perf_counter() - started
-    row = {t: i for i, t in enumerate(texts)}
-    vectors = local_vectors[[row[s.embedding_text] for s in statements]]
-    heads = local_vectors[[row[t] for t in pipeline.encoding_texts(documents, statements)[len(statements):]]]
-    stories = group_stories(documents, statements, vectors, heads, pipeline.settings.story)
-    started = time.perf_counter()
-    local_alignments = pipeline.align(stories, statements, vectors)
-    out["align_one_process_s"] = time.perf_counter() - started
-    out["stories"] = len(stories)
-
-    # --- Dask, local mode (crosscheck.distributed) -----------------------------------------------------
-    from crosscheck.distributed import ClusterEncoder, ClusterPipeline, encode_chunk, local_client
-
-    started = time.perf_counter()
     client = local_client(workers=args.workers, threads=1, processes=True)
-    cluster = client.cluster
-    client.gather(client.map(encode_chunk, [texts[:32]] * args.workers, model=None, allow_download=False,
-                             threads=args.threads, pure=False))  # load the model on the workers
-    out["dask_start_s"] = time.perf_counter() - started
-    started = time.perf_counter()
-    dask_vectors = ClusterEncoder(client, use_cache=False, chunk=args.chunk, threads=args.threads)._encode_model(texts)
-    out["encode_dask_s"] = time.perf_counter() - started
-    out["max_abs_vector_difference"] = float(np.abs(dask_vectors - local_vectors).max())
+    address = client.cluster.scheduler_address
+    records: list[dict] = []
 
-    started = time.perf_counter()
-    dask_alignments = ClusterPipeline(client, pipeline.settings, rules=[]).align(stories, statements, vectors)
-    out["align_dask_s"] = time.perf_counter() - started
-    out["alignments_equal"] = dask_alignments == local_alignments
-    client.close()
-    cluster.close()
-    out["load_average"] = os.getloadavg()[0]
-    print(json.dumps(out))
+    def log(record: dict) -> None:
+        line = json.dumps(record)
+        print(line, flush=True)
+        if args.log:
+            with args.log.open("a") as fh:
+                fh.write(line + "\n")
+
+    try:
+        for n in range(args.repeat):
+            for mode in ("one", "cluster"):
+                cache, report = args.work / f"cache-{mode}", args.work / f"report-{mode}.json"
+                shutil.rmtree(cache, ignore_errors=True)
+                extra: list[str] = []
+                if mode == "cluster":
+                    client.restart()  # fresh worker processes: no model loaded
+                    client.wait_for_workers(args.workers)
+                    extra = ["--scheduler", address]
+                record = run(["check", str(corpus), "-q", "--format", "json", "-o", str(report), "--exit-zero",
+                              "--cache-dir", str(cache), *extra], args.work / f"record-{mode}.json")
+                record.update(mode=mode, repeat=n, articles=args.articles, workers=args.workers,
+                              at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+                records.append(record)
+                log(record)
+            same = (args.work / "report-one.json").read_bytes() == (args.work / "report-cluster.json").read_bytes()
+            records[-1]["same_report"] = same
+            if not same:
+                raise SystemExit("the cluster's report differs from the one-process report")
+    finally:
+        local = client.cluster
+        client.close()
+        local.close()
+    one = [r["wall_s"] for r in records if r["mode"] == "one"]
+    cluster = [r["wall_s"] for r in records if r["mode"] == "cluster"]
+    log({"summary": True, "articles": args.articles, "workers": args.workers, "one_process_s": one,
+         "cluster_s": cluster, "median_one_s": statistics.median(one), "median_cluster_s": statistics.median(cluster),
+         "cluster_over_one": statistics.median(cluster) / statistics.median(one), "same_report": True})
     return 0
 
 

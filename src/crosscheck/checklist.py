@@ -194,7 +194,7 @@ def evidence_list(items: Iterable[tuple[Statement, str, str, Sequence[Span]]],
             continue
         seen.add(s.id)
         marks = tuple(highlights) or (shared_names(s, claim) if claim is not None else ())
-        ref = StatementRef(s.document, s.id, s.text, s.start, s.end, marks)
+        ref = StatementRef(s.document, s.id, s.text, s.start, s.end, marks, s.before, s.after)
         out.append(Evidence(ref, stance, rule))  # type: ignore[arg-type]
     return tuple(out)
 

@@ -279,7 +279,7 @@ def _judge_pairs(pipeline: Pipeline, pairs: Sequence[tuple[Statement, Statement]
 
 
 def _ref(s: Statement, highlights=()) -> StatementRef:
-    return StatementRef(s.document, s.id, s.text, s.start, s.end, tuple(highlights))
+    return StatementRef(s.document, s.id, s.text, s.start, s.end, tuple(highlights), s.before, s.after)
 
 
 def draft_name(draft: Document) -> str:

@@ -143,13 +143,21 @@ class Statement:
 
     @property
     def embedding_text(self) -> str:
-        """What the encoder reads: the sentence, preceded by the one it leans on, if any."""
-        return f"{self.context} {self.text}" if self.context else self.text
+        """What the encoder reads: the claim, with the subject it shares with the claim before it and the
+        sentence it leans on, if any."""
+        return " ".join(part for part in (self.context, self.subject, self.text) if part)
     # (predicate lemma, "subject"|"object", entity key): who did what to whom
     roles: tuple[tuple[str, str, str], ...] = ()
     # the sentence before, when this one leans on it ("These include Skyworth, Haier."): used to embed
     context: str = ""
     contrast: bool = False  # opens with a turn ("However", "But", "Now"): it may revise what came before
+    # the second claim of a sentence whose own subject is a pronoun: the sentence's subject ("Shoppers" for
+    # "they can also track deliveries"), read by the encoder; the claim stands on its own, unlike ``context``
+    subject: str = ""
+    # a claim of a sentence that makes two: the rest of the sentence before and after it, so that a report
+    # shows the whole sentence with the claim marked (both empty when the statement is its whole sentence)
+    before: str = ""
+    after: str = ""
 
     @property
     def check_worthy(self) -> bool:
@@ -189,6 +197,9 @@ class StatementRef:
     start: int
     end: int
     highlights: tuple[Span, ...] = ()  # offsets into ``text`` of the parts that differ / match
+    # the rest of the sentence around a claim (see Statement.before/after): shown, not judged
+    before: str = ""
+    after: str = ""
 
 
 @dataclass(frozen=True)

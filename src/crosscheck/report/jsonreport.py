@@ -40,7 +40,8 @@ def _statement(ref: StatementRef, doc: Document | None) -> dict[str, Any]:
             "highlights": [[s, e] for s, e in merged_highlights(ref.text, ref.highlights)],
             "end_line": end[0] if end else None, "end_column": end[1] if end else None,
             "path": doc.path if doc else None, "outlet": outlet_of(doc) if doc else None,
-            "published": doc.published.isoformat() if doc and doc.published else None}
+            "published": doc.published.isoformat() if doc and doc.published else None,
+            **({"sentence_before": ref.before, "sentence_after": ref.after} if ref.before or ref.after else {})}
 
 
 def _finding(f: Finding, docs: dict[str, Document]) -> dict[str, Any]:

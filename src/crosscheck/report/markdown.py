@@ -64,6 +64,15 @@ def bolded(text: str, highlights: Sequence[Span]) -> str:
     return _literal_start("".join(out).strip())
 
 
+def bolded_ref(ref: StatementRef) -> str:
+    """A cited statement, its highlights in bold; a claim of a sentence that makes two is shown in its whole
+    sentence with the claim between ⟦ ⟧ (brackets CommonMark never reads as a link)."""
+    if not (ref.before or ref.after):
+        return bolded(ref.text, ref.highlights)
+    return (escape_keep_space(one_line_keep_offsets(ref.before)) + "⟦" + bolded(ref.text, ref.highlights) + "⟧"
+            + escape_keep_space(one_line_keep_offsets(ref.after))).strip()
+
+
 def word_span(text: str, span: Span) -> Span:
     """The span widened to the whitespace around it."""
     start, end = max(0, min(span.start, len(text))), max(0, min(span.end, len(text)))
@@ -121,7 +130,7 @@ def matrix_section(matrix: Matrix) -> list[str]:
 
 def statement_quote(ref: StatementRef, doc: Document | None) -> list[str]:
     where = f"**{escape(outlet_of(doc, ref.document))}** · {date_of(doc)} · {code(location(doc, ref))}"
-    return [f"> {where}", ">", f"> {bolded(ref.text, ref.highlights) or '(empty)'}", ""]
+    return [f"> {where}", ">", f"> {bolded_ref(ref) or '(empty)'}", ""]
 
 
 def finding_section(f: Finding, docs: dict[str, Document]) -> list[str]:
@@ -142,7 +151,7 @@ def single_source_section(findings: Sequence[Finding], docs: dict[str, Document]
             lines.append(f"- {escape(f.message)}{level}")
             continue
         lines.append(f"- **{escape(outlet_of(doc, ref.document))}**{level} ({code(location(doc, ref))}): "
-                     f"{bolded(ref.text, ref.highlights)}")
+                     f"{bolded_ref(ref)}")
     return [*lines, ""]
 
 
@@ -181,13 +190,13 @@ def claims_table(report: Report, checklist: Checklist) -> list[str]:
 
 def evidence_item(e: Evidence, doc: Document | None) -> str:
     return (f"- {STANCE_EMOJI[e.stance]} **{escape(outlet_of(doc, e.statement.document))}** · {date_of(doc)} · "
-            f"{code(location(doc, e.statement))}: {bolded(e.statement.text, e.statement.highlights)}")
+            f"{code(location(doc, e.statement))}: {bolded_ref(e.statement)}")
 
 
 def claim_section(report: Report, n: int, c: CheckedClaim) -> list[str]:
     docs = documents_by_id(report)
     head = f"### {n}. {VERDICT_EMOJI[c.verdict]} {c.verdict.capitalize()} · line {_line_col(report, c)}"
-    lines = [head, "", f"> {bolded(c.statement.text, c.statement.highlights)}", "",
+    lines = [head, "", f"> {bolded_ref(c.statement)}", "",
              f"**{escape(sentence(c.explanation))}**", ""]
     if c.rule:
         lines += [f"Rule {code(c.rule)}" + (f" · finding {code(c.finding)}" if c.finding else ""), ""]

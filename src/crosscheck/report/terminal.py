@@ -73,6 +73,19 @@ def marked(text: str, highlights: Sequence, color: bool) -> Text:
     return out
 
 
+def marked_ref(ref: StatementRef, color: bool) -> Text:
+    """A cited statement; a claim of a sentence that makes two is shown in its whole sentence, the rest of
+    the sentence dim (without colour the claim is between ⟦ ⟧)."""
+    if not (ref.before or ref.after):
+        return marked(ref.text, ref.highlights, color)
+    out = Text(clean(ref.before), style=_style("dim", color))
+    out.append("" if color else "⟦")
+    out.append_text(marked(ref.text, ref.highlights, color))
+    out.append("" if color else "⟧")
+    out.append(clean(ref.after), style=_style("dim", color))
+    return out
+
+
 def badge(f: Finding, color: bool) -> Text:
     label = f"{KIND_TITLE.get(f.kind, f.kind).upper()} · {f.level}"
     if color:
@@ -160,7 +173,7 @@ def matrix_legend(matrix: Matrix, color: bool) -> Text:
 
 def statement_cell(ref: StatementRef, doc: Document | None, color: bool) -> Group:
     where = f"{outlet_of(doc, ref.document)} · {date_of(doc)} · {location(doc, ref)}"
-    return Group(Text(clean(where), style=_style("bold", color)), marked(ref.text, ref.highlights, color))
+    return Group(Text(clean(where), style=_style("bold", color)), marked_ref(ref, color))
 
 
 def finding_block(f: Finding, docs: dict[str, Document], color: bool) -> RenderableType:
@@ -232,7 +245,7 @@ def evidence_block(e: Evidence, doc: Document | None, color: bool) -> Renderable
     head.append(f"{STANCE_ICON.get(e.stance, '')} ", style=_style(STANCE_STYLE.get(e.stance, ""), color))
     head.append(clean(f"{outlet_of(doc, e.statement.document)} · {date_of(doc)} · {location(doc, e.statement)}"),
                 style=_style("bold", color))
-    return Group(head, Padding(marked(e.statement.text, e.statement.highlights, color), (0, 0, 0, 2)))
+    return Group(head, Padding(marked_ref(e.statement, color), (0, 0, 0, 2)))
 
 
 def claim_block(n: int, c: CheckedClaim, docs: dict[str, Document], color: bool) -> RenderableType:
@@ -241,7 +254,7 @@ def claim_block(n: int, c: CheckedClaim, docs: dict[str, Document], color: bool)
     head.append(f"  {clean(position(docs.get(c.statement.document), c.statement))}", style=_style("bold", color))
     if c.rule:
         head.append(f"  {clean(c.rule)}", style=_style("dim", color))
-    body: list[RenderableType] = [marked(c.statement.text, c.statement.highlights, color),
+    body: list[RenderableType] = [marked_ref(c.statement, color),
                                   Text(clean(sentence(c.explanation)), style=_style("italic", color))]
     for message in c.disagreements:
         body.append(Text(clean(f"Among the sources: {sentence(message)}"), style=_style("dim", color)))

@@ -29,6 +29,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _QUOTE = re.compile(r"\u201c[^\u201d]{3,}\u201d|\"[^\"]{3,}\"")
 _MIN_WORDS = 3
+_QUOTE_CHARS = frozenset('"\u201c\u201d')
 DEFAULT_MAX_STATEMENTS = 5000
 
 
@@ -122,7 +123,7 @@ def extract_statements(documents: Sequence[Document], nlp: "Language | None" = N
                 each_document(current, out[first:])
             current, first = doc_id, len(out)
         doc = by_id[doc_id]
-        for sent in sdoc.sents:
+        for sent, subject, around in (claim for whole in sdoc.sents for claim in _claims(whole)):
             if counts.get(doc_id, 0) >= max_per_document:
                 break
             words = [t for t in sent if t.is_alpha]
@@ -130,13 +131,19 @@ def extract_statements(documents: Sequence[Document], nlp: "Language | None" = N
                 continue
             index = counts.get(doc_id, 0)
             stmt = _statement(doc, sent, seg_start, index)
+            if around is not None:  # one claim of a sentence that makes two: the rest of it, to show
+                stmt = replace(stmt, before=doc.text[seg_start + around[0]:stmt.start],
+                               after=doc.text[stmt.end:seg_start + around[1]])
+            if subject:  # a claim whose subject is a pronoun reads the sentence's subject ("Shoppers ... they")
+                stmt = replace(stmt, subject=subject.text, lemmas=tuple(dict.fromkeys(
+                    stmt.lemmas + tuple(t.lemma_.lower() for t in subject if t.pos_ in lx.CONTENT_POS and t.is_alpha))))
             if stmt.attribution is None and (doc_id, para_no) in previous_attr and _continues(sent):
                 inherited = previous_attr[(doc_id, para_no)]
                 stmt = replace(stmt, attribution=Attribution(inherited.source, "(context)", named=inherited.named,
                                                                  name=inherited.name))
             elif stmt.attribution is not None:
                 previous_attr[(doc_id, para_no)] = stmt.attribution
-            if doc_id in previous and _leans_on_previous(sent):
+            if doc_id in previous and not subject and _leans_on_previous(sent):
                 before = previous[doc_id]
                 stmt = replace(stmt, context=before.text, lemmas=tuple(dict.fromkeys(stmt.lemmas + before.lemmas)))
             previous[doc_id] = stmt
@@ -174,6 +181,47 @@ _ANAPHORIC_OPENERS = frozenset({"it", "this", "these", "they", "that", "comparat
 
 
 _ANAPHORS = frozenset({"these", "they", "this", "it", "those", "such", "he", "she", "both"})
+
+
+_SUBJECTS = ("nsubj", "nsubjpass")
+_CLAIM_MIN_WORDS = 4
+
+
+def _claims(sent: "SpacySpan") -> list[tuple["SpacySpan", "SpacySpan | None", tuple[int, int] | None]]:
+    """A sentence as the claims it makes: one, or two where the root verb coordinates a clause with a
+    subject of its own ("Shoppers can pay with the app from June 1, and they can track deliveries") or
+    a contrast ("A rose 5%, while B fell 2%"). Each claim is a span of the sentence; the second comes
+    with the first's subject when its own is a pronoun. Conservative: no split inside a quotation, none
+    where the clause is not the sentence's tail ("..., and it will B, officials said"), none leaving a
+    part of fewer than four words. The third item: the sentence's character range (in the parsed segment)
+    for a claim of a split sentence, else None."""
+    root = sent.root
+    if root.pos_ not in ("VERB", "AUX") or _QUOTE_CHARS.intersection(sent.text):
+        return [(sent, None, None)]
+    for clause in root.children:
+        if clause.i <= root.i:
+            continue
+        subject = next((t for t in clause.children if t.dep_ in _SUBJECTS), None)
+        marks = [t for t in clause.children if t.dep_ == "mark" and t.lower_ in ("while", "whereas")]
+        if subject is None or not ((clause.dep_ == "conj" and clause.pos_ in ("VERB", "AUX"))
+                                   or (clause.dep_ == "advcl" and marks)):
+            continue
+        cut = min([clause.left_edge.i, *(t.i for t in marks)])
+        if any(t.is_alpha for t in sent.doc[clause.right_edge.i + 1:sent.end]):
+            continue
+        end = cut
+        while end > sent.start and (sent.doc[end - 1].is_punct or sent.doc[end - 1].dep_ == "cc"):
+            end -= 1
+        start = max([cut - 1, *(t.i for t in marks)]) + 1  # the second claim without its "while"
+        first, second = sent.doc[sent.start:end], sent.doc[start:sent.end]
+        if min(sum(t.is_alpha for t in first), sum(t.is_alpha for t in second)) < _CLAIM_MIN_WORDS:
+            continue
+        own = next((t for t in root.children if t.dep_ in _SUBJECTS), None)
+        carried = sent.doc[own.left_edge.i:own.right_edge.i + 1] if own is not None and subject.pos_ == "PRON" else None
+        text = sent.text
+        bounds = (sent.start_char + len(text) - len(text.lstrip()), sent.start_char + len(text.rstrip()))
+        return [(first, None, bounds), (second, carried, bounds)]
+    return [(sent, None, None)]
 
 
 def _leans_on_previous(sent: "SpacySpan") -> bool:

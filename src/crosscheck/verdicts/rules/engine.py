@@ -54,7 +54,8 @@ def _suppressed(rule: Rule, doc: Document, s: Statement) -> bool:
 
 def _ref(s: Statement, highlights: Iterable[Span]) -> StatementRef:
     return StatementRef(s.document, s.id, s.text, s.start, s.end, tuple(sorted(set(highlights),
-                                                                              key=lambda h: (h.start, h.end))))
+                                                                              key=lambda h: (h.start, h.end))),
+                        s.before, s.after)
 
 
 def _values(pair: Pair, verdict: Verdict) -> dict:

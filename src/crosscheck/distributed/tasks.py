@@ -101,8 +101,10 @@ def models() -> WorkerModels:
 
 # --- the tasks -------------------------------------------------------------------------------------------
 
-def parse_documents(documents: bytes, max_per_document: int) -> list[bytes]:
-    """The statements stage for some documents (``pack``ed): each document's statements, ``pack``ed, in order.
+def parse_documents(documents: bytes, max_per_document: int) -> tuple[list[bytes], list[bool]]:
+    """The statements stage for some documents (``pack``ed): each document's statements, ``pack``ed, in
+    order, and whether ``extract_statements`` reported the document done (a document with no readable
+    paragraph is not: the driver replays those reports to hand texts to the encoder as one process does).
 
     One ``extract_statements`` call, as the one-process run makes over its uncached documents (a
     paragraph reprinted within the call is parsed once); statements of a document never depend on
@@ -113,25 +115,51 @@ def parse_documents(documents: bytes, max_per_document: int) -> list[bytes]:
 
     docs = unpack(Document, documents)
     nlp = models().nlp()
-    with single_threaded_blas():
-        found = extract_statements(docs, nlp, max_per_document=max_per_document)
+    reported: set[str] = set()
+    with single_threaded_blas():  # as Pipeline._extract parses
+        found = extract_statements(docs, nlp, max_per_document=max_per_document,
+                                   each_document=lambda doc_id, _: reported.add(doc_id))
     by_doc: dict[str, list[Statement]] = {d.id: [] for d in docs}
     for s in found:
         by_doc[s.document].append(s)
-    return [pack(by_doc[d.id]) for d in docs]
+    return [pack(by_doc[d.id]) for d in docs], [d.id in reported for d in docs]
+
+
+def _blas(threads: int | None) -> Any:
+    """numpy's BLAS on the driver's thread count: its sums differ in the 7th digit between 1 and 2 threads,
+    and a Dask worker starts with one (the nanny sets OPENBLAS_NUM_THREADS=1)."""
+    from contextlib import nullcontext
+
+    if not threads:
+        return nullcontext()
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=threads, user_api="blas")
+
+
+def token_counts(texts: list[str], model: str | None, backend: str, allow_download: bool,
+                 threads: int | None) -> list[int] | None:
+    """Tokens per text as the encoder sorts its batches (None: a model that sorts by characters)."""
+    encoder = models().encoder(model, backend, allow_download, threads)
+    counts = getattr(encoder._model, "token_counts", None)
+    return counts(texts) if counts else None
 
 
 def encode_texts(texts: list[str], model: str | None, backend: str, allow_download: bool,
-                 threads: int | None) -> np.ndarray:
-    """Unit vectors of ``texts`` (float32, in the given order) with this worker's encoder."""
+                 threads: int | None, blas_threads: int | None = None) -> np.ndarray:
+    """Unit vectors of ``texts`` (float32, in the given order) with this worker's encoder: ``Encoder._run_model``,
+    the computation of one encoder request (sorted by tokens, in batches)."""
     encoder = models().encoder(model, backend, allow_download, threads)
-    return encoder._run_model(encoder._model, texts, None)[0]
+    with _blas(blas_threads if backend == "numpy" else None):
+        return encoder._run_model(encoder._model, texts, None)[0]
 
 
-def judge_batches(batches: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> np.ndarray:
+def judge_batches(batches: list[tuple[np.ndarray, np.ndarray, np.ndarray]], blas_threads: int | None = None
+                  ) -> np.ndarray:
     """The contradiction model's (n, 3) probabilities for padded batches (ids, token types, mask), in order."""
     model = models().contradiction_model()
-    out = [model._batch(ids.astype(np.int64), types.astype(np.int64), mask) for ids, types, mask in batches]
+    with _blas(blas_threads):
+        out = [model._batch(ids.astype(np.int64), types.astype(np.int64), mask) for ids, types, mask in batches]
     return np.concatenate(out) if out else np.zeros((0, 3), np.float32)
 
 
@@ -140,8 +168,11 @@ def align_members(story: Story, statements: list[bytes], vectors: np.ndarray, pa
     """One story's alignments (the two calls of ``Pipeline.align``) over its members, given as each
     document's ``pack``ed statements in statement order: the number of members, (n, 2) int32 member
     indexes (a, b) and (n, 4) float64 (score, cosine, lexical, entity overlap)."""
+    from crosscheck.stories import single_threaded_blas
+
     members = [s for blob in statements for s in unpack(Statement, blob)]
-    found = align_story(story, members, vectors, params) + align_within(members, vectors, params)
+    with single_threaded_blas():  # as Pipeline.analyse aligns
+        found = align_story(story, members, vectors, params) + align_within(members, vectors, params)
     row = {s.id: i for i, s in enumerate(members)}
     pairs = np.array([(row[al.a], row[al.b]) for al in found], np.int32).reshape(-1, 2)
     values = np.array([(al.score, al.cosine, al.lexical, al.entity_overlap) for al in found],

@@ -82,3 +82,28 @@ def test_json_report_has_the_stable_fields(sample_analysis):
     first = data["findings"][0]
     assert {"id", "kind", "rule", "level", "story", "message", "score", "statements"} <= set(first)
     assert {"document", "text", "start", "end"} <= set(first["statements"][0])
+
+
+def _excerpt(readme: str, marker: str, fence: str) -> list[str]:
+    closing = fence.rstrip("abcdefghijklmnopqrstuvwxyz")  # "```text" opens, "```" closes
+    block = readme.split(marker, 1)[1].split(fence + "\n", 1)[1].split("\n" + closing + "\n", 1)[0]
+    return [line.rstrip() for line in block.split("\n") if line.strip() and line.strip() != "..."]
+
+
+def test_the_readmes_excerpts_are_real_output(pipeline, monkeypatch):
+    """The README's text and Markdown excerpts of `check sources/` are lines of the real output, in order
+    (an excerpt elides with '...', it never invents)."""
+    from conftest import ROOT
+
+    from crosscheck.report import render
+
+    monkeypatch.chdir(ROOT)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    report = pipeline.check_paths(["sources/"]).report()  # as the command line names it: relative paths
+    for marker, fence, fmt in (("An excerpt of `crosscheck check sources/ --no-color` (width 100):", "```text", "text"),
+                               ("An excerpt of the real output:", "````markdown", "markdown")):
+        real = [line.rstrip() for line in render(report, fmt, color=False, width=100).split("\n")]
+        at = 0
+        for line in _excerpt(readme, marker, fence):
+            assert line in real[at:], f"README line not in the real {fmt} output (or out of order): {line!r}"
+            at = real.index(line, at) + 1

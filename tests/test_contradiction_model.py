@@ -277,3 +277,11 @@ def test_a_detail_added_or_dropped_is_no_substance_for_a_contradiction():
     assert differs_in_substance("A woman had a third breast implanted.", "The story of the woman was a hoax.")
     assert differs_in_substance("The regulator approved the merger.", "The regulator did not approve the merger.")
     assert differs_in_substance("The regulator approved the merger.", "The regulator didn't approve the merger.")
+
+
+def test_the_model_never_vetoes_an_agreement_between_near_copies(pipeline):
+    # the model calls a reprint with a detail added a contradiction at p 0.98 and more: the agreement stands
+    analysis, story = _pair_analysis(pipeline, "The traditional TV maker Skyworth denied joining the Alibaba TV system.",
+                                     "In 2013, Skyworth denied joining the Alibaba TV system.")
+    assert any(f.kind == "agreement" for f in _findings(pipeline, analysis, story, None))
+    assert any(f.kind == "agreement" for f in _findings(pipeline, analysis, story, (0.0, 0.01, 0.99)))

@@ -84,8 +84,11 @@ class SourceDetails:
 
     @classmethod
     def of(cls, documents: Sequence[Document], statements: Sequence[Statement]) -> SourceDetails:
+        # a source's publication date dates what it reports: "In 2013, Skyworth denied ..." is carried by a
+        # 2013 article that reports the denial, though its text never writes the year
         return cls(tuple(q for s in statements for q in s.quantities),
-                   frozenset((m.value, m.granularity) for s in statements for m in s.dates if m.value),
+                   frozenset((m.value, m.granularity) for s in statements for m in s.dates if m.value)
+                   | frozenset((d.published, "day") for d in documents if d.published),
                    " " + " ".join(_name_form(d.text) for d in documents) + " ",
                    frozenset(e.key for s in statements for e in s.entities if e.key))
 

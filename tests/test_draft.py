@@ -262,3 +262,18 @@ def test_the_readme_shows_the_real_checklist(pipeline, monkeypatch):
     check = check_draft(pipeline, Path("docs/example-draft.md"), [Path("sources/")])
     assert render(check.report(), "text", color=False, width=100).rstrip("\n") == shown
     assert gate_exit_code(check.findings) == 1
+
+
+def test_a_sources_publication_date_dates_what_it_reports(nlp):
+    import datetime as dt
+
+    from crosscheck.draft import SourceDetails
+    from crosscheck.statements.extract import extract_statements
+    from conftest import make_doc
+
+    source = make_doc("s", "Skyworth denied joining the Alibaba TV operating system.", published=dt.date(2013, 9, 10))
+    claim = extract_statements([make_doc("d", "In 2013, Skyworth denied joining the Alibaba TV system.")], nlp)[0]
+    later = extract_statements([make_doc("e", "In 2015, Skyworth denied joining the Alibaba TV system.")], nlp)[0]
+    details = SourceDetails.of([source], extract_statements([source], nlp))
+    assert details.novel_in(claim) == ()  # the 2013 article carries the year, though its text never writes it
+    assert details.novel_in(later) == ("2015",)

@@ -19,6 +19,24 @@ def _private_cache(tmp_path_factory):
     yield
 
 
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+_THREADS_AT_START = {k: os.environ.get(k) for k in _THREAD_VARIABLES}
+
+
+@pytest.fixture(autouse=True)
+def _keep_thread_variables():
+    """Every test ends with the BLAS thread variables of the session's start: Dask's LocalCluster sets them
+    to 1 in this process for its workers (a module-scoped cluster: before the first test of its module),
+    and a child process started later (tests/test_helper_process.py) would then sum with another thread
+    count than this one and differ in the 7th digit."""
+    yield
+    for key, value in _THREADS_AT_START.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 @pytest.fixture(scope="session")
 def nlp():
     from crosscheck.statements.nlp import load_nlp

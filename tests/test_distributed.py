@@ -151,6 +151,15 @@ def test_check_with_the_scheduler_key_gives_the_same_report_byte_for_byte(cluste
         assert mine and mine == stored(one_cache, name)
 
 
+def test_a_draft_checked_on_the_cluster_gives_the_same_checklist(cluster, tmp_path):
+    draft = Path(__file__).resolve().parents[1] / "docs" / "example-draft.md"
+    one = cli("check", draft, "--against", SOURCES, "--format", "json", "--cache-dir", tmp_path / "one")
+    remote = cli("check", draft, "--against", SOURCES, "--format", "json", "--cache-dir", tmp_path / "cluster",
+                 "--scheduler", cluster.cluster.scheduler_address)
+    assert one.exit_code == remote.exit_code and '"claims"' in one.stdout
+    assert remote.stdout == one.stdout
+
+
 def test_check_on_a_real_dask_scheduler_and_worker(one_process_json, tmp_path):
     """``dask scheduler`` and ``dask worker`` (the engine's own commands) on 127.0.0.1, then ``check --scheduler``."""
     dask = Path(sys.executable).with_name("dask")

@@ -79,7 +79,7 @@ def test_missing_corrupt_or_foreign_weights_are_numbered_errors(tmp_path):
     (copy / WEIGHTS_FILE).unlink()
     with pytest.raises(ModelError) as missing:
         load_weights(copy)
-    assert missing.value.code == "E411"
+    assert missing.value.code == "E431"
 
     shutil.copy(SHIPPED / WEIGHTS_FILE, copy / WEIGHTS_FILE)
     raw = bytearray((copy / WEIGHTS_FILE).read_bytes())
@@ -87,7 +87,7 @@ def test_missing_corrupt_or_foreign_weights_are_numbered_errors(tmp_path):
     (copy / WEIGHTS_FILE).write_bytes(bytes(raw))
     with pytest.raises(ModelError) as corrupt:
         load_weights(copy)
-    assert corrupt.value.code == "E412" and "hash" in str(corrupt.value)
+    assert corrupt.value.code == "E432" and "hash" in str(corrupt.value)
 
     shutil.copy(SHIPPED / WEIGHTS_FILE, copy / WEIGHTS_FILE)
     card = json.loads((copy / CARD_FILE).read_text())
@@ -95,12 +95,12 @@ def test_missing_corrupt_or_foreign_weights_are_numbered_errors(tmp_path):
     (copy / CARD_FILE).write_text(json.dumps(card))
     with pytest.raises(ModelError) as foreign:
         load_weights(copy)
-    assert foreign.value.code == "E413"
+    assert foreign.value.code == "E433"
 
     (copy / CARD_FILE).write_text("{not json")
     with pytest.raises(ModelError) as card_error:
         model_version(copy)
-    assert card_error.value.code == "E411"
+    assert card_error.value.code == "E431"
 
 
 class _Counting:

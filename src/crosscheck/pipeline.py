@@ -430,7 +430,7 @@ class _Deferred:
     def probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         model = self._load()
         if model is None:
-            raise ModelError("no contradiction model to judge statement pairs", code="E411")
+            raise ModelError("no contradiction model to judge statement pairs", code="E431")
         return model.probabilities(pairs)
 
 

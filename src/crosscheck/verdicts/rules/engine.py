@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from crosscheck.verdicts.rules.kinds import KINDS
 from crosscheck.verdicts.rules.kinds.base import Pair, Verdict
@@ -179,33 +179,35 @@ def run_rules(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequen
     return sort_findings(findings.values())
 
 
-def _best_agreement_per_statement(findings: dict[str, Finding]) -> dict[str, Finding]:
-    """One agreement per statement and other document: the best-scoring one."""
-    best: dict[tuple[str, str], Finding] = {}
+def _keep_best(findings: dict[str, Finding], chosen: Callable[[Finding], bool],
+               keys: Callable[[Finding], Iterable[tuple]]) -> dict[str, Finding]:
+    """Of the ``chosen`` findings, only the best-scoring one under each of their ``keys``; the rest kept."""
+    best: dict[tuple, Finding] = {}
     for f in findings.values():
-        if f.kind != "agreement":
+        if not chosen(f):
             continue
-        for mine, other in ((f.statements[0], f.statements[1]), (f.statements[1], f.statements[0])):
-            key = (mine.statement, other.document)
+        for key in keys(f):
             if key not in best or (f.score, f.id) > (best[key].score, best[key].id):
                 best[key] = f
     keep = {f.id for f in best.values()}
-    return {fid: f for fid, f in findings.items() if f.kind != "agreement" or fid in keep}
+    return {fid: f for fid, f in findings.items() if not chosen(f) or fid in keep}
+
+
+def _best_agreement_per_statement(findings: dict[str, Finding]) -> dict[str, Finding]:
+    """One agreement per statement and other document: the best-scoring one."""
+    return _keep_best(findings, lambda f: f.kind == "agreement",
+                      lambda f: ((f.statements[0].statement, f.statements[1].document),
+                                 (f.statements[1].statement, f.statements[0].document)))
 
 
 def _best_debunk_per_statement(findings: dict[str, Finding], rule_ids: set[str]) -> dict[str, Finding]:
     """One debunk finding per debunking statement and other document: the best-scoring counterpart.
     A refutation aligns loosely with many sentences of the article it disputes; one is the dispute."""
-    best: dict[tuple[str, str, str], Finding] = {}
-    for f in findings.values():
-        if f.rule not in rule_ids:
-            continue
+    def key(f: Finding) -> tuple[tuple, ...]:
         cue, other = (f.statements[0], f.statements[1]) if f.statements[0].highlights else (f.statements[1], f.statements[0])
-        key = (f.rule, cue.statement, other.document)
-        if key not in best or (f.score, f.id) > (best[key].score, best[key].id):
-            best[key] = f
-    keep = {f.id for f in best.values()}
-    return {fid: f for fid, f in findings.items() if f.rule not in rule_ids or fid in keep}
+        return ((f.rule, cue.statement, other.document),)
+
+    return _keep_best(findings, lambda f: f.rule in rule_ids, key)
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

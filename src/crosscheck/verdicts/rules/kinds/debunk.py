@@ -5,9 +5,9 @@ story in its own register ("we're counting down to the hoax bust", "the picture 
 The cue is read in the debunking statement, and the other outlet's whole article must be free of any
 such cue: a story whose outlets all call it a hoax is unanimous, not disputed. The pair is an aligned
 one (the cue is about what the other outlet says) or, where the debunking statement aligns with nothing
-of the other article ("The report is fiction"), a refutation pair against that article's closest lead
-statement (alignments.refutation_pairs). The engine keeps one finding per debunking statement and
-outlet (the best-scoring counterpart).
+of the other article ("The report is fiction"), a refutation pair against that article's lead (its
+first statement of six words or more: alignments.refutation_pairs). The engine keeps one finding per
+debunking statement and outlet (the best-scoring counterpart).
 """
 
 from __future__ import annotations

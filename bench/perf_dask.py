@@ -36,10 +36,16 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 
 
+# the environment before any Dask: ``Client.restart()`` sets OMP/MKL/OPENBLAS_NUM_THREADS=1 in this process for
+# its workers' sake, and a command started after it would run its BLAS on one thread where the one-process run
+# had two (its sums then differ in the last bits: on 2026-12-02 half the model's judgements at 10,000 articles)
+ENVIRONMENT = dict(os.environ)
+
+
 def run(args: list[str], record: Path) -> dict:
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, str(BENCH / "perf_driver.py"), str(record), *args],
-                          capture_output=True, text=True, cwd=ROOT)
+                          capture_output=True, text=True, cwd=ROOT, env=ENVIRONMENT)
     wall = time.perf_counter() - started
     if proc.returncode not in (0, 1):
         raise SystemExit(f"crosscheck failed ({proc.returncode}): {proc.stderr[-3000:]}")

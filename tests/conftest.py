@@ -19,8 +19,9 @@ def _private_cache(tmp_path_factory):
     yield
 
 
-_THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
-_THREADS_AT_START = {k: os.environ.get(k) for k in _THREAD_VARIABLES}
+from crosscheck.distributed import THREAD_VARIABLES  # noqa: E402 - imports no Dask
+
+_THREADS_AT_START = {k: os.environ.get(k) for k in THREAD_VARIABLES}
 
 
 @pytest.fixture(autouse=True)

@@ -159,14 +159,24 @@ def _findings(pipeline, analysis, story, value):
 
 
 def test_the_model_overrules_a_rule_it_is_sure_is_wrong(pipeline):
-    analysis, story = _pair_analysis(pipeline, "Skyworth has agreed to use the Alibaba TV operating system.",
-                                     "Skyworth denied joining the Alibaba TV operating system.")
+    analysis, story = _pair_analysis(pipeline, "The regulator approved the merger of the two telecom operators.",
+                                     "The regulator did not approve the merger of the two telecom operators.")
     rules_alone = _findings(pipeline, analysis, story, None)
     assert any(f.rule == "POL01" and f.kind == "contradiction" for f in rules_alone)
     sure_agreement = _findings(pipeline, analysis, story, (0.9, 0.05, 0.05))
     assert not any(f.kind == "contradiction" for f in sure_agreement)
     sure_unrelated = _findings(pipeline, analysis, story, (0.02, 0.95, 0.03))
     assert not any(f.kind == "contradiction" for f in sure_unrelated)
+
+
+def test_a_named_partys_denial_falls_only_to_the_models_agreement(pipeline):
+    """NLI calls "X denied P" against "P" neutral by construction: that says nothing of the dispute."""
+    analysis, story = _pair_analysis(pipeline, "Skyworth has agreed to use the Alibaba TV operating system.",
+                                     "Skyworth denied joining the Alibaba TV operating system.")
+    sure_unrelated = _findings(pipeline, analysis, story, (0.02, 0.95, 0.03))
+    assert any(f.rule == "POL01" and f.kind == "contradiction" for f in sure_unrelated)
+    sure_agreement = _findings(pipeline, analysis, story, (0.9, 0.05, 0.05))
+    assert not any(f.kind == "contradiction" for f in sure_agreement)
     # the model agreeing that it is a contradiction leaves the specific rule to name it (no NLI01 beside it)
     both = _findings(pipeline, analysis, story, (0.01, 0.04, 0.95))
     assert {f.rule for f in both if f.kind == "contradiction"} == {"POL01"}

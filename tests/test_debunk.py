@@ -18,6 +18,16 @@ def _cues(text: str) -> list[str]:
     ("The airline termed the reports false and misleading.", ["false"]),
     ("The fake photo spread fast.", ["fake"]),
     ("The report isn't true, the ministry said.", ["isn't true"]),
+    ("It's internet gold! Also, as it turns out, not even remotely true.", ["not even remotely true"]),
+    ("The wedding never happened, her agent said.", ["never happened"]),
+    ("Police said the attack did not happen.", ["did not happen"]),
+    ("It is not true that nothing happened.", ["not true"]),
+    # a doubt raised is not a judgement made: a question, "whether", "could", "if"
+    ("Did a woman claiming to have a third breast play a hoax on us?", []),
+    ("Readers are asked to judge whether the picture shows a giant crab or is just an elaborate hoax.", []),
+    ("If it is a hoax, it is a good one. The picture is fake.", ["fake"]),
+    ("The photo could be fake, an expert said.", []),
+    ("In May the story was called a hoax.", ["hoax"]),
     ("She says her third breast is no hoax.", []),  # a negated cue affirms
     ("He insists the video is not fake at all.", []),
     ("Surgeons made a pocket for the false breast.", []),  # a thing, not the story
@@ -27,6 +37,12 @@ def _cues(text: str) -> list[str]:
 ])
 def test_debunk_cues(text, expected):
     assert _cues(text) == expected
+
+
+def test_a_doubt_counts_as_doubt_for_the_other_article():
+    """An article that asks whether the story is a hoax does not report it as true: hedged cues count there."""
+    text = "Did the woman play a hoax on us?"
+    assert debunk_cues(text) == [] and [text[a:b] for a, b in debunk_cues(text, hedged=True)] == ["hoax"]
 
 
 def test_a_cue_in_web_page_debris_does_not_count():

@@ -56,7 +56,7 @@ def one_process_run(tmp_path_factory):
     cache = tmp_path_factory.mktemp("one")
     result = fresh_cli("check", SOURCES, "--format", "json", "--cache-dir", cache)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert '"contradiction": 1' in result.stdout
+    assert '"contradiction": 2' in result.stdout  # Skyworth's denial against TechCrunch's and ZDNet's claims
     return result.stdout, cache
 
 

@@ -114,7 +114,7 @@ def test_claim_the_sources_disagree_on_is_disputed(draft_result):
     assert f.kind == "disputed"
     c = claim_for(draft_result[1], "Skyworth denied")
     assert c.verdict == "disputed"
-    assert c.explanation.startswith("The sources disagree: ducksell.com reports this, but ZDNet and ")
+    assert c.explanation.startswith("The sources disagree: ducksell.com reports this, but TechCrunch, ZDNet and ")
     # the sources' own dispute (ZDNet against ducksell.com) is shown here, where it bears on the draft
     assert any("ZDNet" in m for m in c.disagreements)
     stances = {e.stance for e in c.evidence}

@@ -176,6 +176,15 @@ def _about_the_story(s: Statement) -> bool:
     return bool(STORY_NOUNS.intersection(s.lemmas)) and len(s.lemmas) <= 12
 
 
+LEAD_MIN_WORDS = 6  # a dateline ("BUENOS AIRES, Dec. 29") or a kicker is not an article's claim
+
+
+def leads(rows: Sequence[int], statements: Sequence[Statement], n: int) -> list[int]:
+    """An article's first ``n`` statements of ``LEAD_MIN_WORDS`` words or more (``rows``: its statements'
+    indices, in order): where it states its claim."""
+    return [i for i in rows if len(statements[i].text.split()) >= LEAD_MIN_WORDS][:n]
+
+
 def refutation_pairs(stories: Sequence[Story], statements: Sequence[Statement], vectors: np.ndarray,
                      outlets: dict[str, str], alignments: Sequence[Alignment], min_alignment: float,
                      params: AlignParams, extra_cues: tuple[str, ...] = ()) -> list[Alignment]:
@@ -196,8 +205,7 @@ def refutation_pairs(stories: Sequence[Story], statements: Sequence[Statement], 
     doc_of = {s.id: s.document for s in statements}
     reached = {(x, doc_of[y]) for al in alignments if al.score >= min_alignment for x, y in ((al.a, al.b), (al.b, al.a))}
     partners = {frozenset((doc_of[al.a], doc_of[al.b])) for al in alignments}
-    # an article's lead: its first statement of six words or more (a dateline or a kicker is not the claim)
-    lead_of = {d: next((i for i in idx if len(statements[i].text.split()) >= 6), idx[0]) for d, idx in rows.items()}
+    lead_of = {d: (leads(idx, statements, 1) or idx[:1])[0] for d, idx in rows.items()}
     out: dict[tuple[str, str], Alignment] = {}
     for story in stories:
         docs = [d for d in story.documents if rows.get(d)]

@@ -63,7 +63,7 @@ def local_client(workers: int = 1, threads: int = 1, processes: bool = False) ->
     LocalCluster, Client = _dask()
     # Dask sets the BLAS thread variables to 1 in this process for its workers' sake; this process's later
     # children (the CLI's helper, a test's interpreter) must keep the caller's, or their sums differ
-    before = {k: os.environ.get(k) for k in _THREAD_VARIABLES}
+    before = {k: os.environ.get(k) for k in THREAD_VARIABLES}
     try:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=threads, processes=processes,
                                dashboard_address=":0")  # any free port: never clash with a running cluster
@@ -76,7 +76,8 @@ def local_client(workers: int = 1, threads: int = 1, processes: bool = False) ->
                 os.environ[key] = value
 
 
-_THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+# what Dask sets to 1 in its caller's process (tests/conftest.py restores the same names)
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 
 def connect(address: str, timeout: float | None = None) -> Any:

@@ -22,13 +22,23 @@ def _pattern(extra: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"\b(%s)\b" % "|".join((*DEBUNK_CUES, *extra)), re.IGNORECASE)
 
 
-def debunk_cues(text: str, extra: tuple[str, ...] = ()) -> list[tuple[int, int]]:
+# a doubt raised, not a judgement made: "whether it is a hoax", "could be fake", "if the photo was doctored"
+# ("may" in lower case only: "In May the story was called a hoax" judges)
+_HEDGED = re.compile(r"\b((?i:whether|if|could|might|possibly|perhaps)|may)\b(?![^.;:!?]*[.;:!?]\s)")
+
+
+def debunk_cues(text: str, extra: tuple[str, ...] = (), hedged: bool = False) -> list[tuple[int, int]]:
     """Character ranges of the cues that call something false, leaving out negated ones ("no hoax",
-    "isn't fake") and "false"/"fake" before a noun that is not a report of the story ("false teeth")."""
+    "isn't fake") and "false"/"fake" before a noun that is not a report of the story ("false teeth").
+    Unless ``hedged``, also those of a question ("Did she play a hoax on us?") or a doubt in the same
+    sentence before the cue ("whether the picture ... is just an elaborate hoax", "could be fake")."""
     out = []
+    question = text.rstrip().rstrip("\"'\u201d\u2019)").endswith("?")
     for m in _pattern(extra).finditer(text):
         word = m.group(1).lower()
         if not word.startswith(("not ", "no ", "isn", "wasn")) and _NEGATED.search(text[max(0, m.start() - 25):m.start()]):
+            continue
+        if not hedged and (question or _HEDGED.search(text[max(0, m.start() - 200):m.start()])):
             continue
         if word in ("false", "fake"):
             following = re.match(r"\s+([a-z]+)", text[m.end():])

@@ -133,7 +133,7 @@ def lead_claim_pairs(stories: Sequence, statements: Sequence[Statement], vectors
     with each path's threshold. Bounded like alignment: in a story of more than ``params.max_partners + 1``
     articles, only article pairs that alignment paired are read (not every pair of a 500-article story).
     """
-    from crosscheck.alignments import score_pair
+    from crosscheck.alignments import leads, score_pair
 
     rows: dict[str, list[int]] = {}
     for i, s in enumerate(statements):
@@ -146,13 +146,13 @@ def lead_claim_pairs(stories: Sequence, statements: Sequence[Statement], vectors
         docs = [d for d in story.documents if rows.get(d)]
         bounded = len(docs) > params.max_partners + 1
         for da in docs:
-            leads = [i for i in rows[da] if len(statements[i].text.split()) >= 6][:claims]
+            claims_of_a = leads(rows[da], statements, claims)
             for db in docs:
                 if db == da or outlet[db] == outlet[da] or (bounded and frozenset((da, db)) not in partners):
                     continue
                 ib = rows[db]
-                sims = vectors[leads] @ vectors[ib].T if leads else np.zeros((0, len(ib)))
-                for r, i in enumerate(leads):
+                sims = vectors[claims_of_a] @ vectors[ib].T if claims_of_a else np.zeros((0, len(ib)))
+                for r, i in enumerate(claims_of_a):
                     for c in np.argsort(-sims[r], kind="stable")[:evidence].tolist():
                         if sims[r, c] < min_cosine:
                             continue

@@ -92,7 +92,7 @@ def model_says(rule: Rule, verdict: Verdict, verdicts: Sequence[tuple[Rule, Verd
     if nli is None or pair.judgement is None:
         return True
     if verdict.kind == "contradiction":
-        return rule.kind not in nli.veto_kinds or not vetoes(pair.judgement, nli)
+        return rule.kind not in nli.veto_kinds or not vetoes(pair.judgement, nli, not verdict.named_dispute)
     if verdict.kind == "agreement":  # figures that match after normalisation are the rules' to read, not the model's
         matched_figures = verdict.values.get("values", "same claim") != "same claim"
         # a near-copy with a detail added ("In 2013, Skyworth denied ...") is no contradiction, whatever the

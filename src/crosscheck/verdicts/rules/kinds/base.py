@@ -47,6 +47,10 @@ class Verdict:
     highlights_a: tuple[Span, ...] = ()  # offsets into a.text
     highlights_b: tuple[Span, ...] = ()
     confidence: float = 1.0
+    # one side is a named party's denial (or disowned plan) that the other side's outlet affirms: NLI calls
+    # "X denied reports that P" against "P" neutral by construction (a denial does not entail not-P), so the
+    # contradiction model's neutral judgement does not overrule such a dispute (its agreement still does)
+    named_dispute: bool = False
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import functools
 from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel
 from crosscheck.nouns import Document, Statement
 from crosscheck.statements.cues import debunk_cues
+from crosscheck.statements.extract import readable_paragraphs
 
 
 # the share of POL02's findings that paired an affirming with a refuting outlet on the 115 labelled stories
@@ -32,13 +33,9 @@ class DebunkParams(Params):
 
 @functools.lru_cache(maxsize=4096)
 def _doubts(doc: Document, extra: tuple[str, ...]) -> bool:
-    """Whether the article anywhere outside its web-page debris calls something false."""
-    text, kept, last = doc.text, [], 0
-    for span in sorted(doc.boilerplate, key=lambda s: s.start):
-        kept.append(text[last:span.start])
-        last = max(last, span.end)
-    kept.append(text[last:])
-    return any(debunk_cues(part, extra) for part in kept)
+    """Whether the article anywhere in its readable text (not its web-page debris) calls something false or
+    doubts it ("could be a hoax"): an outlet that doubts the story does not report it as true."""
+    return any(debunk_cues(doc.text[start:end], extra, hedged=True) for start, end in readable_paragraphs(doc))
 
 
 def _side(s: Statement, doc: Document) -> str:
@@ -52,7 +49,7 @@ def check(pair: Pair, p: DebunkParams) -> list[Verdict]:
     for s, doc, other, other_doc, first in ((pair.a, pair.doc_a, pair.b, pair.doc_b, True),
                                             (pair.b, pair.doc_b, pair.a, pair.doc_a, False)):
         cues = debunk_cues(s.text, p.extra_cues)
-        if not cues or debunk_cues(other.text, p.extra_cues) or _doubts(other_doc, p.extra_cues):
+        if not cues or debunk_cues(other.text, p.extra_cues, hedged=True) or _doubts(other_doc, p.extra_cues):
             continue
         start, end = cues[0]
         values = {"debunker": _side(s, doc), "cue": s.text[start:end], "reporter": _side(other, other_doc)}

@@ -120,12 +120,13 @@ def check(pair: Pair, p: NliParams) -> list[Verdict]:
                                       "b_value": wb or "(same words)"}, ha, hb, confidence=contradiction)]
 
 
-def vetoes(judgement: tuple[float, float, float] | None, p: NliParams) -> bool:
-    """Whether the model is sure enough of agreement or of no relation to overrule a rule's contradiction."""
+def vetoes(judgement: tuple[float, float, float] | None, p: NliParams, neutral_counts: bool = True) -> bool:
+    """Whether the model is sure enough of agreement or of no relation to overrule a rule's contradiction
+    (``neutral_counts`` false: only agreement, for a named party's denial, which NLI calls neutral)."""
     if judgement is None:
         return False
     agreement, neutral, _ = judgement
-    return agreement >= p.veto_agreement or neutral >= p.veto_neutral
+    return agreement >= p.veto_agreement or (neutral_counts and neutral >= p.veto_neutral)
 
 
 KIND = Kind("nli", NliParams, frozenset({"probability", "a_value", "b_value"}), check=check, reads_claim_pairs=True, measured_confidence=True,

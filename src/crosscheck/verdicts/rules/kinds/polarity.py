@@ -83,14 +83,58 @@ def _who(s: Statement, doc, date: str, polarity: str, p: PolarityParams) -> str:
     return f"{outlet} {polarity}"
 
 
+# "does not plan to", "has no plans to", "has no intention of": the plan is denied, whatever its verb
+_PLAN_VERBS = frozenset({"plan", "intend"})
+_PLAN_NOUNS = frozenset({"plan", "intention"})
+
+
+def _denies_a_plan(s: Statement) -> bool:
+    """Whether a negation denies a plan ("Saudia does not have plans to separate passengers"): its scope is
+    the plan, not the verb of the plan ("separate"), which the reporting side words its own way ("ban")."""
+    scope = s.polarity.scope
+    return s.polarity.negated and (scope in _PLAN_VERBS or (scope == "have" and bool(_PLAN_NOUNS & set(s.lemmas))))
+
+
+def _subject_named(s: Statement, other: Statement) -> bool:
+    """Whether ``other`` names the subject of ``s``'s negated verb (whose plan it is)."""
+    subjects = {key for pred, role, key in s.roles if role == "subject" and pred == s.polarity.scope}
+    return bool(subjects and shared_names(subjects, {e.key for e in other.entities}))
+
+
+def _names_the_denier(denier: str, negative: Statement, other: Statement) -> bool:
+    """Whether ``other`` names whoever denies: the same name or a longer form of it ("Alibaba" / "Alibaba
+    Group"), and for a person also by the surname ("al-Sisi" / "Abdel Fatah al-Sisi", "President Sisi")."""
+    keys = {e.key for e in other.entities}
+    if shared_names({denier}, keys):
+        return True
+    people = {e.key for e in negative.entities if e.label == "PERSON"}
+    if denier not in people:
+        return False
+    surname = denier.split()[-1]
+    return any(k.split()[-1] == surname for k in keys if k and len(surname) > 2)
+
+
+def _named_dispute(negative: Statement, other: Statement, p: PolarityParams) -> bool:
+    """Whether ``negative`` is a named party's denial of what ``other`` affirms, that party named in ``other``:
+    an explicit denial (not a refusal) whose denier ``other`` names, or a disowned plan whose owner it names."""
+    if _denies_a_plan(negative):
+        return _subject_named(negative, other)
+    if not negative.polarity.denial or negative.polarity.cue.lower().startswith(_REFUSALS):
+        return False
+    denier = _denier(negative, p.extra_denial_verbs)
+    return bool(denier) and _names_the_denier(denier, negative, other)
+
+
 def _close_enough(pair: Pair, p: PolarityParams) -> bool:
     """Denials need their denier named on the other side; bare negations need a close match."""
     if pair.same_document:
         return True
     negative, other = (pair.a, pair.b) if _negative(pair.a, p.extra_denial_verbs) else (pair.b, pair.a)
     denier = _denier(negative, p.extra_denial_verbs)
-    if denier and shared_names({denier}, {e.key for e in other.entities}):
+    if denier and _names_the_denier(denier, negative, other):
         return True
+    if _denies_a_plan(negative) and _subject_named(negative, other):
+        return pair.alignment.score >= p.min_alignment_negation
     refusal = negative.polarity.cue.lower().startswith(_REFUSALS)
     if (refusal or not negative.polarity.denial) and negative.polarity.scope not in other.predicates:
         return False  # "no details were disclosed" does not negate "X entered the TV business"
@@ -133,7 +177,8 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
         kind = "update" if changed else "contradiction"
         values["sequence"] = (f"{_who(a, pair.doc_a, date_a, values['a_polarity'], p)}; "
                               f"{_who(b, pair.doc_b, date_b, values['b_polarity'], p)}")
-        return [Verdict(kind, values, _cue_span(a), _cue_span(b), confidence=0.75)]
+        return [Verdict(kind, values, _cue_span(a), _cue_span(b), confidence=0.75,
+                        named_dispute=_named_dispute(negative, b if negative is a else a, p))]
     if pair.same_document or pair.alignment.score < p.min_alignment_negation:
         return []
     for x, y in p.antonyms:

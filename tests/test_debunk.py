@@ -112,6 +112,25 @@ def test_a_refutation_that_names_nothing_meets_the_other_articles_lead(pipeline)
     assert lead.document == "a1" and "oldest tree" in lead.text
 
 
+def test_a_bare_verdict_judges_the_story_just_told(pipeline):
+    # a whole sentence with no name and next to no words ("not even remotely true") judges what came before
+    found = _findings_with_claim_pairs(
+        pipeline,
+        "The mayor of Bruges adopted a stray cat to keep the city's canals free of ghosts, aides said.",
+        "You have probably read that a Belgian mayor took in a cat to chase away the ghosts of the canals. "
+        "Also, as it turns out, not even remotely true.")
+    assert len(found) == 1 and found[0].kind == "contradiction"
+    assert any("not even remotely true" in ref.text for ref in found[0].statements)
+
+
+def test_a_clause_that_calls_something_else_untrue_is_no_verdict_on_the_story(pipeline):
+    found = _findings_with_claim_pairs(
+        pipeline,
+        "The mayor of Bruges adopted a stray cat to keep the city's canals free of ghosts, aides said.",
+        "The mayor spoke about his childhood. People say it gets better, but that isn't true in my case.")
+    assert found == []
+
+
 def test_a_refutation_with_particulars_of_its_own_meets_no_lead(pipeline):
     found = _findings_with_claim_pairs(
         pipeline,

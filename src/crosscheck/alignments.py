@@ -172,8 +172,15 @@ STORY_NOUNS = frozenset({"story", "report", "claim", "news", "article", "photo",
 
 def _about_the_story(s: Statement) -> bool:
     """A refutation of the story itself: it names the story ("the report", "the photo", "a hoax") and little
-    else (at most 12 content words): one that names its own particulars would have aligned with them."""
+    else (at most 12 content words): one that names its own particulars would have aligned with them. A
+    bare verdict ("Also, as it turns out, not even remotely true."), a whole sentence with no name and at
+    most ``BARE_VERDICT_WORDS`` content words, judges the story the article has just told."""
+    if not s.entities and len(s.lemmas) <= BARE_VERDICT_WORDS and not (s.before or s.after):
+        return True  # a whole sentence: a clause ("People say 'it gets better' but that isn't true") judges its own
     return bool(STORY_NOUNS.intersection(s.lemmas)) and len(s.lemmas) <= 12
+
+
+BARE_VERDICT_WORDS = 3
 
 
 LEAD_MIN_WORDS = 6  # a dateline ("BUENOS AIRES, Dec. 29") or a kicker is not an article's claim

@@ -169,6 +169,15 @@ def test_the_model_overrules_a_rule_it_is_sure_is_wrong(pipeline):
     assert not any(f.kind == "contradiction" for f in sure_unrelated)
 
 
+def test_a_denial_is_named_after_its_denier(pipeline):
+    """The finding is about who denies ("al-Sisi"), not every name the two sides share ("Egyptian, President")."""
+    analysis, story = _pair_analysis(
+        pipeline, "Egyptian President Abdel Fatah al-Sisi has offered the Palestinians land next to Gaza for a state.",
+        "Egyptian President al-Sisi denied reports that he had offered the Palestinians land next to Gaza.")
+    found = [f for f in _findings(pipeline, analysis, story, (0.02, 0.95, 0.03)) if f.rule == "POL01"]
+    assert found and all(f.message.startswith("al-Sisi: ") for f in found), [f.message for f in found]
+
+
 def test_a_named_partys_denial_falls_only_to_the_models_agreement(pipeline):
     """NLI calls "X denied P" against "P" neutral by construction: that says nothing of the dispute."""
     analysis, story = _pair_analysis(pipeline, "Skyworth has agreed to use the Alibaba TV operating system.",

@@ -114,6 +114,26 @@ def _names_the_denier(denier: str, negative: Statement, other: Statement) -> boo
     return any(k.split()[-1] == surname for k in keys if k and len(surname) > 2)
 
 
+def _subject(a: Statement, b: Statement, shared: set[str], opposed: bool, p: PolarityParams) -> str:
+    """Who or what the finding is about, as a journalist names it: the denier when one side denies
+    ("al-Sisi", not "Egyptian, Palestinian, President"), else the names both sides share, nationalities
+    and the like ("Egyptian") only when nothing else is shared."""
+    if opposed:
+        negative = a if _negative(a, p.extra_denial_verbs) else b
+        denier = _denier(negative, p.extra_denial_verbs)
+        named = next((e.text for e in negative.entities if e.key == denier), "")
+        if named:
+            return named
+    names = {e.key: e.text for e in a.entities}
+    kinds = {e.key: e.label for e in a.entities}
+    proper = [k for k in sorted(shared) if kinds.get(k) not in _NOT_A_SUBJECT]
+    return ", ".join(names[k] for k in (proper or sorted(shared))) or "The claim"
+
+
+# entity labels that describe rather than name the party ("Egyptian", a title spaCy took for a name)
+_NOT_A_SUBJECT = frozenset({"NORP", "PROPN", "ORDINAL", "CARDINAL", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY"})
+
+
 def _named_dispute(negative: Statement, other: Statement, p: PolarityParams) -> bool:
     """Whether ``negative`` is a named party's denial of what ``other`` affirms, that party named in ``other``:
     an explicit denial (not a refusal) whose denier ``other`` names, or a disowned plan whose owner it names."""
@@ -164,8 +184,7 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
     if neg_a != neg_b and not _close_enough(pair, p):
         return []
     date_a, date_b = date_label(pair)
-    names = {e.key: e.text for e in a.entities}
-    values = {"subject": ", ".join(names[k] for k in sorted(shared)) or "The claim", "a_polarity": "denies" if neg_a else "affirms",
+    values = {"subject": _subject(a, b, shared, neg_a != neg_b, p), "a_polarity": "denies" if neg_a else "affirms",
               "b_polarity": "denies" if neg_b else "affirms", "antonyms": ""}
     if neg_a != neg_b:
         changed = says_it_changed(pair)

@@ -304,3 +304,18 @@ def test_the_model_never_vetoes_an_agreement_between_near_copies(pipeline):
                                      "In 2013, Skyworth denied joining the Alibaba TV system.")
     assert any(f.kind == "agreement" for f in _findings(pipeline, analysis, story, None))
     assert any(f.kind == "agreement" for f in _findings(pipeline, analysis, story, (0.0, 0.01, 0.99)))
+
+
+def test_within_one_article_only_a_position_turned_is_an_update(pipeline):
+    """"Skyworth denied joining ..." then "However, ... Skyworth will release ..." is an update; a bare
+    negation followed by a sentence that opens with "Now" is the article's narrative."""
+    from crosscheck.nouns import Story
+
+    def updates(text: str) -> list:
+        analysis = pipeline.analyse([make_doc("one", text)], stories=[Story("s", "t", ("one",))])
+        return [f for f in analysis.findings if f.kind == "update"]
+
+    assert updates("Skyworth denied joining the Alibaba TV operating system in May. However, yesterday Skyworth "
+                   "said it will release a Coocaa TV that runs the Alibaba TV operating system.")
+    assert not updates("Money is not an object to Clarke-Murphy when it comes to her cat Mittens. Now, a friend "
+                       "of Clarke-Murphy is auctioning items on Facebook to pay the vet bill for Mittens.")

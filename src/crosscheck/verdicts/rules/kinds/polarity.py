@@ -8,6 +8,7 @@ A plan is still a claim: "plans to launch" against "denied joining" conflicts.
 from __future__ import annotations
 
 import functools
+import re
 
 from pydantic import Field
 
@@ -88,17 +89,28 @@ _PLAN_VERBS = frozenset({"plan", "intend"})
 _PLAN_NOUNS = frozenset({"plan", "intention"})
 
 
+# the other side states a plan: "intends to ban", "will order staff", "is set to", "plans to"
+_STATES_A_PLAN = re.compile(r"\b(plans?|planned|planning|intends?|intended|intending|will|set to|going to|"
+                            r"aims? to|prepar(?:es|ed|ing) to)\b", re.IGNORECASE)
+# "hadn't planned to marry him for love, but for profit": the negation is of the adjunct, not of the plan
+_NOT_X_BUT_Y = re.compile(r"\bbut\b", re.IGNORECASE)
+
+
 def _denies_a_plan(s: Statement) -> bool:
     """Whether a negation denies a plan ("Saudia does not have plans to separate passengers"): its scope is
     the plan, not the verb of the plan ("separate"), which the reporting side words its own way ("ban")."""
     scope = s.polarity.scope
-    return s.polarity.negated and (scope in _PLAN_VERBS or (scope == "have" and bool(_PLAN_NOUNS & set(s.lemmas))))
+    after_cue = max(0, s.polarity.end - s.start) if s.polarity.end >= 0 else 0
+    if not s.polarity.negated or _NOT_X_BUT_Y.search(s.text, after_cue):
+        return False
+    return scope in _PLAN_VERBS or (scope == "have" and bool(_PLAN_NOUNS & set(s.lemmas)))
 
 
 def _subject_named(s: Statement, other: Statement) -> bool:
-    """Whether ``other`` names the subject of ``s``'s negated verb (whose plan it is)."""
+    """Whether ``other`` states a plan and names the subject of ``s``'s negated verb (whose plan it is)."""
     subjects = {key for pred, role, key in s.roles if role == "subject" and pred == s.polarity.scope}
-    return bool(subjects and shared_names(subjects, {e.key for e in other.entities}))
+    return (bool(subjects and shared_names(subjects, {e.key for e in other.entities}))
+            and bool(_STATES_A_PLAN.search(other.text)))
 
 
 def _names_the_denier(denier: str, negative: Statement, other: Statement) -> bool:

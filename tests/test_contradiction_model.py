@@ -319,3 +319,16 @@ def test_within_one_article_only_a_position_turned_is_an_update(pipeline):
                    "said it will release a Coocaa TV that runs the Alibaba TV operating system.")
     assert not updates("Money is not an object to Clarke-Murphy when it comes to her cat Mittens. Now, a friend "
                        "of Clarke-Murphy is auctioning items on Facebook to pay the vet bill for Mittens.")
+
+
+def test_a_person_who_denies_is_named_by_surname_on_the_other_side():
+    from crosscheck.statements.extract import extract_statements
+    from crosscheck.verdicts.rules.kinds.polarity import _denier, _names_the_denier
+
+    offered, denied, other = extract_statements([
+        make_doc("p1", "President Abdel Fatah al-Sisi has offered the Palestinians land in the Sinai."),
+        make_doc("p2", "Al-Sisi denied reports that he had offered the Palestinians land."),
+        make_doc("p3", "The Bank of China denied reports that it had offered the Palestinians a loan.")])
+    assert _denier(denied, ()) == "al-sisi" and _names_the_denier("al-sisi", denied, offered)
+    # a surname, not any last word: an organisation is named only by a longer form of its name
+    assert not _names_the_denier(_denier(other, ()), other, offered)

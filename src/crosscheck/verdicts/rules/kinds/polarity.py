@@ -150,11 +150,18 @@ def _named_dispute(negative: Statement, other: Statement, p: PolarityParams) -> 
     """Whether ``negative`` is a named party's denial of what ``other`` affirms, that party named in ``other``:
     an explicit denial (not a refusal) whose denier ``other`` names, or a disowned plan whose owner it names."""
     if _denies_a_plan(negative):
-        return _subject_named(negative, other)
-    if not negative.polarity.denial or negative.polarity.cue.lower().startswith(_REFUSALS):
-        return False
-    denier = _denier(negative, p.extra_denial_verbs)
-    return bool(denier) and _names_the_denier(denier, negative, other)
+        party = next(iter(sorted(k for pred, role, k in negative.roles if role == "subject"
+                                 and pred == negative.polarity.scope)), "")
+        named = _subject_named(negative, other)
+    else:
+        if not negative.polarity.denial or negative.polarity.cue.lower().startswith(_REFUSALS):
+            return False
+        party = _denier(negative, p.extra_denial_verbs)
+        named = bool(party) and _names_the_denier(party, negative, other)
+    # and the two say something in common besides the party's name: "Hefner denied reports that he is dead"
+    # names Hefner, as "Hefner launched Playboy in 1953" does, and disputes nothing of it
+    party_words = set(re.split(r"[\s-]+", party))
+    return named and len((set(negative.lemmas) & set(other.lemmas)) - party_words) >= p.min_shared_lemmas
 
 
 def _close_enough(pair: Pair, p: PolarityParams) -> bool:

@@ -49,6 +49,12 @@ def test_negated_main_verb(nlp):
     assert s.polarity.negated and not s.polarity.denial
 
 
+def test_no_longer_negates_its_verb(nlp):
+    s = one(nlp, "Manson apparently got wind of the plan and now no longer wants to marry Burton.")
+    assert s.polarity.negated and s.polarity.cue == "no longer" and s.polarity.scope == "want"
+    assert s.text[s.polarity.start - s.start:s.polarity.end - s.start] == "no longer"
+
+
 def test_affirmative_statement_has_no_polarity_cue(nlp):
     s = one(nlp, "Skyworth agreed to incorporate the operating system into its sets.")
     assert not s.polarity.negated and not s.polarity.denial

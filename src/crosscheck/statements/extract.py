@@ -300,6 +300,10 @@ def _polarity(sent: "SpacySpan", base: int) -> Polarity:
         if tok.dep_ == "neg" and tok.head.i in chain_ids and not _scopes_over_only(tok):
             return Polarity(negated=True, cue=tok.text, start=base + tok.idx, end=base + tok.idx + len(tok),
                             scope=tok.head.lemma_.lower())
+        if lower == "no" and tok.head.lower_ == "longer" and tok.head.head.i in chain_ids:
+            # "Manson now no longer wants to marry her": "no" hangs on "longer", "longer" on the verb
+            return Polarity(negated=True, cue=f"{tok.text} {tok.head.text}", start=base + tok.idx,
+                            end=base + tok.head.idx + len(tok.head), scope=tok.head.head.lemma_.lower())
         if lower in ("no", "never", "none", "nobody", "nothing") and (
             tok.head.i in chain_ids or tok.head.head.i in chain_ids and tok.head.dep_ in ("nsubj", "nsubjpass", "dobj")
         ):

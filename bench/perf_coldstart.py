@@ -80,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         source = tree / "src"
     started = dt.datetime.now(dt.timezone.utc)
     runs: dict[str, list[dict]] = {m: [] for m in MODES}
+    differ = False
     for n in range(args.repeat):
         for mode in MODES:
             before = os.times()
@@ -92,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             if not args.against:  # two settings of one code must agree; two revisions may differ on purpose
                 raise SystemExit("the two settings printed different reports")
             print(f"{n}: the revisions' reports differ (a change of behaviour between them)", flush=True)
+            differ = True
     shutil.rmtree(cache, ignore_errors=True)
     rows = ["| setting | median wall s | median CPU s | runs wall (s) | load avg before each run |", "|---|---|---|---|---|"]
     for mode, rs in runs.items():
@@ -101,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     command = "`.venv/bin/python bench/perf_coldstart.py " + " ".join(argv if argv is not None else sys.argv[1:]) + "`"
     what = f"this tree (after) against {args.against} (before)" if args.against else "before/after interleaved"
     text = "\n".join([f"## Cold start, {what} ({started:%Y-%m-%d %H:%M} UTC)", "",
-                      f"Command: {command}; the same report from both settings (checked).", "", *rows, "",
+                      f"Command: {command}; " + ("the two revisions print different reports (behaviour changed between them)."
+                                                if differ else "the same report from both settings (checked)."), "", *rows, "",
                       f"after / before (median wall): {ratio:.2f}", ""])
     print(text)
     if args.out:

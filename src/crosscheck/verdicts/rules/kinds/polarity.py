@@ -106,7 +106,7 @@ def _denies_a_plan(s: Statement) -> bool:
     return scope in _PLAN_VERBS or (scope == "have" and bool(_PLAN_NOUNS & set(s.lemmas)))
 
 
-def _subject_named(s: Statement, other: Statement) -> bool:
+def _plan_owner_named(s: Statement, other: Statement) -> bool:
     """Whether ``other`` states a plan and names the subject of ``s``'s negated verb (whose plan it is)."""
     subjects = {key for pred, role, key in s.roles if role == "subject" and pred == s.polarity.scope}
     return (bool(subjects and shared_names(subjects, {e.key for e in other.entities}))
@@ -123,7 +123,11 @@ def _names_the_denier(denier: str, negative: Statement, other: Statement) -> boo
     if denier not in people:
         return False
     surname = denier.split()[-1]
-    return any(k.split()[-1] == surname for k in keys if k and len(surname) > 2)
+    return len(surname) > 2 and any(k.split()[-1] == surname for k in keys if k)
+
+
+# entity labels that describe rather than name the party ("Egyptian", a title spaCy took for a name)
+_NOT_A_SUBJECT = frozenset({"NORP", "PROPN", "ORDINAL", "CARDINAL", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY"})
 
 
 def _subject(a: Statement, b: Statement, shared: set[str], opposed: bool, p: PolarityParams) -> str:
@@ -142,9 +146,6 @@ def _subject(a: Statement, b: Statement, shared: set[str], opposed: bool, p: Pol
     return ", ".join(names[k] for k in (proper or sorted(shared))) or "The claim"
 
 
-# entity labels that describe rather than name the party ("Egyptian", a title spaCy took for a name)
-_NOT_A_SUBJECT = frozenset({"NORP", "PROPN", "ORDINAL", "CARDINAL", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY"})
-
 
 def _named_dispute(negative: Statement, other: Statement, p: PolarityParams) -> bool:
     """Whether ``negative`` is a named party's denial of what ``other`` affirms, that party named in ``other``:
@@ -152,7 +153,7 @@ def _named_dispute(negative: Statement, other: Statement, p: PolarityParams) -> 
     if _denies_a_plan(negative):
         party = next(iter(sorted(k for pred, role, k in negative.roles if role == "subject"
                                  and pred == negative.polarity.scope)), "")
-        named = _subject_named(negative, other)
+        named = _plan_owner_named(negative, other)
     else:
         if not negative.polarity.denial or negative.polarity.cue.lower().startswith(_REFUSALS):
             return False
@@ -172,7 +173,7 @@ def _close_enough(pair: Pair, p: PolarityParams) -> bool:
     denier = _denier(negative, p.extra_denial_verbs)
     if denier and _names_the_denier(denier, negative, other):
         return True
-    if _denies_a_plan(negative) and _subject_named(negative, other):
+    if _denies_a_plan(negative) and _plan_owner_named(negative, other):
         return pair.alignment.score >= p.min_alignment_negation
     refusal = negative.polarity.cue.lower().startswith(_REFUSALS)
     if (refusal or not negative.polarity.denial) and negative.polarity.scope not in other.predicates:

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -39,7 +38,7 @@ import numpy as np
 
 from crosscheck.distributed.tasks import (align_members, alignments_of, encode_texts, judge_batches, pack,
                                           parse_documents, token_counts, unpack)
-from crosscheck.embeddings import BATCH_SIZE, DEFAULT_MODEL, EmbeddingCache, Encoder
+from crosscheck.embeddings import BATCH_SIZE, DEFAULT_MODEL, Encoder
 from crosscheck.embeddings.encoder import NUMPY_UP_TO, NUMPY_UP_TO_BESIDE_SPACY
 from crosscheck.errors import ModelError
 from crosscheck.nouns import Alignment, Document, Statement, Story
@@ -134,11 +133,7 @@ class ClusterEncoder(Encoder):
 
     def start_background(self, expected_texts: int | None = None) -> bool:
         """Where ``Encoder`` would start its helper, prefetch from now on, with the back-end it would load."""
-        from crosscheck.embeddings import helper_process
-
-        if self.model_name != DEFAULT_MODEL or self.backend not in ("auto", "native", "numpy") \
-                or self._beside is not None or self._fixed is not None or "torch" in sys.modules \
-                or not helper_process.available() or os.environ.get("CROSSCHECK_BACKGROUND_MODEL", "1") == "0":
+        if self._beside is not None or self._fixed is not None or not self._helper_pays():
             return False
         self._beside = self._pick(expected_texts, NUMPY_UP_TO_BESIDE_SPACY)
         return True
@@ -146,10 +141,7 @@ class ClusterEncoder(Encoder):
     def prefetch(self, texts: Sequence[str]) -> int:
         if self._beside is None:
             return 0
-        fresh = [t for t in dict.fromkeys(texts) if t not in self._prefetched]
-        if self.cache and fresh:
-            cached = self.cache.get_many([EmbeddingCache.key(self.model_id, t) for t in fresh])
-            fresh = [t for t in fresh if EmbeddingCache.key(self.model_id, t) not in cached]
+        fresh = self._not_yet_encoded(texts)
         if not fresh:
             return 0
         self._pending.append((fresh, self._submit(fresh, self._beside, split=False)))

@@ -133,13 +133,29 @@ class Encoder:
         """
         from crosscheck.embeddings import helper_process as model_process
 
-        if self.model_name != DEFAULT_MODEL or self.backend not in ("auto", "native", "numpy") \
-                or self._model is not None or self._helper is not None or "torch" in sys.modules \
-                or not model_process.available() or os.environ.get("CROSSCHECK_BACKGROUND_MODEL", "1") == "0":
+        if self._model is not None or self._helper is not None or not self._helper_pays():
             return False
         self._helper = model_process.ModelProcess(lambda: self._load(expected_texts, NUMPY_UP_TO_BESIDE_SPACY),
                                                   self._run_model, _one_thread)
         return True
+
+    def _helper_pays(self) -> bool:
+        """Whether a model beside this process pays here (see ``start_background``): the bundled model on
+        the native or numpy encoder, torch not imported, a forking platform, not turned off."""
+        from crosscheck.embeddings import helper_process as model_process
+
+        return (self.model_name == DEFAULT_MODEL and self.backend in ("auto", "native", "numpy")
+                and "torch" not in sys.modules and model_process.available()
+                and os.environ.get("CROSSCHECK_BACKGROUND_MODEL", "1") != "0")
+
+    def _not_yet_encoded(self, texts: Sequence[str]) -> list[str]:
+        """``texts`` neither prefetched yet nor in the cache, each once, in order."""
+        fresh = [t for t in dict.fromkeys(texts) if t not in self._prefetched]
+        if self.cache and fresh:
+            keys = [EmbeddingCache.key(self.model_id, t) for t in fresh]
+            cached = self.cache.get_many(keys)
+            fresh = [t for t, k in zip(fresh, keys) if k not in cached]
+        return fresh
 
     def prefetch(self, texts: Sequence[str]) -> int:
         """Start encoding these texts in the helper while this process goes on (parsing the next
@@ -147,11 +163,7 @@ class Encoder:
         nothing to overlap with and this does nothing. The number of texts handed over."""
         if self._helper is None:
             return 0
-        fresh = [t for t in dict.fromkeys(texts) if t not in self._prefetched]
-        if self.cache and fresh:
-            keys = [EmbeddingCache.key(self.model_id, t) for t in fresh]
-            cached = self.cache.get_many(keys)
-            fresh = [t for t, k in zip(fresh, keys) if k not in cached]
+        fresh = self._not_yet_encoded(texts)
         if not fresh or not self._helper.prefetch(fresh):
             return 0
         self._prefetched.update(fresh)

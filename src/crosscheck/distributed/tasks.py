@@ -26,6 +26,7 @@ import numpy as np
 from crosscheck.alignments import AlignParams, align_story, align_within
 from crosscheck.embeddings.statements_cache import _decode, _encode
 from crosscheck.nouns import Alignment, Document, Statement, Story
+from crosscheck.stories import limited_blas, single_threaded_blas
 
 PLUGIN_NAME = "crosscheck-models"
 
@@ -111,8 +112,6 @@ def parse_documents(documents: bytes, max_per_document: int) -> tuple[list[bytes
     the others.
     """
     from crosscheck.statements.extract import extract_statements
-    from crosscheck.stories import single_threaded_blas
-
     docs = unpack(Document, documents)
     nlp = models().nlp()
     reported: set[str] = set()
@@ -123,18 +122,6 @@ def parse_documents(documents: bytes, max_per_document: int) -> tuple[list[bytes
     for s in found:
         by_doc[s.document].append(s)
     return [pack(by_doc[d.id]) for d in docs], [d.id in reported for d in docs]
-
-
-def _blas(threads: int | None) -> Any:
-    """numpy's BLAS on the driver's thread count: its sums differ in the 7th digit between 1 and 2 threads,
-    and a Dask worker starts with one (the nanny sets OPENBLAS_NUM_THREADS=1)."""
-    from contextlib import nullcontext
-
-    if not threads:
-        return nullcontext()
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=threads, user_api="blas")
 
 
 def token_counts(texts: list[str], model: str | None, backend: str, allow_download: bool,
@@ -150,7 +137,9 @@ def encode_texts(texts: list[str], model: str | None, backend: str, allow_downlo
     """Unit vectors of ``texts`` (float32, in the given order) with this worker's encoder: ``Encoder._run_model``,
     the computation of one encoder request (sorted by tokens, in batches)."""
     encoder = models().encoder(model, backend, allow_download, threads)
-    with _blas(blas_threads if backend == "numpy" else None):
+    # numpy on the driver's BLAS thread count: its sums differ in the 7th digit between 1 and 2 threads, and a
+    # Dask worker starts with one (the nanny sets OPENBLAS_NUM_THREADS=1); torch's do not depend on it
+    with limited_blas(blas_threads if backend == "numpy" else None):
         return encoder._run_model(encoder._model, texts, None)[0]
 
 
@@ -158,7 +147,7 @@ def judge_batches(batches: list[tuple[np.ndarray, np.ndarray, np.ndarray]], blas
                   ) -> np.ndarray:
     """The contradiction model's (n, 3) probabilities for padded batches (ids, token types, mask), in order."""
     model = models().contradiction_model()
-    with _blas(blas_threads):
+    with limited_blas(blas_threads):  # as encode_texts
         out = [model._batch(ids.astype(np.int64), types.astype(np.int64), mask) for ids, types, mask in batches]
     return np.concatenate(out) if out else np.zeros((0, 3), np.float32)
 
@@ -168,8 +157,6 @@ def align_members(story: Story, statements: list[bytes], vectors: np.ndarray, pa
     """One story's alignments (the two calls of ``Pipeline.align``) over its members, given as each
     document's ``pack``ed statements in statement order: the number of members, (n, 2) int32 member
     indexes (a, b) and (n, 4) float64 (score, cosine, lexical, entity overlap)."""
-    from crosscheck.stories import single_threaded_blas
-
     members = [s for blob in statements for s in unpack(Statement, blob)]
     with single_threaded_blas():  # as Pipeline.analyse aligns
         found = align_story(story, members, vectors, params) + align_within(members, vectors, params)

@@ -249,6 +249,27 @@ def test_two_processes_write_the_cache_at_once(tmp_path):
     assert all(v[i % 384] == 1.0 and v.sum() == 1.0 for i, v in ((int(k[1:]), v) for k, v in found.items()))
 
 
+def test_a_file_another_process_is_opening_is_waited_for(tmp_path, monkeypatch):
+    # Switching a new file to WAL answers "database is locked" at once (no busy timeout) while another
+    # process opens it; CI lost one writer's whole cache to that before the open was retried.
+    from crosscheck.embeddings import store
+
+    real_open, refusals = store._Store._open, []
+
+    def open_after_two_refusals(self):
+        if len(refusals) < 2:
+            refusals.append(1)
+            raise sqlite3.OperationalError("database is locked")
+        return real_open(self)
+
+    monkeypatch.setattr(store._Store, "_open", open_after_two_refusals)
+    cache = EmbeddingCache(tmp_path)
+    vec = np.zeros(384, np.float32)
+    vec[0] = 1.0
+    cache.put_many([("k", vec)])
+    assert len(refusals) == 2 and list(cache.get_many(["k"])) == ["k"]
+
+
 # --- the statement cache --------------------------------------------------------------------------------
 
 def test_statements_come_back_from_the_cache_exactly(tmp_path, nlp):

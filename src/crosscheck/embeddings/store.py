@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import numpy as np
 
 
 
+_OPEN_PATIENCE_S = 30.0  # as long as sqlite's own busy timeout
 _CHUNK = 500  # keys per SELECT (sqlite's default limit on bound parameters is far above)
 
 
@@ -38,11 +40,29 @@ class _Store:
         self.table = table
         self._db: sqlite3.Connection | None = None
         try:
-            self._db = self._open()
+            self._db = self._open_when_free()
         except sqlite3.OperationalError:  # locked past the timeout, unwritable folder: no cache this run
             self._db = None
         except sqlite3.DatabaseError:  # not a database (any more): start afresh
             self._reset()
+
+    def _open_when_free(self) -> sqlite3.Connection:
+        """Open, waiting out another process that is opening the same file.
+
+        Switching a new file to WAL answers "database is locked" at once, without sqlite's busy
+        timeout, while another connection opens it: two processes starting together would leave one
+        of them without a cache (and its vectors unwritten) if the first refusal were final.
+        """
+        deadline = time.monotonic() + _OPEN_PATIENCE_S
+        delay = 0.01
+        while True:
+            try:
+                return self._open()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
@@ -74,7 +94,7 @@ class _Store:
         except OSError:
             pass
         try:
-            self._db = self._open()
+            self._db = self._open_when_free()
         except sqlite3.Error:
             self._db = None  # no cache this run
 

@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from conftest import make_doc
 from crosscheck.nouns import Span
 from crosscheck.statements.entities import entity_key
@@ -42,6 +44,16 @@ def test_denial_verb_sets_polarity(nlp):
     s = one(nlp, "The TV maker Skyworth denied joining the Alibaba TV operating system.")
     assert s.polarity.denial and s.polarity.cue == "denied"
     assert "join" in s.predicates
+
+
+@pytest.mark.parametrize("text", [
+    "Shlomo and Nehama Tawil wrote to the president in 1993 asking for the honor and were denied.",  # passive
+    "The mayor's request for more police was denied by the city council on Monday.",
+    "Skyworth did not deny joining the Alibaba TV operating system.",  # the reverse of a denial
+    "Skyworth no longer denies joining the Alibaba TV operating system.",
+])
+def test_a_denial_verb_that_denies_nothing(nlp, text):
+    assert not one(nlp, text).polarity.denial
 
 
 def test_negated_main_verb(nlp):

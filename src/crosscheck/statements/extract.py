@@ -286,11 +286,17 @@ def _main_chain(sent: "SpacySpan") -> list["Token"]:
     return chain
 
 
+def _not_a_denial(verb: "Token") -> bool:
+    """A denial verb that denies nothing: passive ("asked for the honor and were denied": something was
+    refused to them) or itself negated ("did not deny", "no longer denies": the reverse of a denial)."""
+    return any(c.dep_ in ("auxpass", "nsubjpass", "neg") or c.lower_ == "longer" for c in verb.children)
+
+
 def _polarity(sent: "SpacySpan", base: int) -> Polarity:
     chain = _main_chain(sent)
     chain_ids = {t.i for t in chain}
     for tok in chain:
-        if tok.lemma_.lower() in lx.DENIAL_VERBS and tok.pos_ == "VERB":
+        if tok.lemma_.lower() in lx.DENIAL_VERBS and tok.pos_ == "VERB" and not _not_a_denial(tok):
             comp = next((c for c in tok.children if c.dep_ in ("xcomp", "ccomp", "dobj") and c.pos_ in ("VERB", "NOUN")),
                         None)
             return Polarity(negated=False, denial=True, cue=tok.text, start=base + tok.idx,

@@ -21,13 +21,20 @@ from crosscheck.statements.extract import readable_paragraphs
 
 
 # the share of POL02's findings that paired an affirming with a refuting outlet on the 115 labelled stories
-# of bench/stories.py and bench/stories.py --extra (2026-12-02, with bare verdicts and hedged cues: 78 of 95;
-# before them 72 of 88): the finding's score
-MEASURED_PRECISION = 0.82
+# of bench/stories.py and bench/stories.py --extra: the finding's score. Contradictions 67 of 72 (2026-12-02,
+# once a named party's refutation became a discrepancy and questions and hedged reports were left alone;
+# before, 78 of 95); the named parties' discrepancies 6 of 16
+MEASURED_PRECISION = 0.93
+NAMED_PARTY_PRECISION = 0.38
 
 
 class DebunkParams(Params):
     min_alignment: float = 0.4  # a debunk is worded apart from the claim it judges: a loose alignment suffices
+    # a refutation the outlet puts in a named party's mouth ("the Hong Kong police said rumors ... were 'totally
+    # untrue'") is that party's claim, not the outlet's: a discrepancy between the party and the other outlet.
+    # On the 115 labelled stories of bench/stories.py (and --extra) those findings were 4 false alarms on
+    # unanimous stories and 2 of 44 contested stories found (one of them by a misread speaker)
+    named_party_is_discrepancy: bool = True
     extra_cues: tuple[str, ...] = ()  # more regular expressions, matched as whole words, case-insensitive
 
 
@@ -43,19 +50,30 @@ def _side(s: Statement, doc: Document) -> str:
     return f"{doc.outlet or doc.id} ({date})"
 
 
+def _asks_or_hedges(s: Statement) -> bool:
+    """A question ("Did Mitt Romney call her 'First Woman'?") or a hedged report ("allegedly wanted to
+    marry him") does not report the story as true."""
+    return s.modality == "hedged" or s.text.rstrip().rstrip("\"'\u201d\u2019)").endswith("?")
+
+
 def check(pair: Pair, p: DebunkParams) -> list[Verdict]:
     if pair.same_document:
         return []
     for s, doc, other, other_doc, first in ((pair.a, pair.doc_a, pair.b, pair.doc_b, True),
                                             (pair.b, pair.doc_b, pair.a, pair.doc_a, False)):
         cues = debunk_cues(s.text, p.extra_cues)
-        if not cues or debunk_cues(other.text, p.extra_cues, hedged=True) or _doubts(other_doc, p.extra_cues):
+        if (not cues or _asks_or_hedges(other) or debunk_cues(other.text, p.extra_cues, hedged=True)
+                or _doubts(other_doc, p.extra_cues)):
             continue
         start, end = cues[0]
-        values = {"debunker": _side(s, doc), "cue": s.text[start:end], "reporter": _side(other, other_doc)}
+        party = s.attribution.name if s.attribution is not None and s.attribution.named else ""
+        debunker = f"{party}, quoted by {_side(s, doc)}" if party else _side(s, doc)
+        values = {"debunker": debunker, "cue": s.text[start:end], "reporter": _side(other, other_doc)}
         spans = tuple(rel(s, s.start + a, s.start + b) for a, b in cues)
-        return [Verdict("contradiction", values, spans if first else (), () if first else spans,
-                        confidence=MEASURED_PRECISION)]
+        party_said = bool(party) and p.named_party_is_discrepancy
+        return [Verdict("discrepancy" if party_said else "contradiction", values, spans if first else (),
+                        () if first else spans,
+                        confidence=NAMED_PARTY_PRECISION if party_said else MEASURED_PRECISION)]
     return []
 
 

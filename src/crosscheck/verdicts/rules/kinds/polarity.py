@@ -165,6 +165,38 @@ def _named_dispute(negative: Statement, other: Statement, p: PolarityParams) -> 
     return named and len((set(negative.lemmas) & set(other.lemmas)) - party_words) >= p.min_shared_lemmas
 
 
+_DENYING = r"(?:den(?:y|ies|ied|ying)|refut\w*|dismiss\w*|reject\w*)"
+# a sentence that turns the story: what follows it supersedes a denial reported before it
+_TURN = re.compile(r"(?:^|[.!?]['\"\u2019\u201d]?\s+)(?:However|Now|But now|Since then|Later|Yet)\b", re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _denials_by(name: str, doc) -> tuple[int, ...]:
+    """Where the article reports ``name`` denying something ("According to CNN, Korovin 'categorically
+    denies' taking the selfie", "reports say Abbas has denied"): the name, then a denying verb within 40
+    characters of one sentence; the offsets where each such mention ends."""
+    pattern = re.compile(r"\b%s\b[^.!?]{0,40}?\b%s\b" % (re.escape(name), _DENYING), re.IGNORECASE)
+    return tuple(m.end() for m in pattern.finditer(doc.text))
+
+
+def _both_report_the_denial(negative: Statement, pair: Pair, p: PolarityParams) -> bool:
+    """Whether the affirming outlet's article reports the same party's denial too, and does not turn it
+    ("Skyworth denied joining ..." then "However, ... Skyworth will release ...": the article says the
+    denial was overtaken). Then both outlets report the dispute and neither contradicts the other: on the
+    stories of bench/stories.py, 9 of the 11 POL01 conflicts between two affirming outlets were "Korovin
+    denies taking a selfie" against "a sedated Rivers was visible in Korovin's procedure room selfie", the
+    second outlet reporting Korovin's denial as well."""
+    denier = _denier(negative, p.extra_denial_verbs)
+    if not denier or not negative.polarity.denial:
+        return False
+    other, other_doc = (pair.b, pair.doc_b) if negative is pair.a else (pair.a, pair.doc_a)
+    people = {e.key for e in negative.entities if e.label == "PERSON"}
+    surname = denier.split()[-1]
+    name = surname if denier in people and len(surname) > 2 else denier
+    return any(end >= other.start or not _TURN.search(other_doc.text, end, other.start)
+               for end in _denials_by(name, other_doc))
+
+
 def _close_enough(pair: Pair, p: PolarityParams) -> bool:
     """Denials need their denier named on the other side; bare negations need a close match."""
     if pair.same_document:
@@ -197,7 +229,10 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
         return []
     if neg_a != neg_b:
         negative = a if neg_a else b
-        if not negative.polarity.denial and negative.polarity.scope in NO_COMMENT_VERBS:
+        refusal = negative.polarity.cue.lower().startswith(_REFUSALS)
+        if (not negative.polarity.denial or refusal) and negative.polarity.scope in NO_COMMENT_VERBS:
+            return []  # "has not commented", "declined to answer questions"
+        if not pair.same_document and _both_report_the_denial(negative, pair, p):
             return []
     if len(set(a.lemmas) & set(b.lemmas)) < p.min_shared_lemmas and not pair.same_document:
         return []

@@ -61,6 +61,12 @@ def test_negated_main_verb(nlp):
     assert s.polarity.negated and not s.polarity.denial
 
 
+def test_a_title_case_contraction_negates(nlp):
+    # spaCy hangs this "n’t" on "Did" as punctuation, not as a negation of "Adopt"
+    s = one(nlp, "Argentina's President Didn’t Adopt A Jewish Child To Avoid Becoming A Werewolf")
+    assert s.polarity.negated and s.polarity.scope == "adopt" and s.polarity.cue == "n’t"
+
+
 def test_no_longer_negates_its_verb(nlp):
     s = one(nlp, "Manson apparently got wind of the plan and now no longer wants to marry Burton.")
     assert s.polarity.negated and s.polarity.cue == "no longer" and s.polarity.scope == "want"

@@ -316,6 +316,12 @@ def _polarity(sent: "SpacySpan", base: int) -> Polarity:
             verb = tok.head if tok.head.i in chain_ids else tok.head.head
             return Polarity(negated=True, cue=tok.text, start=base + tok.idx, end=base + tok.idx + len(tok),
                             scope=verb.lemma_.lower())
+        if lower in ("n't", "n\u2019t") and tok.dep_ != "neg" and tok.head.dep_ == "aux" and tok.head.head.i in chain_ids:
+            # "President Didn\u2019t Adopt A Jewish Child": in a Title Case headline spaCy may hang the
+            # contraction on its auxiliary as punctuation; it still negates the auxiliary's verb
+            verb = tok.head.head
+            return Polarity(negated=True, cue=tok.text, start=base + tok.idx, end=base + tok.idx + len(tok),
+                            scope=verb.lemma_.lower())
     return Polarity()
 
 

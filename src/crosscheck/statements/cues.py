@@ -27,13 +27,18 @@ def _pattern(extra: tuple[str, ...]) -> re.Pattern[str]:
 _HEDGED = re.compile(r"\b((?i:whether|if|could|might|possibly|perhaps)|may)\b(?![^.;:!?]*[.;:!?]\s)")
 
 
+def is_question(text: str) -> bool:
+    """Whether the text asks ("Did she play a hoax on us?", closing quotes and brackets aside)."""
+    return text.rstrip().rstrip("\"'\u201d\u2019)").endswith("?")
+
+
 def debunk_cues(text: str, extra: tuple[str, ...] = (), hedged: bool = False) -> list[tuple[int, int]]:
     """Character ranges of the cues that call something false, leaving out negated ones ("no hoax",
     "isn't fake") and "false"/"fake" before a noun that is not a report of the story ("false teeth").
     Unless ``hedged``, also those of a question ("Did she play a hoax on us?") or a doubt in the same
     sentence before the cue ("whether the picture ... is just an elaborate hoax", "could be fake")."""
     out = []
-    question = text.rstrip().rstrip("\"'\u201d\u2019)").endswith("?")
+    question = is_question(text)
     for m in _pattern(extra).finditer(text):
         word = m.group(1).lower()
         if not word.startswith(("not ", "no ", "isn", "wasn")) and _NEGATED.search(text[max(0, m.start() - 25):m.start()]):

@@ -16,7 +16,7 @@ import functools
 
 from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel
 from crosscheck.nouns import Document, Statement
-from crosscheck.statements.cues import debunk_cues
+from crosscheck.statements.cues import debunk_cues, is_question
 from crosscheck.statements.extract import readable_paragraphs
 
 
@@ -53,7 +53,7 @@ def _side(s: Statement, doc: Document) -> str:
 def _asks_or_hedges(s: Statement) -> bool:
     """A question ("Did Mitt Romney call her 'First Woman'?") or a hedged report ("allegedly wanted to
     marry him") does not report the story as true."""
-    return s.modality == "hedged" or s.text.rstrip().rstrip("\"'\u201d\u2019)").endswith("?")
+    return s.modality == "hedged" or is_question(s.text)
 
 
 def check(pair: Pair, p: DebunkParams) -> list[Verdict]:

@@ -61,6 +61,32 @@ def test_credit_lines_and_lone_end_markers_are_debris():
         "Adapted from the Harbor Gazette; additional reporting by our staff"]
 
 
+SCRIPT = ("var twitterVia = 'MailOnline'; DM.has('shareLinkTop', 'shareLinks', { 'id': '2716479', 'title': "
+          "'Fisherman saved from bear attack by Justin Bieber ringtone', 'isChannel': false });")
+
+
+def test_page_script_is_debris():
+    assert marked(article(SCRIPT)) == [SCRIPT]
+    assert marked(article("brightcove.createExperiences();")) == ["brightcove.createExperiences();"]
+
+
+def test_prose_about_code_is_story():
+    # one sign of code (a call) is not enough; news about software writes such things
+    text = article("Engineers said the function that crashed the trading system was called only once on Monday.",
+                   "The app calls window.open() when a reader taps the link, the company's engineers said.")
+    assert find_boilerplate(text) == ()
+
+
+def test_script_inside_a_story_paragraph_is_no_claim(nlp):
+    from conftest import make_doc
+    from crosscheck.statements.extract import extract_statements
+
+    text = f"{STORY[0]} {STORY[1]} {SCRIPT}"  # one paragraph: the page's script after the story's sentences
+    texts = [s.text for s in extract_statements([make_doc("d", text)], nlp)]
+    assert len(texts) == 2 and not any("twitterVia" in t for t in texts)
+    assert texts[1].startswith("Mayor Ines Valdez")
+
+
 def test_a_sentence_that_starts_like_a_credit_is_story():
     text = article("Research by the transport agency found that ferry use fell by a third in five years.")
     assert marked(text) == []

@@ -95,6 +95,17 @@ _BIO_CUES = (
     re.compile(r"\b(?:his|her|their)\s+(?:work|writing|articles|books?|columns?|reporting|stories)\b", re.I),
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# signs of script or markup captured with the page ("var twitterVia = 'MailOnline'; DM.has('shareLinkTop', ...")
+_CODE_SIGNS = tuple(re.compile(x) for x in (
+    r"\b(?:var|let|const)\s+[A-Za-z_$][\w$]*\s*=",  # a declaration
+    r"\bfunction\s*[\w$]*\s*\(",  # a function
+    r"\b[A-Za-z_$][\w$]*\.[A-Za-z_$][\w$]*\(",  # a method call
+    r"['\"][\w-]+['\"]\s*:\s*(?:['\"]|true\b|false\b|null\b|\d|\{|\[)",  # an object's 'key': value
+    r"\}\s*\)\s*;",  # "});"
+    r"\)\s*;",  # a statement's end
+    r"=>",
+    r"</?(?:script|style|div|span|iframe)\b",
+))
 
 _STOPWORDS = frozenset("""a about above after again against all also am an and any are as at be because been before
 being below between both but by can could did do does doing down during each few for from further had has have
@@ -226,9 +237,20 @@ def _news_like(s: _Shape) -> bool:
     return (s.words >= MIN_NEWS_WORDS and s.terminal) or s.words >= 2 * MAX_ITEM_WORDS
 
 
+def looks_like_code(text: str) -> bool:
+    """Whether the text is script or markup, not prose: two or more different signs of code.
+
+    On the 451 FNC-1 dev bodies and the sample sources, 3 of 5,475 paragraphs have two signs, all of
+    them page script (one of them inside a paragraph of story text: the statements stage leaves out such
+    sentences, this module the paragraphs that start as code)."""
+    return sum(1 for sign in _CODE_SIGNS if sign.search(text)) >= 2
+
+
 def _cue_kind(s: _Shape) -> str | None:
     """The debris kind a paragraph's own wording gives away, if any."""
     text = s.clean
+    if looks_like_code(text[:80]):  # a paragraph that opens as code
+        return "script"
     if _NAV.match(text):
         return "navigation"
     if _COMMENTS.fullmatch(text):

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from crosscheck.documents.boilerplate import looks_like_code
 from crosscheck.nouns import Attribution, DateMention, Document, Entity, Polarity, Quantity, Span, Statement
 from crosscheck.statements import lexicon as lx
 from crosscheck.statements.dates import find_dates, resolve_date
@@ -127,8 +128,8 @@ def extract_statements(documents: Sequence[Document], nlp: "Language | None" = N
             if counts.get(doc_id, 0) >= max_per_document:
                 break
             words = [t for t in sent if t.is_alpha]
-            if len(words) < _MIN_WORDS:
-                continue
+            if len(words) < _MIN_WORDS or looks_like_code(sent.text):
+                continue  # too short to claim anything; page script inside a paragraph of story text
             index = counts.get(doc_id, 0)
             stmt = _statement(doc, sent, seg_start, index)
             if around is not None:  # one claim of a sentence that makes two: the rest of it, to show

@@ -57,6 +57,10 @@ _REFUSALS = ("refus", "declin")
 
 
 def _negative(s: Statement, extra: tuple[str, ...]) -> bool:
+    """Whether the statement negates or denies; a negated denial ("did not deny joining", "no longer
+    denies joining") takes the claim back from the denial, so it does not."""
+    if s.polarity.negated and (s.polarity.scope in DENIAL_VERBS or s.polarity.scope in extra):
+        return False
     return s.polarity.negated or s.polarity.denial or any(p in extra for p in s.predicates)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 
 from pydantic import Field
 
@@ -151,18 +152,37 @@ def _subject(a: Statement, b: Statement, shared: set[str], opposed: bool, p: Pol
 
 
 
-def _named_dispute(negative: Statement, other: Statement, p: PolarityParams) -> bool:
+@dataclass(frozen=True)
+class _Denial:
+    """The negative side of an opposed pair, read once against the other side."""
+
+    denier: str  # the subject of the denial verb ("" when unnamed)
+    denier_named: bool  # ... and the other side names it
+    owner: str  # the subject of a disowned plan ("does not have plans to"); "" when no plan is denied
+    owner_named: bool  # ... and the other side names it and states a plan
+    refusal: bool  # "refused", "declined": an act refused, not a claim denied
+    explicit: bool  # a denial verb, not a bare negation
+
+
+def _read_denial(negative: Statement, other: Statement, p: PolarityParams) -> _Denial:
+    denier = _denier(negative, p.extra_denial_verbs)
+    plan = _denies_a_plan(negative)
+    owner = next(iter(sorted(k for pred, role, k in negative.roles if role == "subject"
+                             and pred == negative.polarity.scope)), "") if plan else ""
+    return _Denial(denier=denier, denier_named=bool(denier) and _names_the_denier(denier, negative, other),
+                   owner=owner, owner_named=plan and _plan_owner_named(negative, other),
+                   refusal=negative.polarity.cue.lower().startswith(_REFUSALS), explicit=negative.polarity.denial)
+
+
+def _named_dispute(negative: Statement, other: Statement, d: _Denial, p: PolarityParams) -> bool:
     """Whether ``negative`` is a named party's denial of what ``other`` affirms, that party named in ``other``:
     an explicit denial (not a refusal) whose denier ``other`` names, or a disowned plan whose owner it names."""
     if _denies_a_plan(negative):
-        party = next(iter(sorted(k for pred, role, k in negative.roles if role == "subject"
-                                 and pred == negative.polarity.scope)), "")
-        named = _plan_owner_named(negative, other)
+        party, named = d.owner, d.owner_named
+    elif d.explicit and not d.refusal:
+        party, named = d.denier, d.denier_named
     else:
-        if not negative.polarity.denial or negative.polarity.cue.lower().startswith(_REFUSALS):
-            return False
-        party = _denier(negative, p.extra_denial_verbs)
-        named = bool(party) and _names_the_denier(party, negative, other)
+        return False
     # and the two say something in common besides the party's name: "Hefner denied reports that he is dead"
     # names Hefner, as "Hefner launched Playboy in 1953" does, and disputes nothing of it
     party_words = set(re.split(r"[\s-]+", party))
@@ -183,15 +203,15 @@ def _denials_by(name: str, doc) -> tuple[int, ...]:
     return tuple(m.end() for m in pattern.finditer(doc.text))
 
 
-def _both_report_the_denial(negative: Statement, pair: Pair, p: PolarityParams) -> bool:
+def _both_report_the_denial(negative: Statement, pair: Pair, d: _Denial) -> bool:
     """Whether the affirming outlet's article reports the same party's denial too, and does not turn it
     ("Skyworth denied joining ..." then "However, ... Skyworth will release ...": the article says the
     denial was overtaken). Then both outlets report the dispute and neither contradicts the other: on the
     stories of bench/stories.py, 9 of the 11 POL01 conflicts between two affirming outlets were "Korovin
     denies taking a selfie" against "a sedated Rivers was visible in Korovin's procedure room selfie", the
     second outlet reporting Korovin's denial as well."""
-    denier = _denier(negative, p.extra_denial_verbs)
-    if not denier or not negative.polarity.denial:
+    denier = d.denier
+    if not denier or not d.explicit:
         return False
     other, other_doc = (pair.b, pair.doc_b) if negative is pair.a else (pair.a, pair.doc_a)
     people = {e.key for e in negative.entities if e.label == "PERSON"}
@@ -201,18 +221,14 @@ def _both_report_the_denial(negative: Statement, pair: Pair, p: PolarityParams) 
                for end in _denials_by(name, other_doc))
 
 
-def _close_enough(pair: Pair, p: PolarityParams) -> bool:
+def _close_enough(pair: Pair, d: _Denial, p: PolarityParams) -> bool:
     """Denials need their denier named on the other side; bare negations need a close match."""
-    if pair.same_document:
+    if pair.same_document or d.denier_named:
         return True
-    negative, other = (pair.a, pair.b) if _negative(pair.a, p.extra_denial_verbs) else (pair.b, pair.a)
-    denier = _denier(negative, p.extra_denial_verbs)
-    if denier and _names_the_denier(denier, negative, other):
-        return True
-    if _denies_a_plan(negative) and _plan_owner_named(negative, other):
+    if d.owner_named:
         return pair.alignment.score >= p.min_alignment_negation
-    refusal = negative.polarity.cue.lower().startswith(_REFUSALS)
-    if (refusal or not negative.polarity.denial) and negative.polarity.scope not in other.predicates:
+    negative, other = (pair.a, pair.b) if _negative(pair.a, p.extra_denial_verbs) else (pair.b, pair.a)
+    if (d.refusal or not d.explicit) and negative.polarity.scope not in other.predicates:
         return False  # "no details were disclosed" does not negate "X entered the TV business"
     return pair.alignment.score >= p.min_alignment_negation
 
@@ -232,15 +248,16 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
     if not shared and not pair.same_document and pair.alignment.score < p.min_alignment_unnamed:
         return []
     if neg_a != neg_b:
-        negative = a if neg_a else b
+        negative, other = (a, b) if neg_a else (b, a)
         refusal = negative.polarity.cue.lower().startswith(_REFUSALS)
         if (not negative.polarity.denial or refusal) and negative.polarity.scope in NO_COMMENT_VERBS:
             return []  # "has not commented", "declined to answer questions"
-        if not pair.same_document and _both_report_the_denial(negative, pair, p):
+        denial = _read_denial(negative, other, p)
+        if not pair.same_document and _both_report_the_denial(negative, pair, denial):
             return []
     if len(set(a.lemmas) & set(b.lemmas)) < p.min_shared_lemmas and not pair.same_document:
         return []
-    if neg_a != neg_b and not _close_enough(pair, p):
+    if neg_a != neg_b and not _close_enough(pair, denial, p):
         return []
     date_a, date_b = date_label(pair)
     values = {"subject": _subject(a, b, shared, neg_a != neg_b, p), "a_polarity": "denies" if neg_a else "affirms",
@@ -261,7 +278,7 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
         values["sequence"] = (f"{_who(a, pair.doc_a, date_a, values['a_polarity'], p)}; "
                               f"{_who(b, pair.doc_b, date_b, values['b_polarity'], p)}")
         return [Verdict(kind, values, _cue_span(a), _cue_span(b), confidence=0.75,
-                        named_dispute=_named_dispute(negative, b if negative is a else a, p))]
+                        named_dispute=_named_dispute(negative, other, denial, p))]
     if pair.same_document or pair.alignment.score < p.min_alignment_negation:
         return []
     for x, y in p.antonyms:

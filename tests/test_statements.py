@@ -102,6 +102,8 @@ def test_attribution_carries_over_to_a_sentence_that_leans_on_it(nlp):
 def test_modality(nlp):
     assert one(nlp, "Alibaba will release the box in June.").modality == "planned"
     assert one(nlp, "Alibaba plans to release the box in June.").modality == "planned"
+    assert one(nlp, "Saudia is set to separate men and women on its flights.").modality == "planned"
+    assert one(nlp, "The sun set to the west of the hills on Monday evening.").modality == "asserted"
     assert one(nlp, "Alibaba may release the box in June.").modality == "hedged"
     assert one(nlp, "Alibaba released the box in June.").modality == "asserted"
 

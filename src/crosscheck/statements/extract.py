@@ -344,6 +344,8 @@ def _modality(sent: "SpacySpan") -> str:
             return "planned"
         if tok.lower_ == "going" and any(c.dep_ == "xcomp" for c in tok.children):
             return "planned"
+        if tok.lemma_.lower() == "set" and any(c.dep_ == "xcomp" and c.pos_ == "VERB" for c in tok.children):
+            return "planned"  # "Saudia is set to separate passengers", "Alibaba set to launch TV OS"
     return "asserted"
 
 

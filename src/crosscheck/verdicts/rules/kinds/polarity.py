@@ -94,9 +94,6 @@ _PLAN_VERBS = frozenset({"plan", "intend"})
 _PLAN_NOUNS = frozenset({"plan", "intention"})
 
 
-# the other side states a plan: "intends to ban", "will order staff", "is set to", "plans to"
-_STATES_A_PLAN = re.compile(r"\b(plans?|planned|planning|intends?|intended|intending|will|set to|going to|"
-                            r"aims? to|prepar(?:es|ed|ing) to)\b", re.IGNORECASE)
 # "hadn't planned to marry him for love, but for profit": the negation is of the adjunct, not of the plan
 _NOT_X_BUT_Y = re.compile(r"\bbut\b", re.IGNORECASE)
 
@@ -112,10 +109,11 @@ def _denies_a_plan(s: Statement) -> bool:
 
 
 def _plan_owner_named(s: Statement, other: Statement) -> bool:
-    """Whether ``other`` states a plan and names the subject of ``s``'s negated verb (whose plan it is)."""
+    """Whether ``other`` states a plan ("intends to ban", "will order staff", "is set to": its modality) and
+    names the subject of ``s``'s negated verb (whose plan it is)."""
     subjects = {key for pred, role, key in s.roles if role == "subject" and pred == s.polarity.scope}
     return (bool(subjects and shared_names(subjects, {e.key for e in other.entities}))
-            and bool(_STATES_A_PLAN.search(other.text)))
+            and other.modality == "planned")
 
 
 def _names_the_denier(denier: str, negative: Statement, other: Statement) -> bool:

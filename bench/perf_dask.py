@@ -36,16 +36,12 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 
 
-# the environment before any Dask: ``Client.restart()`` sets OMP/MKL/OPENBLAS_NUM_THREADS=1 in this process for
-# its workers' sake, and a command started after it would run its BLAS on one thread where the one-process run
-# had two (its sums then differ in the last bits: on 2026-12-02 half the model's judgements at 10,000 articles)
-ENVIRONMENT = dict(os.environ)
 
 
 def run(args: list[str], record: Path) -> dict:
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, str(BENCH / "perf_driver.py"), str(record), *args],
-                          capture_output=True, text=True, cwd=ROOT, env=ENVIRONMENT)
+                          capture_output=True, text=True, cwd=ROOT)
     wall = time.perf_counter() - started
     if proc.returncode not in (0, 1):
         raise SystemExit(f"crosscheck failed ({proc.returncode}): {proc.stderr[-3000:]}")
@@ -71,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     if not corpus.exists():
         subprocess.run([sys.executable, str(BENCH / "corpus.py"), str(args.articles), str(corpus)], check=True)
 
-    from crosscheck.distributed import local_client
+    from crosscheck.distributed import caller_thread_variables, local_client
 
     client = local_client(workers=args.workers, threads=1, processes=True)
     address = client.cluster.scheduler_address
@@ -91,7 +87,11 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(cache, ignore_errors=True)
                 extra: list[str] = []
                 if mode == "cluster":
-                    client.restart()  # fresh worker processes: no model loaded
+                    # fresh worker processes (no model loaded); restart() sets the BLAS thread variables to 1 in
+                    # this process, and a command started after it would then sum on one thread where the
+                    # one-process run had two (on 2026-12-02 half the judgements differed in the last bits)
+                    with caller_thread_variables():
+                        client.restart()
                     client.wait_for_workers(args.workers)
                     extra = ["--scheduler", address]
                 record = run(["check", str(corpus), "-q", "--format", "json", "-o", str(report), "--exit-zero",

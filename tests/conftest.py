@@ -19,7 +19,7 @@ def _private_cache(tmp_path_factory):
     yield
 
 
-from crosscheck.distributed import THREAD_VARIABLES  # noqa: E402 - imports no Dask
+from crosscheck.distributed import THREAD_VARIABLES, restore_thread_variables  # noqa: E402 - imports no Dask
 
 _THREADS_AT_START = {k: os.environ.get(k) for k in THREAD_VARIABLES}
 
@@ -31,11 +31,7 @@ def _keep_thread_variables():
     and a child process started later (tests/test_helper_process.py) would then sum with another thread
     count than this one and differ in the 7th digit."""
     yield
-    for key, value in _THREADS_AT_START.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    restore_thread_variables(_THREADS_AT_START)
 
 
 @pytest.fixture(scope="session")

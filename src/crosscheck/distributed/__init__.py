@@ -28,10 +28,11 @@ package imports no Dask, and ``crosscheck check`` without ``--scheduler`` never 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -57,25 +58,37 @@ def _dask() -> tuple[Any, Any]:
     return LocalCluster, Client
 
 
+@contextlib.contextmanager
+def caller_thread_variables() -> Iterator[None]:
+    """Keep this process's BLAS thread variables through a Dask call that sets them to 1 for its workers'
+    sake (``LocalCluster``, ``Client.restart()``): a child started later (the CLI's helper, a test's
+    interpreter, a benchmark's command) must run its BLAS on as many threads as this process, or its
+    sums differ in the last bits."""
+    before = {k: os.environ.get(k) for k in THREAD_VARIABLES}
+    try:
+        yield
+    finally:
+        restore_thread_variables(before)
+
+
+def restore_thread_variables(saved: dict[str, str | None]) -> None:
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 def local_client(workers: int = 1, threads: int = 1, processes: bool = False) -> Any:
     """A ``dask.distributed.Client`` on a LocalCluster (Dask's local mode), for tests and one machine."""
     LocalCluster, Client = _dask()
-    # Dask sets the BLAS thread variables to 1 in this process for its workers' sake; this process's later
-    # children (the CLI's helper, a test's interpreter) must keep the caller's, or their sums differ
-    before = {k: os.environ.get(k) for k in THREAD_VARIABLES}
-    try:
+    with caller_thread_variables():
         cluster = LocalCluster(n_workers=workers, threads_per_worker=threads, processes=processes,
                                dashboard_address=":0")  # any free port: never clash with a running cluster
         return Client(cluster)
-    finally:
-        for key, value in before.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
-# what Dask sets to 1 in its caller's process (tests/conftest.py restores the same names)
+# what Dask sets to 1 in its caller's process
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 

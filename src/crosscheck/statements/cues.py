@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 
+from crosscheck.nouns import Statement
 from crosscheck.statements.lexicon import CLAIM_NOUNS, DEBUNK_CUES
 
 _NEGATED = re.compile(r"\b(not|no|n[’']t|never|nothing|nor)\b\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
@@ -30,6 +31,13 @@ _HEDGED = re.compile(r"\b((?i:whether|if|could|might|possibly|perhaps)|may)\b(?!
 def is_question(text: str) -> bool:
     """Whether the text asks ("Did she play a hoax on us?", closing quotes and brackets aside)."""
     return text.rstrip().rstrip("\"'\u201d\u2019)").endswith("?")
+
+
+def asks_or_hedges(s: Statement) -> bool:
+    """A question ("Did Mitt Romney call her 'First Woman'?") or a hedged report ("allegedly took a
+    selfie"): it reports no claim as true, so it neither affirms what another outlet denies nor believes
+    what another calls false."""
+    return s.modality == "hedged" or is_question(s.text)
 
 
 def debunk_cues(text: str, extra: tuple[str, ...] = (), hedged: bool = False) -> list[tuple[int, int]]:

@@ -16,7 +16,7 @@ import functools
 
 from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel
 from crosscheck.nouns import Document, Statement
-from crosscheck.statements.cues import debunk_cues, is_question
+from crosscheck.statements.cues import asks_or_hedges, debunk_cues
 from crosscheck.statements.extract import readable_paragraphs
 
 
@@ -50,19 +50,13 @@ def _side(s: Statement, doc: Document) -> str:
     return f"{doc.outlet or doc.id} ({date})"
 
 
-def _asks_or_hedges(s: Statement) -> bool:
-    """A question ("Did Mitt Romney call her 'First Woman'?") or a hedged report ("allegedly wanted to
-    marry him") does not report the story as true."""
-    return s.modality == "hedged" or is_question(s.text)
-
-
 def check(pair: Pair, p: DebunkParams) -> list[Verdict]:
     if pair.same_document:
         return []
     for s, doc, other, other_doc, first in ((pair.a, pair.doc_a, pair.b, pair.doc_b, True),
                                             (pair.b, pair.doc_b, pair.a, pair.doc_a, False)):
         cues = debunk_cues(s.text, p.extra_cues)
-        if (not cues or _asks_or_hedges(other) or debunk_cues(other.text, p.extra_cues, hedged=True)
+        if (not cues or asks_or_hedges(other) or debunk_cues(other.text, p.extra_cues, hedged=True)
                 or _doubts(other_doc, p.extra_cues)):
             continue
         start, end = cues[0]

@@ -16,6 +16,7 @@ from pydantic import Field
 from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel
 from crosscheck.verdicts.rules.kinds.timeline import date_label, says_it_changed
 from crosscheck.nouns import Statement
+from crosscheck.statements.cues import asks_or_hedges
 from crosscheck.statements.entities import shared_names
 from crosscheck.statements.lexicon import DENIAL_VERBS
 
@@ -251,9 +252,12 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
         if (not negative.polarity.denial or refusal) and negative.polarity.scope in NO_COMMENT_VERBS:
             return []  # "has not commented", "declined to answer questions"
         denial = _read_denial(negative, other, p)
-        if not pair.same_document and _both_report_the_denial(negative, pair, denial):
-            return []
-    if len(set(a.lemmas) & set(b.lemmas)) < p.min_shared_lemmas and not pair.same_document:
+        if not pair.same_document and (_both_report_the_denial(negative, pair, denial) or asks_or_hedges(other)):
+            return []  # both outlets report the dispute; or the other reports only an allegation or a question
+    # content words in common, the denier's name aside: "Joan Rivers Doctor Denies Selfie" disputes nothing of
+    # "Star-studded send-off at Joan Rivers' funeral"
+    denier_words = set(re.split(r"[\s-]+", denial.denier)) if neg_a != neg_b else set()
+    if len((set(a.lemmas) & set(b.lemmas)) - denier_words) < p.min_shared_lemmas and not pair.same_document:
         return []
     if neg_a != neg_b and not _close_enough(pair, denial, p):
         return []

@@ -155,3 +155,16 @@ def test_a_debunk_findings_score_is_its_measured_precision_not_the_combiners(pip
         "An aerial photo shows a giant crab 50 feet long off the coast of Whitstable.",
         "The aerial photo of the 50-foot giant crab off Whitstable is a hoax, experts say.")
     assert [f.score for f in found] == [MEASURED_PRECISION]  # ... but not POL02's, which it never saw
+
+
+def test_a_named_partys_refutation_is_a_discrepancy_in_the_partys_name(pipeline):
+    from crosscheck.verdicts.rules.kinds.debunk import NAMED_PARTY_PRECISION
+
+    found = _findings_with_claim_pairs(
+        pipeline,
+        "Police in Hong Kong fired rubber bullets at the protesters in Admiralty on Sunday night.",
+        "Police spokesman John Tse said reports that officers fired rubber bullets at the protesters in Admiralty "
+        "on Sunday night were untrue.")
+    assert [f.kind for f in found] == ["discrepancy"] and found[0].level == "warning"
+    assert found[0].message.startswith("Disputed: John Tse, as Weekly Two (") and "reports, calls it «untrue»" in found[0].message
+    assert found[0].score == NAMED_PARTY_PRECISION

@@ -61,7 +61,7 @@ def check(pair: Pair, p: DebunkParams) -> list[Verdict]:
             continue
         start, end = cues[0]
         party = s.attribution.name if s.attribution is not None and s.attribution.named else ""
-        debunker = f"{party}, quoted by {_side(s, doc)}" if party else _side(s, doc)
+        debunker = f"{party}, as {_side(s, doc)} reports," if party else _side(s, doc)
         values = {"debunker": debunker, "cue": s.text[start:end], "reporter": _side(other, other_doc)}
         spans = tuple(rel(s, s.start + a, s.start + b) for a, b in cues)
         party_said = bool(party) and p.named_party_is_discrepancy

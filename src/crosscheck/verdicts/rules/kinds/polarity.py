@@ -78,12 +78,12 @@ def _denier(s: Statement, extra: tuple[str, ...]) -> str:
     return ""
 
 
-def _who(s: Statement, doc, date: str, polarity: str, p: PolarityParams) -> str:
-    """Whose position a side is: the outlet's own, or, when the outlet reports a named party's denial, that
-    party's as the outlet reports it ("Skyworth denies, as ducksell.com (2013-09-10) reports"): the
-    dispute is then between the other outlet and the denier, not the reporting outlet's own claim."""
+def _who(s: Statement, doc, date: str, polarity: str, denier: str) -> str:
+    """Whose position a side is: the outlet's own, or, when the outlet reports a named party's denial
+    (``denier``, "" for the affirming side), that party's as the outlet reports it ("Skyworth denies, as
+    ducksell.com (2013-09-10) reports"): the dispute is then between the other outlet and the denier, not
+    the reporting outlet's own claim."""
     outlet = f"{doc.outlet or doc.id} ({date})"
-    denier = _denier(s, p.extra_denial_verbs) if polarity == "denies" else ""
     if denier:
         name = next((e.text for e in s.entities if e.key == denier), denier)
         return f"{name} denies, as {outlet} reports"
@@ -117,30 +117,39 @@ def _plan_owner_named(s: Statement, other: Statement) -> bool:
             and other.modality == "planned")
 
 
+def _surname(party: str, negative: Statement) -> str:
+    """The surname a person is also named by ("al-Sisi" for "abdel fatah al-sisi"); "" for an organisation or
+    a surname of two letters or fewer."""
+    if party not in {e.key for e in negative.entities if e.label == "PERSON"}:
+        return ""
+    surname = party.split()[-1]
+    return surname if len(surname) > 2 else ""
+
+
+def _name_words(party: str) -> set[str]:
+    """The words of a party's name, which two statements share without disputing anything."""
+    return set(re.split(r"[\s-]+", party)) if party else set()
+
+
 def _names_the_denier(denier: str, negative: Statement, other: Statement) -> bool:
     """Whether ``other`` names whoever denies: the same name or a longer form of it ("Alibaba" / "Alibaba
     Group"), and for a person also by the surname ("al-Sisi" / "Abdel Fatah al-Sisi", "President Sisi")."""
     keys = {e.key for e in other.entities}
     if shared_names({denier}, keys):
         return True
-    people = {e.key for e in negative.entities if e.label == "PERSON"}
-    if denier not in people:
-        return False
-    surname = denier.split()[-1]
-    return len(surname) > 2 and any(k.split()[-1] == surname for k in keys if k)
+    surname = _surname(denier, negative)
+    return bool(surname) and any(k.split()[-1] == surname for k in keys if k)
 
 
 # entity labels that describe rather than name the party ("Egyptian", a title spaCy took for a name)
 _NOT_A_SUBJECT = frozenset({"NORP", "PROPN", "ORDINAL", "CARDINAL", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY"})
 
 
-def _subject(a: Statement, b: Statement, shared: set[str], opposed: bool, p: PolarityParams) -> str:
+def _subject(a: Statement, shared: set[str], negative: Statement | None, denier: str) -> str:
     """Who or what the finding is about, as a journalist names it: the denier when one side denies
-    ("al-Sisi", not "Egyptian, Palestinian, President"), else the names both sides share, nationalities
-    and the like ("Egyptian") only when nothing else is shared."""
-    if opposed:
-        negative = a if _negative(a, p.extra_denial_verbs) else b
-        denier = _denier(negative, p.extra_denial_verbs)
+    (``negative``, None when neither does: "al-Sisi", not "Egyptian, Palestinian, President"), else the
+    names both sides share, nationalities and the like ("Egyptian") only when nothing else is shared."""
+    if negative is not None:
         named = next((e.text for e in negative.entities if e.key == denier), "")
         if named:
             return named
@@ -157,7 +166,8 @@ class _Denial:
 
     denier: str  # the subject of the denial verb ("" when unnamed)
     denier_named: bool  # ... and the other side names it
-    owner: str  # the subject of a disowned plan ("does not have plans to"); "" when no plan is denied
+    plan: bool  # a disowned plan ("does not have plans to"), whatever the plan's verb
+    owner: str  # the subject of the disowned plan ("" when no plan is denied)
     owner_named: bool  # ... and the other side names it and states a plan
     refusal: bool  # "refused", "declined": an act refused, not a claim denied
     explicit: bool  # a denial verb, not a bare negation
@@ -169,14 +179,14 @@ def _read_denial(negative: Statement, other: Statement, p: PolarityParams) -> _D
     owner = next(iter(sorted(k for pred, role, k in negative.roles if role == "subject"
                              and pred == negative.polarity.scope)), "") if plan else ""
     return _Denial(denier=denier, denier_named=bool(denier) and _names_the_denier(denier, negative, other),
-                   owner=owner, owner_named=plan and _plan_owner_named(negative, other),
+                   plan=plan, owner=owner, owner_named=plan and _plan_owner_named(negative, other),
                    refusal=negative.polarity.cue.lower().startswith(_REFUSALS), explicit=negative.polarity.denial)
 
 
 def _named_dispute(negative: Statement, other: Statement, d: _Denial, p: PolarityParams) -> bool:
     """Whether ``negative`` is a named party's denial of what ``other`` affirms, that party named in ``other``:
     an explicit denial (not a refusal) whose denier ``other`` names, or a disowned plan whose owner it names."""
-    if _denies_a_plan(negative):
+    if d.plan:
         party, named = d.owner, d.owner_named
     elif d.explicit and not d.refusal:
         party, named = d.denier, d.denier_named
@@ -184,8 +194,7 @@ def _named_dispute(negative: Statement, other: Statement, d: _Denial, p: Polarit
         return False
     # and the two say something in common besides the party's name: "Hefner denied reports that he is dead"
     # names Hefner, as "Hefner launched Playboy in 1953" does, and disputes nothing of it
-    party_words = set(re.split(r"[\s-]+", party))
-    return named and len((set(negative.lemmas) & set(other.lemmas)) - party_words) >= p.min_shared_lemmas
+    return named and len((set(negative.lemmas) & set(other.lemmas)) - _name_words(party)) >= p.min_shared_lemmas
 
 
 _DENYING = r"(?:den(?:y|ies|ied|ying)|refut\w*|dismiss\w*|reject\w*)"
@@ -209,24 +218,20 @@ def _both_report_the_denial(negative: Statement, pair: Pair, d: _Denial) -> bool
     stories of bench/stories.py, 9 of the 11 POL01 conflicts between two affirming outlets were "Korovin
     denies taking a selfie" against "a sedated Rivers was visible in Korovin's procedure room selfie", the
     second outlet reporting Korovin's denial as well."""
-    denier = d.denier
-    if not denier or not d.explicit:
+    if not d.denier or not d.explicit:
         return False
     other, other_doc = (pair.b, pair.doc_b) if negative is pair.a else (pair.a, pair.doc_a)
-    people = {e.key for e in negative.entities if e.label == "PERSON"}
-    surname = denier.split()[-1]
-    name = surname if denier in people and len(surname) > 2 else denier
+    name = _surname(d.denier, negative) or d.denier
     return any(end >= other.start or not _TURN.search(other_doc.text, end, other.start)
                for end in _denials_by(name, other_doc))
 
 
-def _close_enough(pair: Pair, d: _Denial, p: PolarityParams) -> bool:
+def _close_enough(pair: Pair, negative: Statement, other: Statement, d: _Denial, p: PolarityParams) -> bool:
     """Denials need their denier named on the other side; bare negations need a close match."""
     if pair.same_document or d.denier_named:
         return True
     if d.owner_named:
         return pair.alignment.score >= p.min_alignment_negation
-    negative, other = (pair.a, pair.b) if _negative(pair.a, p.extra_denial_verbs) else (pair.b, pair.a)
     if (d.refusal or not d.explicit) and negative.polarity.scope not in other.predicates:
         return False  # "no details were disclosed" does not negate "X entered the TV business"
     return pair.alignment.score >= p.min_alignment_negation
@@ -246,23 +251,24 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
         return []
     if not shared and not pair.same_document and pair.alignment.score < p.min_alignment_unnamed:
         return []
+    negative: Statement | None = None
+    denier = ""
     if neg_a != neg_b:
         negative, other = (a, b) if neg_a else (b, a)
-        refusal = negative.polarity.cue.lower().startswith(_REFUSALS)
-        if (not negative.polarity.denial or refusal) and negative.polarity.scope in NO_COMMENT_VERBS:
-            return []  # "has not commented", "declined to answer questions"
         denial = _read_denial(negative, other, p)
+        denier = denial.denier
+        if (not denial.explicit or denial.refusal) and negative.polarity.scope in NO_COMMENT_VERBS:
+            return []  # "has not commented", "declined to answer questions"
         if not pair.same_document and (_both_report_the_denial(negative, pair, denial) or asks_or_hedges(other)):
             return []  # both outlets report the dispute; or the other reports only an allegation or a question
     # content words in common, the denier's name aside: "Joan Rivers Doctor Denies Selfie" disputes nothing of
     # "Star-studded send-off at Joan Rivers' funeral"
-    denier_words = set(re.split(r"[\s-]+", denial.denier)) if neg_a != neg_b else set()
-    if len((set(a.lemmas) & set(b.lemmas)) - denier_words) < p.min_shared_lemmas and not pair.same_document:
+    if len((set(a.lemmas) & set(b.lemmas)) - _name_words(denier)) < p.min_shared_lemmas and not pair.same_document:
         return []
-    if neg_a != neg_b and not _close_enough(pair, denial, p):
+    if negative is not None and not _close_enough(pair, negative, other, denial, p):
         return []
     date_a, date_b = date_label(pair)
-    values = {"subject": _subject(a, b, shared, neg_a != neg_b, p), "a_polarity": "denies" if neg_a else "affirms",
+    values = {"subject": _subject(a, shared, negative, denier), "a_polarity": "denies" if neg_a else "affirms",
               "b_polarity": "denies" if neg_b else "affirms", "antonyms": ""}
     if neg_a != neg_b:
         changed = says_it_changed(pair)
@@ -272,13 +278,13 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
             # sentence opening with "But" or "Now" ("Money is not an object to her" / "Now, a friend is
             # auctioning ...") is the article's narrative, not a change of position (23 of the 24 updates
             # on the 115 labelled stories of bench/stories.py were that)
-            if not (neg_a and changed and a.polarity.denial and not a.polarity.cue.lower().startswith(_REFUSALS)):
+            if not (neg_a and changed and denial.explicit and not denial.refusal):
                 return []
             sequence = f"{pair.doc_a.outlet or pair.doc_a.id} ({date_a}) reports it first {_PAST[values['a_polarity']]}, then {_PAST[values['b_polarity']]}"
             return [Verdict("update", {**values, "sequence": sequence}, _cue_span(a), (), confidence=0.7)]
         kind = "update" if changed else "contradiction"
-        values["sequence"] = (f"{_who(a, pair.doc_a, date_a, values['a_polarity'], p)}; "
-                              f"{_who(b, pair.doc_b, date_b, values['b_polarity'], p)}")
+        values["sequence"] = (f"{_who(a, pair.doc_a, date_a, values['a_polarity'], denier if neg_a else '')}; "
+                              f"{_who(b, pair.doc_b, date_b, values['b_polarity'], denier if neg_b else '')}")
         return [Verdict(kind, values, _cue_span(a), _cue_span(b), confidence=0.75,
                         named_dispute=_named_dispute(negative, other, denial, p))]
     if pair.same_document or pair.alignment.score < p.min_alignment_negation:

@@ -304,3 +304,20 @@ def test_explanations_read_counts_in_the_plural(unit, value, shown):
     from crosscheck.nouns import Quantity
 
     assert describe(Quantity(0, 1, "x", value, "count", unit)) == shown
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("40 homes", "41 homes", False),  # rounding intervals 39.5-40.5 and 40.5-41.5 only touch
+    ("$1.4 billion", "$1.5 billion", False),
+    ("US$1.4 trillion", "US$1.5 trillion", False),
+    ("$1.4 billion", "$1.43 billion", True),  # rounding
+    ("$1.4 billion", "$1,450 million", True),
+    ("at most 5 people", "at least 5 people", True),  # a hedge's bound meets the other's
+    ("more than 8 million users", "8 million users", True),
+    ("40 homes", "40 homes", True),
+])
+def test_figures_one_last_digit_apart_are_not_compatible(a, b, same):
+    from crosscheck.verdicts.rules.kinds.values import compatible
+
+    (qa,), (qb,) = parse_quantities(a), parse_quantities(b)
+    assert compatible(qa, qb) is same and compatible(qb, qa) is same

@@ -40,10 +40,19 @@ def comparable(a: Quantity, b: Quantity, *, max_ratio: float, min_frame_overlap:
 
 
 def compatible(a: Quantity, b: Quantity, tolerance: float = 0.0) -> bool:
-    """The intervals the two wordings admit overlap (hedges and rounding included)."""
+    """The intervals the two wordings admit overlap (hedges and rounding included).
+
+    Two plain figures whose rounding intervals only touch are different figures: "40 homes" admits
+    39.5-40.5 and "41 homes" 40.5-41.5, "$1.4 billion" and "$1.5 billion" meet at 1.45; read as
+    closed intervals, every pair of figures one last digit apart would agree. A hedge's bound
+    ("at most 5" against "at least 5") still meets its partner there."""
     a_lo, a_hi = _widen(a, tolerance)
     b_lo, b_hi = _widen(b, tolerance)
-    return a_lo <= b_hi and b_lo <= a_hi
+    if not (a_lo <= b_hi and b_lo <= a_hi):
+        return False
+    overlap = min(a_hi, b_hi) - max(a_lo, b_lo)
+    rounded = not a.hedge and not b.hedge and a_hi > a_lo and b_hi > b_lo
+    return not rounded or overlap > 1e-9 * max(abs(a.value), abs(b.value), 1.0)
 
 
 def _widen(q: Quantity, tolerance: float) -> tuple[float, float]:

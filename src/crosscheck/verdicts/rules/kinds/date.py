@@ -11,13 +11,20 @@ class DateParams(Params):
     min_alignment: float = 0.7
     granularities: tuple[str, ...] = ("day", "month")
     require_shared_predicate: bool = True
+    # a bare year dates the event too ("founded in 1998" / "in 1999"), unless a figure in either statement
+    # makes the year the period a figure is measured over ("grew 9.8% in 2020" / "12% in 2019": NUM01's
+    # discrepancy, not a date conflict)
+    years: bool = True
 
 
 def check(pair: Pair, p: DateParams) -> list[Verdict]:
     a, b = pair.a, pair.b
     if pair.same_document or (p.require_shared_predicate and not set(a.predicates) & set(b.predicates)):
         return []
-    da, db = pinned_dates(a, p.granularities), pinned_dates(b, p.granularities)
+    granularities = p.granularities
+    if p.years and "year" not in granularities and not _has_figures(a) and not _has_figures(b):
+        granularities = (*granularities, "year")
+    da, db = pinned_dates(a, granularities), pinned_dates(b, granularities)
     if not da or not db:
         return []
     results = [(x, y, same_period(x, y)) for x in da for y in db]
@@ -27,6 +34,10 @@ def check(pair: Pair, p: DateParams) -> list[Verdict]:
     kind = "discrepancy" if sources_differ(a, b) else "contradiction"
     return [Verdict(kind, {"a_value": f"{x.text} ({x.value})", "b_value": f"{y.text} ({y.value})"},
                     (rel(a, x.start, x.end),), (rel(b, y.start, y.end),), confidence=0.75)]
+
+
+def _has_figures(s) -> bool:
+    return any(q.kind != "year" for q in s.quantities)
 
 
 KIND = Kind("date", DateParams, frozenset({"a_value", "b_value"}), check=check,

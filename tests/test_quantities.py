@@ -321,3 +321,17 @@ def test_figures_one_last_digit_apart_are_not_compatible(a, b, same):
 
     (qa,), (qb,) = parse_quantities(a), parse_quantities(b)
     assert compatible(qa, qb) is same and compatible(qb, qa) is same
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("$99 million", "over $99.5 million", False),  # 98.5-99.5 against more than 99.5
+    ("$99 million", "at least $99.5 million", False),  # the rounding end: 99 admits x < 99.5
+    ("at most 5 people", "at least 5 people", True),
+    ("less than 5 people", "at least 5 people", False),
+    ("less than 5 people", "5 people", True),  # 4.5-5 overlap
+])
+def test_an_open_bound_meeting_a_figure_is_not_compatible(a, b, same):
+    from crosscheck.verdicts.rules.kinds.values import compatible
+
+    (qa,), (qb,) = parse_quantities(a), parse_quantities(b)
+    assert compatible(qa, qb) is same and compatible(qb, qa) is same

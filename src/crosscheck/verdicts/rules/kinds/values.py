@@ -42,17 +42,34 @@ def comparable(a: Quantity, b: Quantity, *, max_ratio: float, min_frame_overlap:
 def compatible(a: Quantity, b: Quantity, tolerance: float = 0.0) -> bool:
     """The intervals the two wordings admit overlap (hedges and rounding included).
 
-    Two plain figures whose rounding intervals only touch are different figures: "40 homes" admits
-    39.5-40.5 and "41 homes" 40.5-41.5, "$1.4 billion" and "$1.5 billion" meet at 1.45; read as
-    closed intervals, every pair of figures one last digit apart would agree. A hedge's bound
-    ("at most 5" against "at least 5") still meets its partner there."""
+    Intervals that only touch meet at a point one of them may exclude: a plain figure's rounding
+    interval is half-open ("40 homes" admits 39.5-40.5 and "41 homes" 40.5-41.5; "$1.4 billion" and
+    "$1.5 billion" meet at 1.45), and "over $99.5 million" excludes 99.5, the top of "$99 million".
+    Read as closed intervals, every two figures one last digit apart agreed. Closed bounds still
+    meet there ("at most 5" and "at least 5")."""
     a_lo, a_hi = _widen(a, tolerance)
     b_lo, b_hi = _widen(b, tolerance)
     if not (a_lo <= b_hi and b_lo <= a_hi):
         return False
-    overlap = min(a_hi, b_hi) - max(a_lo, b_lo)
-    rounded = not a.hedge and not b.hedge and a_hi > a_lo and b_hi > b_lo
-    return not rounded or overlap > 1e-9 * max(abs(a.value), abs(b.value), 1.0)
+    eps = 1e-9 * max(abs(a.value), abs(b.value), 1.0)
+    if min(a_hi, b_hi) - max(a_lo, b_lo) > eps:
+        return True
+    if abs(a_hi - b_lo) <= eps:  # a's top meets b's bottom (or the other way round)
+        return _closed(a, "high", a_lo, a_hi) and _closed(b, "low", b_lo, b_hi)
+    return _closed(b, "high", b_lo, b_hi) and _closed(a, "low", a_lo, a_hi)
+
+
+def _closed(q: Quantity, end: str, lo: float, hi: float) -> bool:
+    """Whether the wording admits the interval's ``end`` itself: not a rounding end, not "more/less than"."""
+    if lo == hi:  # an exact figure ("tripled")
+        return True
+    if not q.hedge:
+        return False  # rounding: 40 admits 39.5 <= x < 40.5
+    if q.hedge == "more_than":
+        return end == "high"
+    if q.hedge == "less_than":
+        return end == "low"
+    return True
 
 
 def _widen(q: Quantity, tolerance: float) -> tuple[float, float]:

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from crosscheck.errors import ModelError
-from crosscheck.verdicts.contradiction_model import (CARD_FILE, LABELS, SHIPPED, WEIGHTS_FILE, ContradictionModel,
-                                                     backbone_folder, export, load_weights, model_version)
+from crosscheck.verdicts.contradiction_model import (CARD_FILE, GRAPH_FILE, LABELS, RUNTIME_VARIABLE, SHIPPED, WEIGHTS_FILE,
+                                                     ContradictionModel, backbone_folder, export, load_weights,
+                                                     model_version)
 from crosscheck.verdicts.judge import JudgementCache, judge, pairs_to_judge
 from tests.conftest import make_doc
 
@@ -71,6 +72,34 @@ def test_numpy_runtime_computes_what_training_computes(tmp_path):
         want = torch.softmax(net(torch.from_numpy(ids), torch.from_numpy(types), torch.from_numpy(mask)), -1).numpy()
     got = ContradictionModel(tmp_path).probabilities(pairs)
     assert np.abs(got - want).max() < 0.02
+
+
+PAIRS = [("Skyworth denied joining the Alibaba TV operating system.", "Skyworth will use the Alibaba TV OS."),
+         ("A short one.", "Another, a little longer, sentence with more words in it than the first."),
+         ("Alibaba will invest 10 billion yuan in AI this year.", "Alibaba will invest RMB10bn in AI this year.")]
+
+
+def test_onnx_runtime_computes_what_numpy_computes(model, monkeypatch):
+    """The shipped graph, fed the same dequantised weights, gives numpy's probabilities (to float rounding)."""
+    assert model.runtime == "onnxruntime" and json.loads((SHIPPED / CARD_FILE).read_text())["graph_sha256"]
+    monkeypatch.setenv(RUNTIME_VARIABLE, "numpy")
+    slow = ContradictionModel()
+    assert slow.runtime == "numpy" and slow.version == model.version  # same model: cached judgements stay valid
+    assert np.abs(model.probabilities(PAIRS) - slow.probabilities(PAIRS)).max() < 1e-4
+
+
+def test_a_corrupt_graph_is_a_numbered_error_and_a_missing_one_falls_back_to_numpy(tmp_path):
+    copy = tmp_path / "model"
+    shutil.copytree(SHIPPED, copy)
+    raw = bytearray((copy / GRAPH_FILE).read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    (copy / GRAPH_FILE).write_bytes(bytes(raw))
+    with pytest.raises(ModelError) as corrupt:
+        ContradictionModel(copy)
+    assert corrupt.value.code == "E432" and "graph" in str(corrupt.value)
+    (copy / GRAPH_FILE).unlink()
+    fallback = ContradictionModel(copy)
+    assert fallback.runtime == "numpy" and fallback.probabilities(PAIRS).shape == (3, 3)
 
 
 def test_missing_corrupt_or_foreign_weights_are_numbered_errors(tmp_path):
@@ -332,3 +361,18 @@ def test_a_person_who_denies_is_named_by_surname_on_the_other_side():
     assert _denier(denied, ()) == "al-sisi" and _names_the_denier("al-sisi", denied, offered)
     # a surname, not any last word: an organisation is named only by a longer form of its name
     assert not _names_the_denier(_denier(other, ()), other, offered)
+
+
+def test_the_graph_is_rebuilt_from_the_model_it_ships_with(tmp_path):
+    """``python -m crosscheck.training.onnx_graph`` (needs torch and onnx, the train extra) writes a graph that
+    takes the folder's weights by name and records its hash."""
+    pytest.importorskip("onnx")
+    from crosscheck.training.onnx_graph import build
+
+    copy = tmp_path / "model"
+    shutil.copytree(SHIPPED, copy)
+    (copy / GRAPH_FILE).unlink()
+    build(copy)
+    rebuilt = ContradictionModel(copy)
+    assert rebuilt.runtime == "onnxruntime"
+    assert np.abs(rebuilt.probabilities(PAIRS) - ContradictionModel().probabilities(PAIRS)).max() < 1e-5

@@ -335,3 +335,16 @@ def test_an_open_bound_meeting_a_figure_is_not_compatible(a, b, same):
 
     (qa,), (qb,) = parse_quantities(a), parse_quantities(b)
     assert compatible(qa, qb) is same and compatible(qb, qa) is same
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("A wicked aunt cut her three-year-old nephew", "years old"),
+    ("The 28-year-old took to Instagram", "years old"),
+    ("the firm is 10 years old", "years old"),
+    ("a 5-month-old baby", "months old"),
+    ("Facing Five Years In Jail", "year"),
+    ("for 3 years, old friends say", "year"),
+])
+def test_an_age_is_not_a_duration(text, unit):
+    (q,) = parse_quantities(text)
+    assert (q.kind, q.unit) == ("count", unit)

@@ -48,6 +48,11 @@ def same_entity(a: str, b: str, min_ratio: float = 92.0) -> bool:
     or (names of six letters or more) a rapidfuzz ratio of at least ``min_ratio`` (a one-letter slip)."""
     if same_name(a, b) or _surname_of(a, b) or _surname_of(b, a):
         return True
+    wa, wb = a.split(), b.split()
+    if len(wa) > 1 and sorted(wa) == sorted(wb):
+        return True  # "Music Beats" / "Beats Music"
+    if _initials_of(a, b) or _initials_of(b, a):
+        return True  # "UN" / "United Nations", "NHL" / "National Hockey League"
     ca, cb = compact(a), compact(b)
     if not ca or not cb:
         return False
@@ -58,6 +63,21 @@ def same_entity(a: str, b: str, min_ratio: float = 92.0) -> bool:
     from rapidfuzz import fuzz
 
     return fuzz.ratio(ca, cb) >= min_ratio
+
+
+_MINOR_WORDS = frozenset({"of", "the", "and", "for", "&"})
+
+
+def _initials_of(short: str, long_: str) -> bool:
+    """"un" of "united nations", "nhl" of "national hockey league": a one-word key that spells the initials
+    of a name of two words or more (its minor words "of", "the", "and" counted or not)."""
+    short = compact(short)
+    words = [w for w in long_.replace("-", " ").split() if w]
+    if len(words) < 2 or len(short) < 2 or " " in short:
+        return False
+    every = "".join(w[0] for w in words)
+    major = "".join(w[0] for w in words if w not in _MINOR_WORDS)
+    return short in (every, major)
 
 
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "mx"})

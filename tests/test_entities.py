@@ -1,0 +1,46 @@
+"""Names written two ways are one actor; actors named as different kinds of thing are not a conflict (ENT01)."""
+
+import pytest
+
+from crosscheck.nouns import Alignment, Entity, Statement
+from crosscheck.statements.entities import same_entity
+from crosscheck.verdicts.rules.kinds.base import Pair
+from crosscheck.verdicts.rules.kinds.entity import EntityParams, check
+from tests.conftest import make_doc
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("un", "united nations", True),  # initials
+    ("nhl", "national hockey league", True),
+    ("boc", "bank of china", True),  # minor words left out of the initials
+    ("music beats", "beats music", True),  # the same words in another order
+    ("us", "uk", False),
+    ("china", "bank of china", False),
+    ("baidu", "tencent", False),
+])
+def test_one_name_written_two_ways(a, b, same):
+    assert same_entity(a, b) is same and same_entity(b, a) is same
+
+
+def _statement(doc: str, text: str, actor: str, label: str) -> Statement:
+    return Statement(f"{doc}:0", doc, 0, 0, len(text), text, entities=(Entity(0, len(actor), actor, label, actor.lower()),),
+                     roles=(("offer", "subject", actor.lower()),), predicates=("offer",))
+
+
+def _pair(label_a: str, label_b: str, actor_a: str = "Egypt", actor_b: str = "Sisi") -> Pair:
+    a = _statement("a", f"{actor_a} offered Abbas land in the Sinai.", actor_a, label_a)
+    b = _statement("b", f"{actor_b} offered Abbas land in the Sinai.", actor_b, label_b)
+    return Pair(a, b, make_doc("a", a.text), make_doc("b", b.text), Alignment(a.id, b.id, 0.9, 0.9, 0.9, 0.0))
+
+
+def test_a_country_for_its_leader_is_no_other_actor_when_asked():
+    assert check(_pair("GPE", "PERSON"), EntityParams(same_kind_only=True)) == []
+    assert [v.kind for v in check(_pair("GPE", "PERSON"), EntityParams())] == ["contradiction"]  # the default
+    assert [v.kind for v in check(_pair("GPE", "ORG"), EntityParams(same_kind_only=True))] == ["contradiction"]
+
+
+def test_two_actors_of_one_kind_or_of_an_unknown_kind_still_conflict():
+    asked = EntityParams(same_kind_only=True)
+    assert [v.kind for v in check(_pair("ORG", "ORG", "Baidu", "Tencent"), asked)] == ["contradiction"]
+    # "PROPN" is the statements stage's label for a proper noun spaCy did not recognise: no kind at all
+    assert [v.kind for v in check(_pair("PERSON", "PROPN", "Baidu", "Tencent"), asked)] == ["contradiction"]

@@ -168,3 +168,17 @@ def test_a_named_partys_refutation_is_a_discrepancy_in_the_partys_name(pipeline)
     assert [f.kind for f in found] == ["discrepancy"] and found[0].level == "warning"
     assert found[0].message.startswith("Disputed: John Tse, as Weekly Two (") and "reports, calls it «untrue»" in found[0].message
     assert found[0].score == NAMED_PARTY_PRECISION
+
+
+@pytest.mark.parametrize("text, reported", [
+    ("Circulating 'news' report claims that illegal loggers have cut down the oldest tree.", True),
+    ("According to a report that is circulating via social media, loggers cut down the tree.", True),
+    ("Reports claim the singer was arrested.", True),
+    ("The company reported that sales rose.", False),  # a named party's report is its claim
+    ("According to the Daily Mail, the woman has three breasts.", False),
+    ("The report said the plane landed.", False),
+])
+def test_a_claim_in_the_mouth_of_an_unnamed_report(text, reported):
+    from crosscheck.statements.cues import reports_a_claim
+
+    assert reports_a_claim(text) is reported

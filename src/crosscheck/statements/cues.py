@@ -33,11 +33,25 @@ def is_question(text: str) -> bool:
     return text.rstrip().rstrip("\"'\u201d\u2019)").endswith("?")
 
 
+# a claim put in the mouth of an unnamed report: "Circulating 'news' report claims that ...", "According to
+# a report that is circulating via social media, ..."
+_UNNAMED_REPORT = r"(?:news\s+|media\s+|viral\s+|circulating\s+|online\s+|unconfirmed\s+)*(?:reports?|rumou?rs?|stor(?:y|ies)|posts?|messages?)"
+_REPORTS_A_CLAIM = re.compile(
+    rf"(?:\b{_UNNAMED_REPORT}['’\"]?\s+(?:that\s+)?(?:claims?|claimed|alleges?|alleged|suggests?|suggested)\b"
+    rf"|\baccording\s+to\s+(?:a|an|one|some|several)\s+(?:\w+\s+)?{_UNNAMED_REPORT}\b)", re.IGNORECASE)
+
+
+def reports_a_claim(text: str) -> bool:
+    """Whether the sentence puts its claim in the mouth of an unnamed report or rumour."""
+    return _REPORTS_A_CLAIM.search(text) is not None
+
+
 def asks_or_hedges(s: Statement) -> bool:
-    """A question ("Did Mitt Romney call her 'First Woman'?") or a hedged report ("allegedly took a
-    selfie"): it reports no claim as true, so it neither affirms what another outlet denies nor believes
-    what another calls false."""
-    return s.modality == "hedged" or is_question(s.text)
+    """A question ("Did Mitt Romney call her 'First Woman'?"), a hedged report ("allegedly took a
+    selfie") or a claim an unnamed report makes ("Circulating 'news' report claims that loggers cut
+    down the oldest tree"): it reports no claim as true, so it neither affirms what another outlet
+    denies nor believes what another calls false."""
+    return s.modality == "hedged" or is_question(s.text) or reports_a_claim(s.text)
 
 
 def debunk_cues(text: str, extra: tuple[str, ...] = (), hedged: bool = False) -> list[tuple[int, int]]:

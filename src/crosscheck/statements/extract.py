@@ -304,7 +304,7 @@ def _polarity(sent: "SpacySpan", base: int) -> Polarity:
                             end=base + tok.idx + len(tok), scope=comp.lemma_.lower() if comp is not None else "")
     for tok in sent:
         lower = tok.lower_
-        if tok.dep_ == "neg" and tok.head.i in chain_ids and not _scopes_over_only(tok):
+        if tok.dep_ == "neg" and tok.head.i in chain_ids and not _scopes_over_only(tok) and not _imperative(tok.head):
             return Polarity(negated=True, cue=tok.text, start=base + tok.idx, end=base + tok.idx + len(tok),
                             scope=tok.head.lemma_.lower())
         if lower == "no" and tok.head.lower_ == "longer" and tok.head.head.i in chain_ids:
@@ -324,6 +324,18 @@ def _polarity(sent: "SpacySpan", base: int) -> Polarity:
             return Polarity(negated=True, cue=tok.text, start=base + tok.idx, end=base + tok.idx + len(tok),
                             scope=verb.lemma_.lower())
     return Polarity()
+
+
+def _imperative(verb: "Token") -> bool:
+    """"..., don't make more trouble": an instruction with no subject, its "do" opening the clause. It
+    tells someone what to do; it does not deny anything."""
+    if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in verb.children):
+        return False
+    aux = next((c for c in verb.children if c.dep_ == "aux" and c.lemma_.lower() == "do" and c.i < verb.i), None)
+    if aux is None:
+        return False
+    before = verb.doc[aux.i - 1] if aux.i > verb.sent.start else None
+    return before is None or before.is_punct
 
 
 def _scopes_over_only(neg: "Token") -> bool:

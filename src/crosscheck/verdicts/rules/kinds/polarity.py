@@ -16,7 +16,7 @@ from pydantic import Field
 from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel
 from crosscheck.verdicts.rules.kinds.timeline import date_label, says_it_changed
 from crosscheck.nouns import Statement
-from crosscheck.statements.cues import asks_or_hedges
+from crosscheck.statements.cues import asks_or_hedges, debunk_cues
 from crosscheck.statements.entities import shared_names
 from crosscheck.statements.lexicon import DENIAL_VERBS
 
@@ -259,8 +259,11 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
         denier = denial.denier
         if (not denial.explicit or denial.refusal) and negative.polarity.scope in NO_COMMENT_VERBS:
             return []  # "has not commented", "declined to answer questions"
-        if not pair.same_document and (_both_report_the_denial(negative, pair, denial) or asks_or_hedges(other)):
-            return []  # both outlets report the dispute; or the other reports only an allegation or a question
+        if not pair.same_document and (_both_report_the_denial(negative, pair, denial) or asks_or_hedges(other)
+                                       or debunk_cues(other.text)):
+            # both outlets report the dispute; the other reports only an allegation or a question; or it calls
+            # the story false itself ("NHL Expansion Plan Report Is 'Complete Fabrication': Bettman")
+            return []
     # content words in common, the denier's name aside: "Joan Rivers Doctor Denies Selfie" disputes nothing of
     # "Star-studded send-off at Joan Rivers' funeral"
     if len((set(a.lemmas) & set(b.lemmas)) - _name_words(denier)) < p.min_shared_lemmas and not pair.same_document:

@@ -182,3 +182,12 @@ def test_a_claim_in_the_mouth_of_an_unnamed_report(text, reported):
     from crosscheck.statements.cues import reports_a_claim
 
     assert reports_a_claim(text) is reported
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("Woman with three breasts 'was a fake who has tricked people online before'", "fake"),  # a person a fake
+    ("Woman who claimed to have a third breast exposed as hoaxer", "hoaxer"),
+])
+def test_a_person_called_a_fake_or_a_hoaxer(text, cue):
+    found = debunk_cues(text)
+    assert [text[a:b].lower() for a, b in found] == [cue]

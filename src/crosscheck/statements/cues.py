@@ -15,7 +15,8 @@ from crosscheck.statements.lexicon import CLAIM_NOUNS, DEBUNK_CUES
 _NEGATED = re.compile(r"\b(not|no|n[’']t|never|nothing|nor)\b\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
 # words after a predicative "false"/"fake" that continue the clause ("the report was false and misleading")
 _CONTINUES = frozenset({"and", "or", "but", "as", "by", "to", "in", "on", "after", "because", "according", "since",
-                        "when", "from", "with", "too", "at", "for"})
+                        "when", "from", "with", "too", "at", "for",
+                        "who", "whose", "which", "that"})  # "was a fake who has tricked people before"
 
 
 @functools.lru_cache(maxsize=16)

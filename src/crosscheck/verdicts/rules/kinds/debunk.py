@@ -45,6 +45,12 @@ def _doubts(doc: Document, extra: tuple[str, ...]) -> bool:
     return any(debunk_cues(doc.text[start:end], extra, hedged=True) for start, end in readable_paragraphs(doc))
 
 
+def _denies(s: Statement) -> bool:
+    """A negated or denying statement ("Loggers have NOT cut down the world's oldest tree", "Lisa Bonet did
+    NOT send a cryptic tweet") does not report the story as true: it sides with the debunk."""
+    return s.polarity.negated or s.polarity.denial
+
+
 def _side(s: Statement, doc: Document) -> str:
     date = doc.published.isoformat() if doc.published else "undated"
     return f"{doc.outlet or doc.id} ({date})"
@@ -56,7 +62,7 @@ def check(pair: Pair, p: DebunkParams) -> list[Verdict]:
     for s, doc, other, other_doc, first in ((pair.a, pair.doc_a, pair.b, pair.doc_b, True),
                                             (pair.b, pair.doc_b, pair.a, pair.doc_a, False)):
         cues = debunk_cues(s.text, p.extra_cues)
-        if (not cues or asks_or_hedges(other) or debunk_cues(other.text, p.extra_cues, hedged=True)
+        if (not cues or asks_or_hedges(other) or _denies(other) or debunk_cues(other.text, p.extra_cues, hedged=True)
                 or _doubts(other_doc, p.extra_cues)):
             continue
         start, end = cues[0]

@@ -174,6 +174,7 @@ def test_a_named_partys_refutation_is_a_discrepancy_in_the_partys_name(pipeline)
     ("Circulating 'news' report claims that illegal loggers have cut down the oldest tree.", True),
     ("According to a report that is circulating via social media, loggers cut down the tree.", True),
     ("Reports claim the singer was arrested.", True),
+    ("On Saturday, numerous websites such as X17Online claimed the actress had posted a tweet.", True),
     ("The company reported that sales rose.", False),  # a named party's report is its claim
     ("According to the Daily Mail, the woman has three breasts.", False),
     ("The report said the plane landed.", False),
@@ -187,7 +188,12 @@ def test_a_claim_in_the_mouth_of_an_unnamed_report(text, reported):
 @pytest.mark.parametrize("text, cue", [
     ("Woman with three breasts 'was a fake who has tricked people online before'", "fake"),  # a person a fake
     ("Woman who claimed to have a third breast exposed as hoaxer", "hoaxer"),
+    ("Fox News floats BS story about fleeing Marines", "bs"),
 ])
 def test_a_person_called_a_fake_or_a_hoaxer(text, cue):
     found = debunk_cues(text)
     assert [text[a:b].lower() for a, b in found] == [cue]
+
+
+def test_bs_is_a_cue_only_before_a_story():
+    assert debunk_cues("She has a BS in biology from Stanford.") == []

@@ -35,10 +35,12 @@ def is_question(text: str) -> bool:
 
 
 # a claim put in the mouth of an unnamed report: "Circulating 'news' report claims that ...", "According to
-# a report that is circulating via social media, ..."
-_UNNAMED_REPORT = r"(?:news\s+|media\s+|viral\s+|circulating\s+|online\s+|unconfirmed\s+)*(?:reports?|rumou?rs?|stor(?:y|ies)|posts?|messages?)"
+# a report that is circulating via social media, ...", "numerous websites such as X17Online claimed ..."
+_UNNAMED_REPORT = (r"(?:news\s+|media\s+|viral\s+|circulating\s+|online\s+|unconfirmed\s+)*"
+                   r"(?:reports?|rumou?rs?|stor(?:y|ies)|posts?|messages?|websites|sites|tabloids|outlets)")
 _REPORTS_A_CLAIM = re.compile(
-    rf"(?:\b{_UNNAMED_REPORT}['’\"]?\s+(?:that\s+)?(?:claims?|claimed|alleges?|alleged|suggests?|suggested)\b"
+    rf"(?:\b{_UNNAMED_REPORT}['’\"]?(?:\s+such\s+as\s+\S+(?:\s+\S+)?)?\s+(?:that\s+)?"
+    rf"(?:claims?|claimed|alleges?|alleged|suggests?|suggested)\b"
     rf"|\baccording\s+to\s+(?:a|an|one|some|several)\s+(?:\w+\s+)?{_UNNAMED_REPORT}\b)", re.IGNORECASE)
 
 

@@ -197,3 +197,9 @@ def test_a_person_called_a_fake_or_a_hoaxer(text, cue):
 
 def test_bs_is_a_cue_only_before_a_story():
     assert debunk_cues("She has a BS in biology from Stanford.") == []
+
+
+@pytest.mark.parametrize("text", ["In 2013, a groom was jailed after staging a bomb hoax on his wedding day.",
+                                  "Police received hoax calls all night."])
+def test_a_hoax_as_a_crime_is_no_verdict_on_the_story(text):
+    assert debunk_cues(text) == []

@@ -44,6 +44,10 @@ _REPORTS_A_CLAIM = re.compile(
     rf"|\baccording\s+to\s+(?:a|an|one|some|several)\s+(?:\w+\s+)?{_UNNAMED_REPORT}\b)", re.IGNORECASE)
 
 
+# the story's subject qualified as unproven: "this alleged 'Crabzilla'", "Purported Lisa Bonet Twitter Account"
+_QUALIFIED = re.compile(r"\b(?:alleged|purported|so-called|supposed)\b", re.IGNORECASE)
+
+
 def reports_a_claim(text: str) -> bool:
     """Whether the sentence puts its claim in the mouth of an unnamed report or rumour."""
     return _REPORTS_A_CLAIM.search(text) is not None
@@ -51,10 +55,10 @@ def reports_a_claim(text: str) -> bool:
 
 def asks_or_hedges(s: Statement) -> bool:
     """A question ("Did Mitt Romney call her 'First Woman'?"), a hedged report ("allegedly took a
-    selfie") or a claim an unnamed report makes ("Circulating 'news' report claims that loggers cut
+    selfie", "this alleged 'Crabzilla'") or a claim an unnamed report makes ("Circulating 'news' report claims that loggers cut
     down the oldest tree"): it reports no claim as true, so it neither affirms what another outlet
     denies nor believes what another calls false."""
-    return s.modality == "hedged" or is_question(s.text) or reports_a_claim(s.text)
+    return s.modality == "hedged" or is_question(s.text) or reports_a_claim(s.text) or _QUALIFIED.search(s.text) is not None
 
 
 def debunk_cues(text: str, extra: tuple[str, ...] = (), hedged: bool = False) -> list[tuple[int, int]]:

@@ -32,7 +32,8 @@ NAME_SUFFIXES = frozenset({
 # An outlet calling the story itself false: "the photo was a hoax", "the report is fake", "no evidence".
 # "myth" and "rumour" are left out on purpose: news uses them for legends and for the claim being reported.
 DEBUNK_CUES = (
-    r"hoax(?:es|ers?)?", r"fake[ds]?", r"faked", r"faking", r"fabricat\w+", r"bogus", r"false(?:ly)?", r"untrue",
+    # a hoax as a crime ("a bomb hoax", "hoax calls") is another event, not a verdict on the story
+    r"(?<!bomb )(?<!staging a )(?<!staged a )hoax(?:es|ers?)?(?!\s+(?:calls?|callers?|threats?|bomb))", r"fake[ds]?", r"faked", r"faking", r"fabricat\w+", r"bogus", r"false(?:ly)?", r"untrue",
     r"not (?:(?:even|remotely|at all) )*true", r"(?:is|was)n[’']t (?:(?:even|remotely) )*true",
     r"never happened", r"(?:did not|didn[’']t) (?:actually )?happen", r"debunk\w*", r"satir\w+", r"parody", r"spoof", r"prank(?:ed)?",
     r"photoshop\w*", r"doctored", r"made[- ]up(?! of)", r"no evidence", r"not real", r"(?:is|was)n[’']t real",

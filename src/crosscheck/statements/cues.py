@@ -61,6 +61,16 @@ def asks_or_hedges(s: Statement) -> bool:
     return s.modality == "hedged" or is_question(s.text) or reports_a_claim(s.text) or _QUALIFIED.search(s.text) is not None
 
 
+def negates_a_debunk(text: str, extra: tuple[str, ...] = ()) -> bool:
+    """Whether the text denies that the story is false ("They're not fake", "Climate change is not a hoax"):
+    a negation that affirms."""
+    for m in _pattern(extra).finditer(text):
+        word = m.group(1).lower()
+        if not word.startswith(("not ", "no ", "isn", "wasn")) and _NEGATED.search(text[max(0, m.start() - 25):m.start()]):
+            return True
+    return False
+
+
 def debunk_cues(text: str, extra: tuple[str, ...] = (), hedged: bool = False) -> list[tuple[int, int]]:
     """Character ranges of the cues that call something false, leaving out negated ones ("no hoax",
     "isn't fake") and "false"/"fake" before a noun that is not a report of the story ("false teeth").

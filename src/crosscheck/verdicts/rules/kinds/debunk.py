@@ -16,7 +16,7 @@ import functools
 
 from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel
 from crosscheck.nouns import Document, Statement
-from crosscheck.statements.cues import asks_or_hedges, debunk_cues
+from crosscheck.statements.cues import asks_or_hedges, debunk_cues, negates_a_debunk
 from crosscheck.statements.extract import readable_paragraphs
 
 
@@ -46,9 +46,13 @@ def _doubts(doc: Document, extra: tuple[str, ...]) -> bool:
 
 
 def _denies(s: Statement) -> bool:
-    """A negated or denying statement ("Loggers have NOT cut down the world's oldest tree", "Lisa Bonet did
-    NOT send a cryptic tweet") does not report the story as true: it sides with the debunk."""
-    return s.polarity.negated or s.polarity.denial
+    """A statement whose main verb (its first predicate) is negated or denies ("Loggers have NOT cut down the world's oldest tree",
+    "Lisa Bonet did NOT send a cryptic tweet") does not report the story as true: it sides with the debunk.
+    Not a negation in a subordinate clause ("Adopts Boy so He Won't Turn Into Werewolf"), nor one that
+    denies the story is false ("They're not fake": it affirms)."""
+    if s.polarity.denial:
+        return True
+    return s.polarity.negated and s.polarity.scope in s.predicates[:1] and not negates_a_debunk(s.text)
 
 
 def _side(s: Statement, doc: Document) -> str:

@@ -88,12 +88,17 @@ def test_onnx_runtime_computes_what_numpy_computes(model, monkeypatch):
     assert np.abs(model.probabilities(PAIRS) - slow.probabilities(PAIRS)).max() < 1e-4
 
 
+def _flip_a_byte(path) -> None:
+    """Corrupt a file the way a bad download does: one byte in the middle changed."""
+    raw = bytearray(path.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    path.write_bytes(bytes(raw))
+
+
 def test_a_corrupt_graph_is_a_numbered_error_and_a_missing_one_falls_back_to_numpy(tmp_path):
     copy = tmp_path / "model"
     shutil.copytree(SHIPPED, copy)
-    raw = bytearray((copy / GRAPH_FILE).read_bytes())
-    raw[len(raw) // 2] ^= 0xFF
-    (copy / GRAPH_FILE).write_bytes(bytes(raw))
+    _flip_a_byte(copy / GRAPH_FILE)
     with pytest.raises(ModelError) as corrupt:
         ContradictionModel(copy)
     assert corrupt.value.code == "E432" and "graph" in str(corrupt.value)
@@ -111,9 +116,7 @@ def test_missing_corrupt_or_foreign_weights_are_numbered_errors(tmp_path):
     assert missing.value.code == "E431"
 
     shutil.copy(SHIPPED / WEIGHTS_FILE, copy / WEIGHTS_FILE)
-    raw = bytearray((copy / WEIGHTS_FILE).read_bytes())
-    raw[len(raw) // 2] ^= 0xFF
-    (copy / WEIGHTS_FILE).write_bytes(bytes(raw))
+    _flip_a_byte(copy / WEIGHTS_FILE)
     with pytest.raises(ModelError) as corrupt:
         load_weights(copy)
     assert corrupt.value.code == "E432" and "hash" in str(corrupt.value)

@@ -88,6 +88,14 @@ def test_onnx_runtime_computes_what_numpy_computes(model, monkeypatch):
     assert np.abs(model.probabilities(PAIRS) - slow.probabilities(PAIRS)).max() < 1e-4
 
 
+def test_onnx_runtime_gives_the_same_bits_on_one_thread(model, monkeypatch):
+    """A Dask worker runs the model on one thread (its BLAS variables say 1): the report must not change."""
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    one = ContradictionModel()
+    assert one.runtime == "onnxruntime"
+    assert np.array_equal(one.probabilities(PAIRS * 12), model.probabilities(PAIRS * 12))
+
+
 def _flip_a_byte(path) -> None:
     """Corrupt a file the way a bad download does: one byte in the middle changed."""
     raw = bytearray(path.read_bytes())

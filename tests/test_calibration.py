@@ -308,3 +308,44 @@ def test_eval_switches_between_combiner_and_rules(tmp_path):
     assert "probabilities" not in plain and plain["verdict"] == "contradiction"
     # the combiner's verdict falls back to neutral when its top probability is under --min-score
     assert max(calibrated["probabilities"].values()) < 0.999 and calibrated["verdict"] == "neutral"
+
+
+def test_agreement_scores_are_mapped_by_the_fitted_calibration():
+    """An agreement finding's score is sigmoid(a * logit(p) + b) of the combiner's probability: monotone, so
+    agreements keep the combiner's ranking, and fitted on labelled same-claim pairs (Falke, QAGS, FRANK)."""
+    from crosscheck.verdicts.combiner import load_combiner
+
+    shipped = load_combiner()
+    assert shipped.agreement_calibration is not None
+    a, b = shipped.agreement_calibration
+    ps = [0.05, 0.2, 0.5, 0.8, 0.95]
+    scores = [shipped.agreement_score(p) for p in ps]
+    assert scores == sorted(scores) and all(0 < s < 1 for s in scores)
+    assert shipped.agreement_score(0.5) == pytest.approx(1 / (1 + np.exp(-b)))
+    assert dataclasses.replace(shipped, agreement_calibration=None).agreement_score(0.3) == 0.3
+
+
+def test_a_combiner_file_with_a_bad_agreement_calibration_is_a_numbered_error(tmp_path):
+    from crosscheck.errors import CrosscheckError
+    from crosscheck.verdicts.combiner import load_combiner
+
+    data = load_combiner().to_json()
+    assert len(data["agreement_calibration"]) == 2
+    for bad in (["x", 1], [1.0], [float("nan"), 0.0]):
+        path = tmp_path / "c.json"
+        path.write_text(json.dumps({**data, "agreement_calibration": bad}))
+        with pytest.raises(CrosscheckError) as err:
+            load_combiner(path)
+        assert err.value.code == "E502"
+
+
+def test_the_agreement_calibration_fit_recovers_known_coefficients():
+    from crosscheck.training.agreement_calibration import auc, calibration_error, fit
+
+    rng = np.random.default_rng(0)
+    p = rng.uniform(0.02, 0.98, 20000)
+    truth = 1 / (1 + np.exp(-(0.5 * np.log(p / (1 - p)) + 0.8)))
+    y = (rng.uniform(size=len(p)) < truth).astype(float)
+    a, b = fit(p, y)
+    assert a == pytest.approx(0.5, abs=0.05) and b == pytest.approx(0.8, abs=0.05)
+    assert calibration_error(truth, y) < 0.02 and auc(p, y) > 0.55

@@ -92,6 +92,8 @@ def calibrate_findings(findings: Sequence[Finding], combiner: Combiner | None, r
                 key = _key(f, by_ids)
                 if key in probs and f.rule not in measured:
                     p = probs[key][combiner.classes.index(SCORED_BY[f.kind])]
+                    if SCORED_BY[f.kind] == "agreement":
+                        p = combiner.agreement_score(p)
                     f = replace(f, score=round(float(p), 4))
                     if f.level == "error" and f.score < ERROR_NEEDS:
                         f = replace(f, level="warning")  # more likely wrong than right: shown, never failing CI

@@ -38,6 +38,21 @@ class Combiner:
     # per class: the smallest probability at which flags of that class reached a precision (measured)
     thresholds: tuple[tuple[str, tuple[tuple[float, float], ...]], ...] = ()
     meta: tuple[tuple[str, str], ...] = ()
+    # an agreement finding's score: sigmoid(a * logit(p) + b) of the pair's agreement probability, fitted on
+    # labelled same-claim pairs (training/agreement_calibration.py); None leaves p as it is
+    agreement_calibration: tuple[float, float] | None = None
+
+    def agreement_score(self, p: float) -> float:
+        """The probability that an agreement finding is right, from the pair's agreement probability.
+
+        Why a second step: the combiner learnt row labels (FNC-1's "agree" is a body endorsing a
+        headline, RTE's an entailment), and scored AGR01's agreements 0.10-0.75 where about seven in
+        ten were right (docs/calibration.md)."""
+        if self.agreement_calibration is None:
+            return p
+        a, b = self.agreement_calibration
+        q = min(max(float(p), 1e-6), 1 - 1e-6)
+        return float(1.0 / (1.0 + np.exp(-(a * np.log(q / (1 - q)) + b))))
 
     @property
     def uses_nli(self) -> bool:
@@ -70,7 +85,8 @@ class Combiner:
                 "coef": [_round(r) for r in self.coef], "intercept": _round(self.intercept),
                 "temperature": round(float(self.temperature), 6),
                 "thresholds": {k: [[t, p] for t, p in v] for k, v in self.thresholds},
-                "meta": dict(self.meta)}
+                "meta": dict(self.meta),
+                **({"agreement_calibration": list(self.agreement_calibration)} if self.agreement_calibration else {})}
 
     @classmethod
     def from_json(cls, data: dict, where: str = "combiner") -> Combiner:
@@ -89,9 +105,19 @@ class Combiner:
                        np.asarray(data["intercept"], dtype=np.float64), float(data.get("temperature", 1.0)),
                        classes, tuple((k, tuple((float(t), float(p)) for t, p in v))
                                       for k, v in data.get("thresholds", {}).items()),
-                       tuple((str(k), str(v)) for k, v in data.get("meta", {}).items()))
+                       tuple((str(k), str(v)) for k, v in data.get("meta", {}).items()),
+                       _pair_of_floats(data.get("agreement_calibration")))
         except (KeyError, TypeError, ValueError) as exc:
             raise CrosscheckError(f"{where}: not a usable combiner model: {exc}", code="E502") from exc
+
+
+def _pair_of_floats(value) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    a, b = (float(v) for v in value)  # anything else is a ValueError (E502)
+    if not (np.isfinite(a) and np.isfinite(b)):
+        raise ValueError("agreement_calibration must be two finite numbers")
+    return a, b
 
 
 def load_combiner(path: Path | str | None = None) -> Combiner:

@@ -342,6 +342,8 @@ def test_an_open_bound_meeting_a_figure_is_not_compatible(a, b, same):
     ("The 28-year-old took to Instagram", "years old"),
     ("the firm is 10 years old", "years old"),
     ("a 5-month-old baby", "months old"),
+    ("she was only 3 years old when she debuted", "years old then"),  # an age at another time
+    ("He was 12 years old at the time of the attack", "years old then"),
     ("Facing Five Years In Jail", "year"),
     ("for 3 years, old friends say", "year"),
 ])

@@ -567,6 +567,7 @@ def _year_like(fig: _Figure) -> bool:
 
 _AGE_UNITS = frozenset({"year", "month", "week", "day"})
 _AGE = re.compile(r"[\s\u00a0-]*(?:years?|months?|weeks?|days?)[\s\u00a0-]+old\b", re.IGNORECASE)
+_WHEN = re.compile(r",?\s+(?:when|at\s+the\s+time)\b", re.IGNORECASE)
 
 
 def _single(scan: _Scan, fig: _Figure, lo: int, hedge: str, hedge_words: str, hstart: int) -> Quantity | None:
@@ -588,8 +589,11 @@ def _single(scan: _Scan, fig: _Figure, lo: int, hedge: str, hedge_words: str, hs
     unit, plural = _unit_noun(text, end)
     if plural and _next_word(text, end)[:1].isupper():
         plural = False  # "the 2012 Olympics"
-    if unit in _AGE_UNITS and _AGE.match(text, end):
+    age = _AGE.match(text, end) if unit in _AGE_UNITS else None
+    if age:
         unit = f"{unit}s old"  # an age ("her three-year-old nephew") is not a duration ("five years in jail")
+        if _WHEN.match(text, age.end()):
+            unit += " then"  # an age at another time ("she was only 3 years old when she debuted"): not today's
     if _year_like(fig) and not plural and (not hedge or hedge_words in _PREPOSITIONAL
                                             or _prev_word(text, hstart, lo) in _STRONG_YEAR_CUES):
         return _make(scan, fig.start, fig.end, value, "year")

@@ -44,31 +44,35 @@ _REPORTS_A_CLAIM = re.compile(
     rf"|\baccording\s+to\s+(?:a|an|one|some|several)\s+(?:\w+\s+)?{_UNNAMED_REPORT}\b)", re.IGNORECASE)
 
 
-# the story's subject qualified as unproven: "this alleged 'Crabzilla'", "Purported Lisa Bonet Twitter Account"
-_QUALIFIED = re.compile(r"\b(?:alleged|purported|so-called|supposed)\b", re.IGNORECASE)
-
-
 def reports_a_claim(text: str) -> bool:
     """Whether the sentence puts its claim in the mouth of an unnamed report or rumour."""
     return _REPORTS_A_CLAIM.search(text) is not None
 
 
+# the story's subject qualified as unproven: "this alleged 'Crabzilla'", "Purported Lisa Bonet Twitter Account"
+_QUALIFIED = re.compile(r"\b(?:alleged|purported|so-called|supposed)\b", re.IGNORECASE)
+
+
 def asks_or_hedges(s: Statement) -> bool:
     """A question ("Did Mitt Romney call her 'First Woman'?"), a hedged report ("allegedly took a
-    selfie", "this alleged 'Crabzilla'") or a claim an unnamed report makes ("Circulating 'news' report claims that loggers cut
-    down the oldest tree"): it reports no claim as true, so it neither affirms what another outlet
-    denies nor believes what another calls false."""
-    return s.modality == "hedged" or is_question(s.text) or reports_a_claim(s.text) or _QUALIFIED.search(s.text) is not None
+    selfie", "this alleged 'Crabzilla'") or a claim an unnamed report makes ("Circulating 'news' report
+    claims that loggers cut down the oldest tree"): it reports no claim as true, so it neither affirms
+    what another outlet denies nor believes what another calls false."""
+    return (s.modality == "hedged" or is_question(s.text) or reports_a_claim(s.text)
+            or _QUALIFIED.search(s.text) is not None)
+
+
+def _negated(text: str, m: re.Match[str]) -> bool:
+    """Whether the cue ``m`` is negated by the words before it ("no hoax", "not fake"); cues that carry their
+    own negation ("not true", "isn't real") are not."""
+    return (not m.group(1).lower().startswith(("not ", "no ", "isn", "wasn"))
+            and _NEGATED.search(text[max(0, m.start() - 25):m.start()]) is not None)
 
 
 def negates_a_debunk(text: str, extra: tuple[str, ...] = ()) -> bool:
     """Whether the text denies that the story is false ("They're not fake", "Climate change is not a hoax"):
     a negation that affirms."""
-    for m in _pattern(extra).finditer(text):
-        word = m.group(1).lower()
-        if not word.startswith(("not ", "no ", "isn", "wasn")) and _NEGATED.search(text[max(0, m.start() - 25):m.start()]):
-            return True
-    return False
+    return any(_negated(text, m) for m in _pattern(extra).finditer(text))
 
 
 def debunk_cues(text: str, extra: tuple[str, ...] = (), hedged: bool = False) -> list[tuple[int, int]]:
@@ -80,7 +84,7 @@ def debunk_cues(text: str, extra: tuple[str, ...] = (), hedged: bool = False) ->
     question = is_question(text)
     for m in _pattern(extra).finditer(text):
         word = m.group(1).lower()
-        if not word.startswith(("not ", "no ", "isn", "wasn")) and _NEGATED.search(text[max(0, m.start() - 25):m.start()]):
+        if _negated(text, m):
             continue
         if not hedged and (question or _HEDGED.search(text[max(0, m.start() - 200):m.start()])):
             continue

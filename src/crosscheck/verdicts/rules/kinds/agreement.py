@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel
-from crosscheck.verdicts.rules.kinds.values import compare_quantities, dates_apart, describe
+from crosscheck.verdicts.rules.kinds.values import compare_quantities, dates_apart, describe, has_figures
 
 
 class AgreementParams(Params):
@@ -37,10 +37,10 @@ def check(pair: Pair, p: AgreementParams) -> list[Verdict]:
                                       "b_value": describe(cmp.matches[0][1])},
                         tuple(rel(a, qa.start, qa.end) for qa, _ in seen.values()),
                         tuple(rel(b, qb.start, qb.end) for _, qb in seen.values()), confidence=0.9)]
-    has_figures = any(q.kind != "year" for q in a.quantities) or any(q.kind != "year" for q in b.quantities)
+    figures = has_figures(a) or has_figures(b)
     # context borrowed from a previous sentence helps find a pair, but a paraphrase must stand on its own
     standalone = not a.context and not b.context
-    if not has_figures and standalone and pair.alignment.cosine >= p.min_cosine_without_values:
+    if not figures and standalone and pair.alignment.cosine >= p.min_cosine_without_values:
         return [Verdict("agreement", {"values": "same claim", "a_value": "", "b_value": ""},
                         confidence=pair.alignment.cosine)]
     return []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel
-from crosscheck.verdicts.rules.kinds.values import pinned_dates, sources_differ
+from crosscheck.verdicts.rules.kinds.values import has_figures, pinned_dates, sources_differ
 from crosscheck.statements.dates import same_period
 
 
@@ -22,7 +22,7 @@ def check(pair: Pair, p: DateParams) -> list[Verdict]:
     if pair.same_document or (p.require_shared_predicate and not set(a.predicates) & set(b.predicates)):
         return []
     granularities = p.granularities
-    if p.years and "year" not in granularities and not _has_figures(a) and not _has_figures(b):
+    if p.years and "year" not in granularities and not has_figures(a) and not has_figures(b):
         granularities = (*granularities, "year")
     da, db = pinned_dates(a, granularities), pinned_dates(b, granularities)
     if not da or not db:
@@ -34,10 +34,6 @@ def check(pair: Pair, p: DateParams) -> list[Verdict]:
     kind = "discrepancy" if sources_differ(a, b) else "contradiction"
     return [Verdict(kind, {"a_value": f"{x.text} ({x.value})", "b_value": f"{y.text} ({y.value})"},
                     (rel(a, x.start, x.end),), (rel(b, y.start, y.end),), confidence=0.75)]
-
-
-def _has_figures(s) -> bool:
-    return any(q.kind != "year" for q in s.quantities)
 
 
 KIND = Kind("date", DateParams, frozenset({"a_value", "b_value"}), check=check,

@@ -46,10 +46,10 @@ def _doubts(doc: Document, extra: tuple[str, ...]) -> bool:
 
 
 def _denies(s: Statement) -> bool:
-    """A statement whose main verb (its first predicate) is negated or denies ("Loggers have NOT cut down the world's oldest tree",
-    "Lisa Bonet did NOT send a cryptic tweet") does not report the story as true: it sides with the debunk.
-    Not a negation in a subordinate clause ("Adopts Boy so He Won't Turn Into Werewolf"), nor one that
-    denies the story is false ("They're not fake": it affirms)."""
+    """A statement whose main verb (its first predicate) is negated or denies ("Loggers have NOT cut down
+    the world's oldest tree", "Lisa Bonet did NOT send a cryptic tweet") does not report the story as
+    true: it sides with the debunk. Not a negation in a subordinate clause ("Adopts Boy so He Won't Turn
+    Into Werewolf"), nor one that denies the story is false ("They're not fake": it affirms)."""
     if s.polarity.denial:
         return True
     return s.polarity.negated and s.polarity.scope in s.predicates[:1] and not negates_a_debunk(s.text)

@@ -105,6 +105,11 @@ def compare_quantities(a: Statement, b: Statement, *, tolerance: float, max_rati
     return Comparison(tuple(matches), tuple(conflicts))
 
 
+def has_figures(s: Statement) -> bool:
+    """Whether the statement carries a figure other than a bare year."""
+    return any(q.kind != "year" for q in s.quantities)
+
+
 def pinned_dates(s: Statement, granularities: Sequence[str] = ("day", "month")) -> list[DateMention]:
     """The statement's resolved dates at one of ``granularities``: the dates two claims can disagree on."""
     return [d for d in s.dates if d.value is not None and d.granularity in granularities]

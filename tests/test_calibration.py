@@ -349,3 +349,28 @@ def test_the_agreement_calibration_fit_recovers_known_coefficients():
     a, b = fit(p, y)
     assert a == pytest.approx(0.5, abs=0.05) and b == pytest.approx(0.8, abs=0.05)
     assert calibration_error(truth, y) < 0.02 and auc(p, y) > 0.55
+
+
+def test_align_threshold_on_the_command_line():
+    """--align-threshold is the score two statements need to be compared: a high one leaves fewer pairs, so
+    fewer agreements (each rule keeps its own min_alignment, here 0.6 for AGR01), and a lower one no fewer."""
+    from click.testing import CliRunner
+
+    from crosscheck.alignments import AlignParams
+    from crosscheck.cli import main
+    from crosscheck.cli.options import ALIGN_THRESHOLD
+    from tests.conftest import SOURCES
+
+    assert ALIGN_THRESHOLD == AlignParams().threshold  # --help shows the real default
+
+    def agreements(*flags: str) -> int:
+        out = CliRunner().invoke(main, ["check", str(SOURCES), "--format", "json", "--exit-zero", "-q", *flags])
+        assert out.exit_code == 0, out.output
+        return sum(f["kind"] == "agreement" for f in json.loads(out.output)["findings"])
+
+    default = agreements()
+    assert default > 0
+    assert agreements("--align-threshold", "0.75") < default
+    assert agreements("--align-threshold", "0.3") >= default
+    bad = CliRunner().invoke(main, ["check", str(SOURCES), "--align-threshold", "1.5", "-q"])
+    assert bad.exit_code == 2 and "--align-threshold" in bad.output

@@ -12,6 +12,8 @@ from click.core import ParameterSource
 if TYPE_CHECKING:
     from crosscheck.config import Config
 
+ALIGN_THRESHOLD = 0.4  # AlignParams.threshold, written here so that --help reads no model
+
 # command-line parameter -> config key, for the options a config file can also set
 OPTION_KEYS = {"fmt": "format", "fail_on": "fail-on", "max_contradictions": "max-contradictions",
                "rules_dirs": "rules", "disable": "disable", "model": "model", "cache_dir": "cache-dir",
@@ -72,6 +74,10 @@ def calibration_options(command: Callable) -> Callable:
         click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
                      help="Drop findings scoring below this (calibrated: the share of such flags that were "
                           "right on labelled data; see docs/calibration.md)."),
+        click.option("--align-threshold", type=click.FloatRange(0, 1), default=None,
+                     help="Alignment score two statements need to be compared at all (lower: more pairs judged, "
+                          "more false alarms; each rule keeps its own min_alignment; README: The pipeline).  "
+                          f"[default: {ALIGN_THRESHOLD}]"),
     ]
     for option in reversed(options):
         command = option(command)
@@ -80,5 +86,10 @@ def calibration_options(command: Callable) -> Callable:
 
 def calibration_settings(params: dict[str, Any]) -> dict[str, Any]:
     """The Settings fields the calibration options set."""
-    return {"combiner": params.get("combiner", True), "combiner_model": params.get("combiner_model"),
-            "nli_model": params.get("nli_model"), "min_score": params.get("min_score") or 0.0}
+    out = {"combiner": params.get("combiner", True), "combiner_model": params.get("combiner_model"),
+           "nli_model": params.get("nli_model"), "min_score": params.get("min_score") or 0.0}
+    if params.get("align_threshold") is not None:
+        from crosscheck.alignments import AlignParams
+
+        out["align"] = AlignParams(threshold=params["align_threshold"])
+    return out

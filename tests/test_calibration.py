@@ -374,3 +374,28 @@ def test_align_threshold_on_the_command_line():
     assert agreements("--align-threshold", "0.3") >= default
     bad = CliRunner().invoke(main, ["check", str(SOURCES), "--align-threshold", "1.5", "-q"])
     assert bad.exit_code == 2 and "--align-threshold" in bad.output
+
+
+def test_eval_verdicts_read_the_model_on_the_pairs_the_combiner_learnt_from(pipeline):
+    """The combiner learnt its story features with the model's view of ``combiner_pairs`` (training judges
+    them all); ``check`` judges only the pairs its findings stand on. An eval row no rule reports on must
+    still get the model's view, or its features are 0 where training saw an entailment."""
+    from crosscheck.evaluation.predict import row_story
+    from crosscheck.evaluation.rows import EvalRow
+    from crosscheck.verdicts.calibrate import story_probabilities
+    from crosscheck.verdicts.combiner import CLASSES
+    from crosscheck.verdicts.judge import combiner_pairs
+
+    row = EvalRow("r", 1, "The city council approved the new budget on Tuesday after a long debate.",
+                  "The council approved the budget.")
+    a, b, story = row_story(row)
+    analysis = pipeline.analyse([a, b], stories=[story])
+    assert not analysis.findings and not analysis.judgements  # nothing for check to judge
+    judged = pipeline.combiner_judgements(analysis)
+    wanted = combiner_pairs(pipeline.rules, analysis.alignments, {s.id: s for s in analysis.statements})
+    assert wanted and set(judged) == {(al.a, al.b) for al in wanted}
+    agreement = CLASSES.index("agreement")
+    blind = story_probabilities(pipeline.combiner, pipeline.rules, analysis.stories, analysis.documents,
+                                analysis.statements, analysis.alignments, analysis.judgements)[story.id]
+    seen = pipeline.story_probabilities(analysis)[story.id]
+    assert seen[agreement] > blind[agreement] + 0.1 and int(seen.argmax()) == agreement

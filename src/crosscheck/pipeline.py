@@ -401,7 +401,23 @@ class Pipeline:
         from crosscheck.verdicts.calibrate import story_probabilities
 
         return story_probabilities(self.combiner, self.rules, analysis.stories, analysis.documents,
-                                   analysis.statements, analysis.alignments, analysis.judgements)
+                                   analysis.statements, analysis.alignments, self.combiner_judgements(analysis))
+
+    def combiner_judgements(self, analysis: Analysis) -> dict[tuple[str, str], Judgement] | None:
+        """The judgements of the pairs the combiner's story features read (``combiner_pairs``), from the run's
+        own or judged now: the combiner learnt its features from them, and ``check``, which reads only its
+        findings' pairs, does not judge them all. Only stories' verdicts (``crosscheck eval``) pay for it."""
+        if self.combiner is None or not self.combiner.uses_nli or not self.judging_on:
+            return analysis.judgements
+        from crosscheck.verdicts.judge import combiner_pairs, judge_alignments
+
+        have = analysis.judgements or {}
+        pairs = combiner_pairs(self.rules, analysis.alignments, {s.id: s for s in analysis.statements})
+        wanted = [al for al in pairs if (al.a, al.b) not in have]
+        found = judge_alignments(self.judging_model(), [], analysis.statements, analysis.documents, 1.0,
+                                 cache=self.judgement_cache(), also=wanted) if wanted else {}
+        # exactly the pairs training read (a finding's pair outside them would be a feature training never saw)
+        return {(al.a, al.b): have.get((al.a, al.b)) or found[(al.a, al.b)] for al in pairs}
 
     def align(self, stories: Sequence[Story], statements: Sequence[Statement], vectors: np.ndarray
               ) -> list[Alignment]:

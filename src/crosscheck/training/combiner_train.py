@@ -156,12 +156,11 @@ def collect(data: Path, work: Path, rows_per_task: dict[str, int], progress: Cal
 
 def example_judgements(examples: Sequence[Example], rules, work: Path, nli_model: str | None = None,
                        allow_download: bool = False) -> dict[tuple[str, str], tuple[float, float]]:
-    """The pair model's (contradiction, entailment) on the pairs it judges at run time (verdicts/judge.py:
-    the same floor and per-statement bound), cached in ``work``: the shipped contradiction model, or
+    """The pair model's (contradiction, entailment) on the pairs the combiner reads at run time
+    (verdicts/judge.py: ``combiner_pairs``), cached in ``work``: the shipped contradiction model, or
     ``nli_model``."""
     from crosscheck.verdicts.calibrate import nli_table
-    from crosscheck.verdicts.rules.kinds import KINDS
-    from crosscheck.verdicts.judge import JudgementCache, judge, pairs_to_judge
+    from crosscheck.verdicts.judge import JudgementCache, combiner_pairs, judge
 
     if nli_model:
         from crosscheck.verdicts.hf_cross_encoder import NliScorer
@@ -171,12 +170,11 @@ def example_judgements(examples: Sequence[Example], rules, work: Path, nli_model
         from crosscheck.verdicts.contradiction_model import ContradictionModel
 
         model = ContradictionModel()
-    floor = min(r.params.min_alignment for r in rules if KINDS[r.kind].check is not None and r.kind != "agreement")
     wanted: dict[tuple[str, str], Pair] = {}
     for e in examples:
         statements = {s.id: s for p in e.evidence.pairs for s in (p.a, p.b)}
         by_alignment = {(p.alignment.a, p.alignment.b): p for p in e.evidence.pairs}
-        for al in pairs_to_judge([p.alignment for p in e.evidence.pairs], statements, floor, 2):
+        for al in combiner_pairs(rules, [p.alignment for p in e.evidence.pairs], statements):
             wanted[(al.a, al.b)] = by_alignment[(al.a, al.b)]
     keys = sorted(wanted)
     found = judge(model, [(wanted[k].a.text, wanted[k].b.text) for k in keys], JudgementCache(work / "cache"))

@@ -78,6 +78,23 @@ def pairs_to_judge(alignments: Sequence[Alignment], statements: Mapping[str, Sta
     return [keep[k] for k in sorted(keep)]
 
 
+COMBINER_PER_STATEMENT = 2  # each statement's best aligned pairs per other document whose judgements the combiner reads
+
+
+def combiner_pairs(rules: Sequence, alignments: Sequence[Alignment], statements: Mapping[str, Statement]
+                   ) -> list[Alignment]:
+    """The pairs whose judgements the combiner's story features read: each statement's best two per other
+    document at or above the loosest ``min_alignment`` of the contradiction rules. One definition for
+    training (training.combiner_train) and for ``crosscheck eval``'s verdicts, which read the same features:
+    judged differently, a row's model features are 0 at run time where training saw the model's view."""
+    from crosscheck.verdicts.rules.kinds import KINDS
+
+    floors = [r.params.min_alignment for r in rules if KINDS[r.kind].check is not None and r.kind != "agreement"]
+    if not floors:
+        return []
+    return pairs_to_judge(alignments, statements, min(floors), COMBINER_PER_STATEMENT)
+
+
 def judge(model: PairModel, pairs: Sequence[tuple[str, str]], cache: JudgementCache | None = None,
           progress: Callable[[int, int], None] | None = None) -> list[Judgement]:
     """The model's probabilities for each (a, b), from the cache where it has them."""

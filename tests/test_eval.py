@@ -61,7 +61,8 @@ def test_eval_writes_one_prediction_per_good_row_and_names_bad_lines(pairs, tmp_
         assert isinstance(p["aligned"], bool)
         assert p["rules"] == sorted(p["rules"]) and all(isinstance(r, str) for r in p["rules"])
         assert list(p["probabilities"]) == list(VERDICTS) and abs(sum(p["probabilities"].values()) - 1) < 1e-3
-        assert p["verdict"] == max(p["probabilities"], key=p["probabilities"].get)
+        # the combiner's most probable class, unless a finding is a contradiction (check reports it)
+        assert p["verdict"] == max(p["probabilities"], key=p["probabilities"].get) or p["verdict"] == "contradiction"
     pps, genie, weather = preds
     assert (pps["verdict"], pps["aligned"]) == ("contradiction", True) and "NUM01" in pps["rules"]
     assert pps["similarity"] > 0.5
@@ -105,3 +106,25 @@ def test_repeated_texts_are_read_once_and_chunking_changes_nothing(pipeline, tmp
     assert together.predict(rows) == expected == one_by_one.predict(rows)
     assert together.texts_extracted == 7  # eight texts, the first text_a twice
     assert [p.verdict for p in expected][:3] == ["contradiction", "agreement", "agreement"]
+
+
+def test_a_contradiction_finding_stands_whatever_the_combiner_says():
+    """``check`` reports every contradiction finding; eval's verdict must not hide one because the combiner
+    finds agreement more probable. Without a contradiction finding, the combiner's class decides."""
+    from types import SimpleNamespace
+
+    from crosscheck.evaluation.predict import predictions_of, row_story, story_id
+    from crosscheck.evaluation.rows import EvalRow
+
+    rows = [EvalRow("x", 1, "a", "b"), EvalRow("y", 2, "c", "d")]
+    stories = [row_story(r)[2] for r in rows]
+    analysis = SimpleNamespace(statements=(), stories=stories, alignments=(), findings=(
+        SimpleNamespace(story=story_id(rows[0]), kind="contradiction", rule="NUM01"),
+        SimpleNamespace(story=story_id(rows[1]), kind="agreement", rule="AGR01")))
+    agreeing = [0.2, 0.7, 0.1]
+    probabilities = {story_id(r): agreeing for r in rows}
+    x, y = predictions_of(rows, analysis, probabilities)
+    assert (x.verdict, y.verdict) == ("contradiction", "agreement")
+    # --min-score: the combiner's class only when it is that probable; the finding's contradiction stands
+    x, y = predictions_of(rows, analysis, probabilities, min_score=0.8)
+    assert (x.verdict, y.verdict) == ("contradiction", "neutral")

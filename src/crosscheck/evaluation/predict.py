@@ -151,9 +151,10 @@ def predictions_of(rows: Sequence[EvalRow], analysis: Analysis, probabilities: M
                    min_score: float = 0.0) -> list[Prediction]:
     """One prediction per row from an analysis whose stories are the rows' stories.
 
-    With the combiner's ``probabilities`` per story (``VERDICTS`` order), a row's verdict is the most
-    probable class, neutral when that class's probability is under ``min_score``; without them it
-    is the strongest finding kind (``verdict_of``).
+    With the combiner's ``probabilities`` per story (``VERDICTS`` order), a row's verdict is
+    contradiction when a finding is one (``check`` reports it, so the verdict does not hide it), else
+    the most probable class, neutral when that class's probability is under ``min_score``; without
+    them it is the strongest finding kind (``verdict_of``).
     """
     doc_of = {s.id: s.document for s in analysis.statements}
     story_of = {d: story.id for story in analysis.stories for d in story.documents}
@@ -176,7 +177,8 @@ def predictions_of(rows: Sequence[EvalRow], analysis: Analysis, probabilities: M
         if probabilities is not None and sid in probabilities:
             probs = tuple(round(float(v), 4) for v in probabilities[sid])
             top = max(range(len(VERDICTS)), key=lambda i: (probs[i], -i))
-            verdict = VERDICTS[top] if probs[top] >= min_score else "neutral"
+            if verdict != "contradiction":  # a contradiction finding stands: check reports it whatever its score
+                verdict = VERDICTS[top] if probs[top] >= min_score else "neutral"
         out.append(Prediction(row.id, row.line, verdict, similarity, sid in best,
                               tuple(sorted(fired.get(sid, ()))), probs))
     return out

@@ -14,7 +14,7 @@ Pairwise purity: of the article pairs put in one story, the share that belong to
 completeness: of the pairs that belong together, the share put in one story. Files go to a temporary
 folder and are never kept.
 
-    python bench/story_grouping.py [--stories ../shared/eval/stories] [--out bench/results/story-grouping.md]
+    python bench/story_grouping.py [--stories ../shared/eval/stories] [--extra] [--out FILE.md]
 """
 
 from __future__ import annotations
@@ -101,9 +101,24 @@ def run(stories_dir: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stories", type=Path, default=ROOT.parent / "shared" / "eval" / "stories")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "story-grouping.md")
+    parser.add_argument("--out", type=Path, help="default bench/results/story-grouping.md "
+                                                 "(story-grouping-extra.md with --extra)")
+    parser.add_argument("--extra", action="store_true",
+                        help="the second set of bench/stories.py --extra (other FNC-1 dev bodies), built in a "
+                             "temporary folder")
     args = parser.parse_args(argv)
-    result = run(args.stories)
+    args.out = args.out or ROOT / "bench" / "results" / (
+        "story-grouping-extra.md" if args.extra else "story-grouping.md")
+    if args.extra:
+        import tempfile
+
+        sys.path.insert(0, str(ROOT / "bench"))
+        from stories import build_extra_stories
+
+        with tempfile.TemporaryDirectory() as tmp:
+            result = run(build_extra_stories(args.stories.parent / "dev" / "fnc1.jsonl", args.stories, Path(tmp)))
+    else:
+        result = run(args.stories)
     command = "python bench/story_grouping.py" + "".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
     lines = ["# Story grouping on real multi-outlet stories", "",
              f"Command: `{command}` ({time.strftime('%Y-%m-%d')}). All folders of the stories set in one run.", "",

@@ -76,3 +76,36 @@ def test_names_every_article_shares_still_count_in_a_small_input():
     a, b = name_vectors(docs, st)
     shared = sum(w * b.get(k, 0.0) for k, w in a.items())
     assert shared > 0.5 and a["kei nishikori"] < a["forbes"]  # shared, and rarer names weigh more
+
+
+def test_articles_sharing_a_claim_are_one_story_and_a_look_alike_is_not(pipeline):
+    """A refuting article opens elsewhere ("a story started spreading...") but repeats the claim it refutes;
+    another bear story of the same region shares headline words and names but no claim. The closest
+    sentence pairs (``claim_similarity``) tell them apart where headline, mean content and names did not."""
+    from crosscheck.stories import StoryParams, group_stories
+
+    told = make_doc("a", "A fisherman in Siberia says a ringing phone scared off a brown bear that attacked him on "
+                    "Monday. Igor Petrov, 41, was walking to a lake when the bear knocked him down. His phone rang "
+                    "with a pop song and the animal ran into the forest. Doctors in Yakutsk treated him for cuts to "
+                    "his back.", title="Ringtone scares off bear in Siberia")
+    refuted = make_doc("b", "Just after noon on Tuesday, a story started spreading across entertainment websites. "
+                       "In the span of an hour it appeared on a dozen sites, each copying the last. The story claims "
+                       "a ringing phone scared off a brown bear that attacked a fisherman in Siberia. None of the "
+                       "sites called the police in Yakutsk, who say they have no record of any attack.",
+                       title="How a viral story spreads without a single check")
+    other = make_doc("c", "A brown bear walked into a supermarket in a Siberian town on Monday and ate a display of "
+                     "honey. Shoppers filmed the animal before rangers led it back into the forest. No one was hurt, "
+                     "and the shop reopened an hour later.", title="Bear raids supermarket in Siberia")
+    docs = [told, refuted, other]
+    statements = pipeline.statements_of(docs)
+    encoded = pipeline.encoder.encode(pipeline.encoding_texts(docs, statements, with_headlines=True))
+    vectors, headlines = encoded[:len(statements)], encoded[len(statements):]
+
+    def grouped(params: StoryParams) -> set[tuple[str, ...]]:
+        return {s.documents for s in group_stories(docs, statements, vectors, headlines, params)}
+
+    assert grouped(StoryParams()) == {("a", "b"), ("c",)}
+    # the blend without the closest pairs grouped the look-alike and left the refutation alone
+    without = StoryParams(threshold=0.3, headline_weight=0.5, content_weight=0.3, name_weight=0.2, claim_weight=0.0,
+                          claims_weight=0.0)
+    assert grouped(without) != {("a", "b"), ("c",)}

@@ -33,19 +33,25 @@ _BLOCK = 1024  # query rows per block of the brute-force neighbour search (bound
 
 @dataclass(frozen=True)
 class StoryParams:
-    # average-link similarity needed to join two groups: 0.3 puts 46 of the 60 real multi-outlet stories of
-    # ../shared/eval/stories in one story each (0.42: 27), and all 60 folders together come out with pairwise
-    # purity 0.96 and completeness 0.91 (0.42: 1.0 and 0.74); refuting outlets write other leads than affirming ones
-    threshold: float = 0.3
-    headline_weight: float = 0.5
-    content_weight: float = 0.3
-    name_weight: float = 0.2
+    # average-link similarity needed to join two groups (the weights below add up to 1.1). Chosen on the 60
+    # folders of ../shared/eval/stories put together (README, "Story grouping"): pairwise purity 1.0 and
+    # completeness 0.945 (the blend of headline 0.5, content 0.3, names 0.2 at 0.3: 0.961 and 0.914); refuting
+    # outlets write other leads than affirming ones, but two articles of one story share a claim sentence
+    threshold: float = 0.48
+    headline_weight: float = 0.3
+    content_weight: float = 0.2  # mean best-match cosine of each article's sentences in the other
+    name_weight: float = 0.1
+    claim_weight: float = 0.3  # the cosine of the two articles' closest pair of sentences
+    claims_weight: float = 0.2  # the mean cosine of their three closest pairs of sentences
     max_gap_days: int = 365  # articles further apart than this are never one story
     candidates: int = 30  # nearest documents scored per document (every pair when there are fewer documents)
     # ... and any of its ``candidate_cap`` nearest whose blended headline / mean-vector similarity is at least
     # this: large stories keep all their pairs (on 1,000 generated articles, grouping then equals the dense one)
     candidate_floor: float = 0.25
     candidate_cap: int = 200
+    # the search key's blend of headline vector and mean sentence vector (a dot product of two keys is
+    # 0.5 headline cosine + 0.3 mean-vector cosine, the scale ``candidate_floor`` was set on)
+    candidate_weights: tuple[float, float] = (0.5, 0.3)
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,21 @@ def content_similarity(a_vecs: np.ndarray, b_vecs: np.ndarray) -> float:
         return 0.0
     sim = a_vecs @ b_vecs.T
     return float((sim.max(axis=1).mean() + sim.max(axis=0).mean()) / 2)
+
+
+def claim_similarity(a_vecs: np.ndarray, b_vecs: np.ndarray) -> tuple[float, float]:
+    """(the closest pair of sentences' cosine, the mean of the closest three): two articles of one story
+    share a claim even when one of them refutes it or tells it in another order."""
+    if not len(a_vecs) or not len(b_vecs):
+        return 0.0, 0.0
+    return _best_and_top(a_vecs @ b_vecs.T)
+
+
+def _best_and_top(sim: np.ndarray, top: int = 3) -> tuple[float, float]:
+    cells = sim.ravel()
+    k = min(top, cells.size)
+    best = np.partition(cells, cells.size - k)[cells.size - k:]
+    return float(best.max()), float(best.mean())
 
 
 def name_vectors(documents: Sequence[Document], statements: Sequence[Statement]) -> list[dict[str, float]]:
@@ -123,9 +144,10 @@ def _blocks(rows: list[list[int]], vectors: np.ndarray) -> list[np.ndarray]:
 def _pair_similarity(i: int, j: int, blocks: list[np.ndarray], head: float, names: list[dict[str, float]],
                      params: StoryParams) -> float:
     shared = sum(w * names[j].get(k, 0.0) for k, w in names[i].items())
+    claim, claims = claim_similarity(blocks[i], blocks[j])
     return (params.headline_weight * head
             + params.content_weight * content_similarity(blocks[i], blocks[j])
-            + params.name_weight * shared)
+            + params.name_weight * shared + params.claim_weight * claim + params.claims_weight * claims)
 
 
 def similarity_matrix(documents: Sequence[Document], statements: Sequence[Statement], vectors: np.ndarray,
@@ -204,8 +226,9 @@ def story_graph(documents: Sequence[Document], statements: Sequence[Statement], 
     headlines = np.asarray(headlines, dtype=np.float32).reshape(n, -1) if n else np.zeros((0, 384), np.float32)
     if n > params.candidates + 1:
         docvecs = document_vectors(rows, vectors)
-        keys = np.hstack([math.sqrt(params.headline_weight) * headlines,
-                          math.sqrt(params.content_weight) * docvecs]) if headlines.shape[1] else docvecs
+        head_w, content_w = params.candidate_weights
+        keys = np.hstack([math.sqrt(head_w) * headlines, math.sqrt(content_w) * docvecs]) \
+            if headlines.shape[1] else docvecs
         ci, cj = nearest_pairs(keys, params.candidates, floor=params.candidate_floor, cap=params.candidate_cap)
     else:  # few documents: every pair, as the dense matrix has it
         ci, cj = (a.astype(np.int64) for a in np.triu_indices(n, k=1))
@@ -219,10 +242,11 @@ def story_graph(documents: Sequence[Document], statements: Sequence[Statement], 
     else:
         heads = np.zeros(len(ci), np.float64)
     with single_threaded_blas():
-        content = _content_similarities(ci, cj, rows, vectors)
+        content, claim, claims = _content_similarities(ci, cj, rows, vectors)
     shared = np.array([sum(w * names[b].get(k, 0.0) for k, w in names[a].items())
                        for a, b in zip(ci.tolist(), cj.tolist())], dtype=np.float64)
-    sims = params.headline_weight * heads + params.content_weight * content + params.name_weight * shared
+    sims = (params.headline_weight * heads + params.content_weight * content + params.name_weight * shared
+            + params.claim_weight * claim + params.claims_weight * claims)
     return StoryGraph(n, ci.astype(np.int64), cj.astype(np.int64), sims)
 
 
@@ -250,16 +274,19 @@ def limited_blas(threads: int | None):
     return threadpool_limits(threads, user_api="blas")
 
 
-def _content_similarities(ci: np.ndarray, cj: np.ndarray, rows: list[list[int]], vectors: np.ndarray) -> np.ndarray:
-    """``content_similarity`` of every candidate pair, one matrix product per document (not per pair).
+def _content_similarities(ci: np.ndarray, cj: np.ndarray, rows: list[list[int]], vectors: np.ndarray
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``content_similarity`` and ``claim_similarity`` of every candidate pair, one matrix product per
+    document (not per pair).
 
     For document i, its sentences against the sentences of all its partners j at once; each
     partner's segment of columns gives i's best matches in j (row maxima) and j's in i (column
     maxima). Many tiny products cost far more than their arithmetic (BLAS call overhead).
     """
     out = np.zeros(len(ci), dtype=np.float64)
+    claim, claims = np.zeros(len(ci), dtype=np.float64), np.zeros(len(ci), dtype=np.float64)
     if not len(ci):
-        return out
+        return out, claim, claims
     order = np.argsort(ci, kind="stable")
     starts = np.flatnonzero(np.r_[True, ci[order][1:] != ci[order][:-1]])
     for g, start in enumerate(starts):
@@ -278,7 +305,9 @@ def _content_similarities(ci: np.ndarray, cj: np.ndarray, rows: list[list[int]],
         forward = np.maximum.reduceat(sim, offsets, axis=1).mean(axis=0)  # i's sentences, best in each j
         backward = np.add.reduceat(sim.max(axis=0), offsets) / lengths  # each j's sentences, best in i
         out[picks] = (forward + backward) / 2
-    return out
+        for p, start_col, width in zip(picks, offsets.tolist(), lengths.tolist()):
+            claim[p], claims[p] = _best_and_top(sim[:, start_col:start_col + width])
+    return out, claim, claims
 
 
 def average_link(n: int, i: np.ndarray, j: np.ndarray, sims: np.ndarray, threshold: float) -> list[list[int]]:

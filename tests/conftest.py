@@ -54,6 +54,17 @@ def sample_analysis(pipeline):
     return pipeline.check_paths([SOURCES])
 
 
+def write(folder: Path, name: str, content: str | bytes) -> Path:
+    """A file under ``folder`` (parents made), text as UTF-8 or bytes as given."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
 def make_doc(doc_id: str, text: str, published: dt.date | None = dt.date(2020, 5, 20), outlet: str = "", title: str = ""):
     from crosscheck.nouns import Document
 

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from crosscheck.documents import load_documents
 from crosscheck.documents.boilerplate import paragraphs
 from crosscheck.errors import InputError
+from conftest import write
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "sources"
@@ -31,16 +32,6 @@ The city council approved a budget of 48 million euros for the new river bridge 
 
 Construction will start in March and take about three years, the mayor said.
 """
-
-
-def write(folder: Path, name: str, content: str | bytes) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def load_with_good(tmp_path: Path, name: str, content: str | bytes, **kwargs):

@@ -27,6 +27,7 @@ from crosscheck.cli import main
 from crosscheck.errors import RuleFileError
 from crosscheck.verdicts.rules.ruleset import load_rule
 from crosscheck.statements.entities import entity_key
+from conftest import write
 
 GOOD_A = """---
 title: Baidu buys PPS video business
@@ -68,16 +69,6 @@ def prose(size: int, seed: int = 0) -> str:
         out.append(sentence + ("\n\n" if rng.random() < 0.2 else " "))
         n += len(out[-1])
     return "".join(out)[:size]
-
-
-def write(folder: Path, name: str, content: str | bytes) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def bad_files(folder: Path, monkeypatch: pytest.MonkeyPatch, *, huge: bool = True) -> dict[str, str]:

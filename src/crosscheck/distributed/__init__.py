@@ -44,6 +44,7 @@ from crosscheck.embeddings.encoder import NUMPY_UP_TO, NUMPY_UP_TO_BESIDE_SPACY
 from crosscheck.errors import ModelError
 from crosscheck.nouns import Alignment, Document, Statement, Story
 from crosscheck.pipeline import Pipeline, Progress, Settings, _chunks
+from crosscheck.verdicts.contradiction_model import THREAD_VARIABLES  # what Dask sets to 1 in its caller's process
 
 __all__ = ["ClusterEncoder", "ClusterPipeline", "connect", "local_client"]
 
@@ -86,10 +87,6 @@ def local_client(workers: int = 1, threads: int = 1, processes: bool = False) ->
         cluster = LocalCluster(n_workers=workers, threads_per_worker=threads, processes=processes,
                                dashboard_address=":0")  # any free port: never clash with a running cluster
         return Client(cluster)
-
-
-# what Dask sets to 1 in its caller's process
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 
 def connect(address: str, timeout: float | None = None) -> Any:

@@ -32,7 +32,7 @@ WEIGHTS_FILE = "contradiction.safetensors"
 CARD_FILE = "contradiction.json"
 GRAPH_FILE = "contradiction.graph.onnx"  # the computation without weights (training/onnx_graph.py)
 RUNTIME_VARIABLE = "CROSSCHECK_NLI_RUNTIME"  # "numpy" forces the numpy forward
-_THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")  # BLAS threads (Dask sets 1)
 MAX_LENGTH = 128
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
 
@@ -228,7 +228,7 @@ def onnx_session(folder: Path, weights: dict[str, np.ndarray], card: dict):
 
 def _threads() -> int:
     """The caller's BLAS thread setting (a Dask worker's 1), else ONNX Runtime's default (0: every core)."""
-    for name in _THREAD_VARIABLES:
+    for name in THREAD_VARIABLES:
         value = os.environ.get(name, "").strip()
         if value.isdigit() and int(value) > 0:
             return int(value)

@@ -55,11 +55,10 @@ def eval_command(file, output, limit, task_map, metrics_json, chunk_size, model,
                  disable, cache_dir, no_cache, quiet, allow_download, **calibration) -> None:
     """Score labelled pairs (JSONL rows: id, text_a, text_b, gold, tags) as two sources of one story.
 
-    Each row gets a verdict: with the combiner (default), contradiction if any finding is one, else the
-    combiner's most probable class (neutral when under --min-score); with --no-combiner, contradiction
-    if any finding is a contradiction, else
-    agreement if any is an agreement, else neutral. With gold labels, prints precision, recall and F1 per
-    label and per tag, and a confusion matrix.
+    Each row gets a verdict: contradiction if any finding is one; otherwise, with the combiner (default),
+    its most probable class (neutral when under --min-score), and with --no-combiner agreement if any
+    finding is an agreement, else neutral. With gold labels, prints precision, recall and F1 per label
+    and per tag, and a confusion matrix.
     """
     from crosscheck.evaluation.rows import read_rows
 

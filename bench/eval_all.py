@@ -176,8 +176,9 @@ def markdown(meta: dict, runs: list[dict]) -> str:
         f"Date: {meta['date']}. Command: `{meta['command']}`. Machine: {meta['machine']}.", "",
         "Each row is scored as a story of two sources (text_a, text_b) by the full pipeline "
         "(statements, embeddings, alignments, the contradiction model, rules); verdict = contradiction if any "
-        "contradiction finding, else agreement if any agreement finding, else neutral (with `--combiner`: the "
-        "combiner's most probable class). FNC-1: only the rows of fold 1 (by body), which the contradiction "
+        "contradiction finding, else agreement if any agreement finding, else neutral (with `--combiner`: a contradiction "
+        "finding, else contradiction at a combiner probability of 0.5 or more, else the more probable of agreement "
+        "and neutral). FNC-1: only the rows of fold 1 (by body), which the contradiction "
         "model never trained on. See `bench/README.md`.",
         *(["", f"**Limited run: the first {meta['limit']} rows of each file** (the full run would exceed the "
            "time budget on this machine); row counts below say how many were scored."] if limited else []),

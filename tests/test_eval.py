@@ -128,3 +128,21 @@ def test_a_contradiction_finding_stands_whatever_the_combiner_says():
     # --min-score: the combiner's class only when it is that probable; the finding's contradiction stands
     x, y = predictions_of(rows, analysis, probabilities, min_score=0.8)
     assert (x.verdict, y.verdict) == ("contradiction", "neutral")
+
+
+def test_the_combiner_alone_makes_a_contradiction_only_when_more_likely_than_not():
+    """Without a contradiction finding, contradiction is the verdict only at a calibrated probability of at
+    least 0.5; below it, as the combiner's most probable class (0.45), the row is agreement or neutral."""
+    from types import SimpleNamespace
+
+    from crosscheck.evaluation.predict import predictions_of, row_story, story_id
+    from crosscheck.evaluation.rows import EvalRow
+
+    rows = [EvalRow(k, n, "a", "b") for n, k in enumerate("xyz", start=1)]
+    analysis = SimpleNamespace(statements=(), stories=[row_story(r)[2] for r in rows], alignments=(), findings=())
+    probabilities = {story_id(rows[0]): [0.45, 0.35, 0.2], story_id(rows[1]): [0.45, 0.2, 0.35],
+                     story_id(rows[2]): [0.5, 0.3, 0.2]}
+    x, y, z = predictions_of(rows, analysis, probabilities)
+    assert (x.verdict, y.verdict, z.verdict) == ("agreement", "neutral", "contradiction")
+    assert x.probabilities == (0.45, 0.35, 0.2)  # the probabilities are reported as they are
+    assert predictions_of(rows, analysis, probabilities, min_score=0.6)[2].verdict == "neutral"

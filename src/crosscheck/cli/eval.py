@@ -55,9 +55,10 @@ def eval_command(file, output, limit, task_map, metrics_json, chunk_size, model,
                  disable, cache_dir, no_cache, quiet, allow_download, **calibration) -> None:
     """Score labelled pairs (JSONL rows: id, text_a, text_b, gold, tags) as two sources of one story.
 
-    Each row gets a verdict: contradiction if any finding is one; otherwise, with the combiner (default),
-    its most probable class (neutral when under --min-score), and with --no-combiner agreement if any
-    finding is an agreement, else neutral. With gold labels, prints precision, recall and F1 per label
+    Each row gets a verdict: contradiction if any finding is one; otherwise, with the combiner
+    (default), contradiction at a calibrated probability of 0.5 or more, else agreement when it is more
+    probable than neutral (and not under --min-score), else neutral; with --no-combiner agreement if
+    any finding is an agreement, else neutral. With gold labels, prints precision, recall and F1 per label
     and per tag, and a confusion matrix.
     """
     from crosscheck.evaluation.rows import read_rows

@@ -32,6 +32,8 @@ Verdict = Literal["contradiction", "agreement", "neutral"]
 VERDICTS: tuple[Verdict, ...] = ("contradiction", "agreement", "neutral")
 EVAL_DATE = dt.date(2020, 1, 1)  # both sources of a pair are dated alike: no pair is an update in time
 DEFAULT_CHUNK_ROWS = 200
+# a contradiction that no rule names is a verdict only when the calibrated combiner finds it more likely than not
+COMBINER_CONTRADICTION = 0.5
 RowProgress = Callable[[int, int], None]
 
 
@@ -152,9 +154,11 @@ def predictions_of(rows: Sequence[EvalRow], analysis: Analysis, probabilities: M
     """One prediction per row from an analysis whose stories are the rows' stories.
 
     With the combiner's ``probabilities`` per story (``VERDICTS`` order), a row's verdict is
-    contradiction when a finding is one (``check`` reports it, so the verdict does not hide it), else
-    the most probable class, neutral when that class's probability is under ``min_score``; without
-    them it is the strongest finding kind (``verdict_of``).
+    contradiction when a finding is one (``check`` reports it, so the verdict does not hide it) or
+    when the combiner's calibrated probability of contradiction is at least ``COMBINER_CONTRADICTION``
+    (more likely than not: its most probable class at 0.3-0.5 was mostly a false alarm on FNC-1);
+    otherwise agreement when agreement is more probable than neutral and not under ``min_score``,
+    else neutral. Without probabilities the verdict is the strongest finding kind (``verdict_of``).
     """
     doc_of = {s.id: s.document for s in analysis.statements}
     story_of = {d: story.id for story in analysis.stories for d in story.documents}
@@ -176,9 +180,12 @@ def predictions_of(rows: Sequence[EvalRow], analysis: Analysis, probabilities: M
         verdict, probs = verdict_of(kinds.get(sid, ())), ()
         if probabilities is not None and sid in probabilities:
             probs = tuple(round(float(v), 4) for v in probabilities[sid])
-            top = max(range(len(VERDICTS)), key=lambda i: (probs[i], -i))
             if verdict != "contradiction":  # a contradiction finding stands: check reports it whatever its score
-                verdict = VERDICTS[top] if probs[top] >= min_score else "neutral"
+                contradiction, agreement, neutral = (probs[VERDICTS.index(v)] for v in VERDICTS)
+                if contradiction >= max(COMBINER_CONTRADICTION, min_score):
+                    verdict = "contradiction"
+                else:
+                    verdict = "agreement" if agreement >= max(neutral, min_score) else "neutral"
         out.append(Prediction(row.id, row.line, verdict, similarity, sid in best,
                               tuple(sorted(fired.get(sid, ()))), probs))
     return out

@@ -231,6 +231,18 @@ def test_a_named_partys_denial_falls_only_to_the_models_agreement(pipeline):
     assert {f.rule for f in both if f.kind == "contradiction"} == {"POL01"}
 
 
+def test_a_named_partys_denial_stands_even_when_the_other_side_does_not_name_the_party(pipeline):
+    """"Korovin denied taking a selfie" against "Joan Rivers' doctor snapped a selfie": the denier is named where
+    the denial is reported, and NLI's neutral reading of a denial says nothing of the dispute either way (found
+    on FNC-1 fold 1 and dev story mixed/029, where the model's neutral veto had dropped it)."""
+    analysis, story = _pair_analysis(
+        pipeline, "Joan Rivers' doctor snapped a selfie while Joan Rivers was under anesthesia at the clinic.",
+        "Gwen Korovin denied taking a selfie while Joan Rivers was under anesthesia at the clinic.")
+    sure_unrelated = _findings(pipeline, analysis, story, (0.02, 0.95, 0.03))
+    assert any(f.rule == "POL01" and f.kind == "contradiction" for f in sure_unrelated)
+    assert not any(f.kind == "contradiction" for f in _findings(pipeline, analysis, story, (0.9, 0.05, 0.05)))
+
+
 def _own_findings_on(pipeline):
     from dataclasses import replace
 

@@ -243,6 +243,36 @@ def test_a_named_partys_denial_stands_even_when_the_other_side_does_not_name_the
     assert not any(f.kind == "contradiction" for f in _findings(pipeline, analysis, story, (0.9, 0.05, 0.05)))
 
 
+def test_the_rules_verdicts_kept_between_the_two_passes_give_the_same_findings(pipeline):
+    """``PairMemo``: the pass that chooses the pairs to judge keeps the verdicts the model cannot change, the pass
+    with the judgements reuses them and still lets the model veto (the first pass's rules are not asked again)."""
+    from crosscheck.verdicts.rules import engine
+    from crosscheck.verdicts.rules.kinds import KINDS
+
+    analysis, story = _pair_analysis(pipeline, "The regulator approved the merger of the two telecom operators.",
+                                     "The regulator did not approve the merger of the two telecom operators.")
+    args = ([story], list(analysis.documents), list(analysis.statements), list(analysis.alignments))
+    pair_rules = [r for r in pipeline.rules if KINDS[r.kind].check is not None]
+    memo = engine.PairMemo()
+    first = engine.run_rules(pair_rules, *args, memo=memo)
+    assert memo.verdicts and any(f.rule == "POL01" and f.kind == "contradiction" for f in first)
+    cross = [al for al in analysis.alignments if al.a.split(":")[0] != al.b.split(":")[0]]
+    for value in ((0.9, 0.05, 0.05), (0.01, 0.04, 0.95)):  # the model sure of agreement (a veto), then agreeing
+        judgements = {(al.a, al.b): value for al in cross}
+        asked = []
+        original = {name: kind.check for name, kind in KINDS.items()}
+        try:
+            for name, kind in KINDS.items():
+                if kind.check is not None and not kind.reads_judgement:
+                    object.__setattr__(kind, "check", lambda pair, p, f=kind.check: asked.append(1) or f(pair, p))
+            again = engine.run_rules(pipeline.rules, *args, judgements, memo=memo)
+        finally:
+            for name, kind in KINDS.items():
+                object.__setattr__(kind, "check", original[name])
+        assert not asked  # every pair's verdicts came from the memo
+        assert again == engine.run_rules(pipeline.rules, *args, judgements)
+
+
 def _own_findings_on(pipeline):
     from dataclasses import replace
 

@@ -31,6 +31,7 @@ from crosscheck.stories import StoryParams, group_stories, headline_text, single
 if TYPE_CHECKING:  # imported when first used: a cold run forks the model's helper before paying for them
     from crosscheck.verdicts.combiner import Combiner
     from crosscheck.verdicts.hf_cross_encoder import NliScorer
+    from crosscheck.verdicts.rules.engine import PairMemo
     from crosscheck.verdicts.rules.ruleset import Rule
     from crosscheck.verdicts.judge import Judgement, JudgementCache, PairModel
 
@@ -275,7 +276,10 @@ class Pipeline:
             alignments = self.align(stories, statements, vectors)
             lap("alignments")
         # the contradiction model's batches are large products: every BLAS thread helps
-        judgements, claim_pairs = self.judge(documents, statements, alignments, stories, vectors)
+        from crosscheck.verdicts.rules.engine import PairMemo
+
+        memo = PairMemo()  # the rules' verdicts that the judgements do not change: asked once, not twice
+        judgements, claim_pairs = self.judge(documents, statements, alignments, stories, vectors, memo)
         lap("judgements")
         claim_pairs = [*claim_pairs, *self.refutations(documents, statements, vectors, stories, alignments)]
         with single_threaded_blas():
@@ -283,7 +287,7 @@ class Pipeline:
             from crosscheck.verdicts import decide
 
             findings = decide(self.rules, stories, documents, statements, alignments, judgements, claim_pairs,
-                              self.combiner, self.settings.min_score)
+                              self.combiner, self.settings.min_score, memo)
             lap("findings")
         self.timings = timings
         return Analysis(tuple(documents), tuple(statements), vectors, tuple(stories), tuple(alignments),
@@ -330,7 +334,7 @@ class Pipeline:
         return next((r for r in self.rules if r.kind == "nli"), None)
 
     def judge(self, documents: Sequence[Document], statements: Sequence[Statement], alignments: Sequence[Alignment],
-              stories: Sequence[Story] = (), vectors: np.ndarray | None = None
+              stories: Sequence[Story] = (), vectors: np.ndarray | None = None, memo: PairMemo | None = None
               ) -> tuple[dict[tuple[str, str], Judgement] | None, list[Alignment]]:
         """The contradiction model's judgements of the pairs a verdict can hang on, and the lead-claim pairs
         it judged beside the aligned ones (verdicts/judge.py)."""
@@ -344,7 +348,7 @@ class Pipeline:
         # the pairs the rules report on (a first, cheap pass without the model): the model may overrule them
         by_ids = {(al.a, al.b): al for al in alignments} | {(al.b, al.a): al for al in alignments}
         ruled = [by_ids[key] for f in run_rules([r for r in self.rules if KINDS[r.kind].check is not None],
-                                                stories, documents, statements, alignments)
+                                                stories, documents, statements, alignments, memo=memo)
                  if len(f.statements) == 2 and (key := (f.statements[0].statement, f.statements[1].statement)) in by_ids]
         p = rule.params  # type: ignore[union-attr]
         claims: list[Alignment] = []

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from crosscheck.nouns import Alignment, Document, Finding, Statement, Story
     from crosscheck.verdicts.combiner import Combiner
+    from crosscheck.verdicts.rules.engine import PairMemo
     from crosscheck.verdicts.rules.ruleset import Rule
 
 # what the stage reads from the stages before it, and what it gives the report
@@ -29,12 +30,13 @@ Judgement = tuple[float, float, float]  # the contradiction model's agreement, n
 def decide(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequence[Document],
            statements: Sequence[Statement], alignments: Sequence[Alignment],
            judgements: Mapping[tuple[str, str], Judgement] | None = None, claim_pairs: Sequence[Alignment] = (),
-           combiner: Combiner | None = None, min_score: float = 0.0) -> list[Finding]:
+           combiner: Combiner | None = None, min_score: float = 0.0, memo: PairMemo | None = None) -> list[Finding]:
     """The findings of every enabled rule, each scored by the combiner (when given) and those under
-    ``min_score`` dropped; deterministic order (story, severity, kind, fingerprint)."""
+    ``min_score`` dropped; deterministic order (story, severity, kind, fingerprint). ``memo``: the rules'
+    verdicts from the pass that chose the pairs to judge (``rules.engine.PairMemo``)."""
     from crosscheck.verdicts.rules.engine import run_rules
 
-    findings = run_rules(rules, stories, documents, statements, alignments, judgements, claim_pairs)
+    findings = run_rules(rules, stories, documents, statements, alignments, judgements, claim_pairs, memo)
     if combiner is None and min_score <= 0:
         return findings
     from crosscheck.verdicts.calibrate import calibrate_findings

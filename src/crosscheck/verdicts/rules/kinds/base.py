@@ -70,6 +70,9 @@ class Kind:
     # findings that were right on labelled stories): it is the finding's score, and the combiner, which never
     # saw the kind, does not rescore it
     measured_confidence: bool = False
+    # the check reads the contradiction model's judgement of the pair (``Pair.judgement``); the others' verdicts
+    # do not change once the model has judged, so a run computes them once (``engine.PairMemo``)
+    reads_judgement: bool = False
 
 
 COMMON_FIELDS = frozenset({"a_outlet", "b_outlet", "a_date", "b_date", "a_text", "b_text"})

@@ -130,4 +130,4 @@ def vetoes(judgement: tuple[float, float, float] | None, p: NliParams, neutral_c
 
 
 KIND = Kind("nli", NliParams, frozenset({"probability", "a_value", "b_value"}), check=check, reads_claim_pairs=True, measured_confidence=True,
-            description="the contradiction model: two statements that cannot both be true")
+            reads_judgement=True, description="the contradiction model: two statements that cannot both be true")

@@ -181,7 +181,7 @@ def predictions_of(rows: Sequence[EvalRow], analysis: Analysis, probabilities: M
         if probabilities is not None and sid in probabilities:
             probs = tuple(round(float(v), 4) for v in probabilities[sid])
             if verdict != "contradiction":  # a contradiction finding stands: check reports it whatever its score
-                contradiction, agreement, neutral = (probs[VERDICTS.index(v)] for v in VERDICTS)
+                contradiction, agreement, neutral = probs  # VERDICTS order
                 if contradiction >= max(COMBINER_CONTRADICTION, min_score):
                     verdict = "contradiction"
                 else:

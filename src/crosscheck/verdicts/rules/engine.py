@@ -111,7 +111,7 @@ class PairMemo:
     its judgements; those kinds say the same both times, and asking them is most of the rules' cost (a
     1,000-article run: 254,550 aligned pairs, 5 s a pass). Valid for one run's alignments and rules."""
 
-    rules: tuple[str, ...] = ()
+    rules: tuple[Rule, ...] = ()  # the pair rules the verdicts came from
     # (a, b) -> [(index of the rule in the run's pair rules, rule, verdict)] in rule order
     verdicts: dict[tuple[str, str], list[tuple[int, Rule, Verdict]]] = field(default_factory=dict)
 
@@ -149,9 +149,8 @@ def run_rules(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequen
     indexed = list(enumerate(pair_rules))
     claim_rules = [(i, r) for i, r in indexed if KINDS[r.kind].reads_claim_pairs]
     model_rules = [(i, r) for i, r in indexed if KINDS[r.kind].reads_judgement]
-    fixed_rules = [(i, r) for i, r in indexed if not KINDS[r.kind].reads_judgement]
-    if memo is not None and memo.rules != tuple(r.id for r in pair_rules):
-        memo.rules, memo.verdicts = tuple(r.id for r in pair_rules), {}
+    if memo is not None and memo.rules != tuple(pair_rules):  # other rules (or parameters): start afresh
+        memo.rules, memo.verdicts = tuple(pair_rules), {}
     for al, claim_pair in [(al, False) for al in alignments] + [(al, True) for al in claim_pairs]:
         key = (al.a, al.b)
         known = memo.verdicts.get(key) if memo is not None and not claim_pair else None

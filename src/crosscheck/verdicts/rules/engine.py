@@ -165,9 +165,10 @@ def run_rules(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequen
         else:
             pair = make_pair(al, by_stmt, by_doc, judgements, claim_pair)
             found = _pair_verdicts(pair, al, claim_rules if claim_pair else indexed, claim_pair)
-            fixed = [x for x in found if not KINDS[x[1].kind].reads_judgement]
-            if memo is not None and not claim_pair and fixed:
-                memo.verdicts[key] = fixed
+            if memo is not None and not claim_pair and found:
+                fixed = [x for x in found if not KINDS[x[1].kind].reads_judgement]
+                if fixed:
+                    memo.verdicts[key] = fixed
         verdicts: list[tuple[Rule, Verdict]] = [(rule, verdict) for _, rule, verdict in found]
         if pair.judgement is not None:
             verdicts = [(r, v) for r, v in verdicts if model_says(r, v, verdicts, pair, nli)]  # type: ignore[arg-type]

@@ -8,7 +8,9 @@ each statement's best ``per_statement`` counterparts in each other document. Pai
 article are left to the rules (updates, context).
 
 Judgements are cached like embeddings (sqlite, keyed by the model's version and both texts), so a
-warm run touches no model.
+warm run touches no model. A statement paired with the very same text is not asked at all: it entails
+itself (``IDENTICAL``). Over half the pairs of a wire-heavy corpus are such reprints (4,790 of 9,082 on
+the 1,000-article bench corpus), and the shipped model called 17 of those 4,790 contradictions.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import numpy as np
 from crosscheck.nouns import Alignment, Document, Statement
 
 Judgement = tuple[float, float, float]  # agreement, neutral, contradiction
+IDENTICAL: Judgement = (1.0, 0.0, 0.0)  # the judgement of a text against itself, by definition
 
 
 class PairModel(Protocol):
@@ -97,9 +100,12 @@ def combiner_pairs(rules: Sequence, alignments: Sequence[Alignment], statements:
 
 def judge(model: PairModel, pairs: Sequence[tuple[str, str]], cache: JudgementCache | None = None,
           progress: Callable[[int, int], None] | None = None) -> list[Judgement]:
-    """The model's probabilities for each (a, b), from the cache where it has them."""
+    """The model's probabilities for each (a, b), from the cache where it has them; ``IDENTICAL`` where
+    a and b are the same text (no model, no cache)."""
     keys = [JudgementCache.key(model.version, a, b) for a, b in pairs]
-    found = cache.get_many(keys) if cache else {}
+    asked = [k for k, (a, b) in zip(keys, pairs) if a != b]
+    found: dict[str, Judgement] = cache.get_many(asked) if cache and asked else {}
+    found.update((k, IDENTICAL) for k, (a, b) in zip(keys, pairs) if a == b)
     todo = sorted({k: p for k, p in zip(keys, pairs) if k not in found}.items())
     if todo:
         if progress:

@@ -70,6 +70,10 @@ CASES: list[tuple[str, list[tuple[str, str, float, str, str]]]] = [
      [("one hundred and twenty thousand dollars", "money", 1.2e5, "USD", "")]),
     ("The deal was worth a billion dollars", [("a billion dollars", "money", 1e9, "USD", "")]),
     ("It is one of the largest firms", []),
+    ("The split creates one company that sells printers and a second that sells services",
+     [("second", "ordinal", 2, "", "")]),
+    ("One unit builds PCs; the other sells services", []),
+    ("One person died and two were injured", [("One", "count", 1, "person", ""), ("two", "count", 2, "", "")]),
     # --- currencies -----------------------------------------------------------------------------
     ("Tencent paid HK$3.2 billion", [("HK$3.2 billion", "money", 3.2e9, "HKD", "")]),
     ("Grab raised S$500 million", [("S$500 million", "money", 5e8, "SGD", "")]),

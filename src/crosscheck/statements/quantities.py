@@ -568,6 +568,9 @@ def _year_like(fig: _Figure) -> bool:
 _AGE_UNITS = frozenset({"year", "month", "week", "day"})
 _AGE = re.compile(r"[\s\u00a0-]*(?:years?|months?|weeks?|days?)[\s\u00a0-]+old\b", re.IGNORECASE)
 _WHEN = re.compile(r",?\s+(?:when|at\s+the\s+time)\b", re.IGNORECASE)
+# "one company that sells PCs and a second that sells services": the first of an enumeration, not a count of
+# one (FNC-1's HP stories: "one company ... a second" against "split into two companies" was a NUM01 alarm)
+_ENUMERATION_GOES_ON = re.compile(r"\b(?:(?:a|the)\s+second|another|the\s+other)\b", re.IGNORECASE)
 
 
 def _single(scan: _Scan, fig: _Figure, lo: int, hedge: str, hedge_words: str, hstart: int) -> Quantity | None:
@@ -602,8 +605,8 @@ def _single(scan: _Scan, fig: _Figure, lo: int, hedge: str, hedge_words: str, hs
         if prev and prev[-1].isalpha() and any(c.isupper() for c in prev[-1]) and prev[-1].lower() not in _STOP \
                 and prev[-1].lower() not in _HEDGES and (not unit or _next_word(text, end)[:1].isupper()):
             return None  # a name: "Xiaomi Mi 9", "Section 230", "Boeing 737"
-    if fig.word and value == 1 and not unit:
-        return None  # "one of the", "the one"
+    if fig.word and value == 1 and (not unit or _ENUMERATION_GOES_ON.search(text, end)):
+        return None  # "one of the", "the one"; "one company ... and a second"
     low, high = _interval(value, fig.half * fig.scale * fig.factor, hedge)
     return _make(scan, start, end, value, "count", unit, hedge, low, high)
 

@@ -232,6 +232,30 @@ def test_findings_carry_calibrated_scores_and_min_score_filters(pipeline, sample
     assert kept and all(f.score >= cut for f in kept) and len(kept) < len(a.findings)
 
 
+def test_measured_kinds_keep_their_score_and_an_error_under_half_is_a_warning(pipeline, sample_analysis):
+    # POL01's contradictions carry the share of them found right on labelled real news, not the combiner's
+    # score (which told right from wrong no better than chance there); its updates are still the combiner's
+    from crosscheck.verdicts.calibrate import ERROR_NEEDS, calibrate_findings
+    from crosscheck.verdicts.rules.kinds import KINDS
+    from crosscheck.verdicts.rules.kinds.polarity import MEASURED_PRECISION
+
+    polarity = KINDS["polarity"]
+    assert polarity.measures("contradiction") and not polarity.measures("update")
+    assert KINDS["debunk"].measures("discrepancy") and not KINDS["numeric"].measures("contradiction")
+    a = sample_analysis
+    pol01 = [f for f in a.findings if f.rule == "POL01" and f.kind == "contradiction"]
+    assert len(pol01) == 2 and {f.score for f in pol01} == {MEASURED_PRECISION}
+    # under ERROR_NEEDS: POL01 is an error-level rule, shown as a warning (the level and the score agree)
+    assert MEASURED_PRECISION < ERROR_NEEDS and {f.level for f in pol01} == {"warning"}
+    raw = [f for f in a.findings if f.rule == "POL01"]
+    as_errors = [dataclasses.replace(f, level="error") for f in raw]
+    again = calibrate_findings(as_errors, pipeline.combiner, pipeline.rules, a.documents, a.statements, a.alignments)
+    assert {(f.id, f.score) for f in again if f.kind == "contradiction"} == {(f.id, f.score) for f in pol01}
+    assert all(f.level == ("error" if f.score >= ERROR_NEEDS else "warning") for f in again)
+    update = next(f for f in again if f.kind == "update")
+    assert update.score != MEASURED_PRECISION  # the combiner's
+
+
 def test_min_score_on_the_command_line(tmp_path):
     from click.testing import CliRunner
 

@@ -74,31 +74,36 @@ def calibrate_findings(findings: Sequence[Finding], combiner: Combiner | None, r
         by_ids = {(al.a, al.b): al for al in alignments} | {(al.b, al.a): al for al in alignments}
         sizes = statement_counts(statements)
         wanted: dict[tuple[str, str], Pair] = {}
-        measured = {r.id for r in rules if KINDS[r.kind].measured_confidence}  # their score is already measured
+        kind_of = {r.id: r.kind for r in rules}
+
+        def measured(f: Finding) -> bool:  # its score is already a measured probability
+            return f.rule in kind_of and KINDS[kind_of[f.rule]].measures(f.kind)
+
         for f in out:
-            if f.rule in measured:
+            if measured(f):
                 continue
             key = _key(f, by_ids)
             if key is not None:
                 wanted[key] = make_pair(by_ids[key], by_stmt, by_doc)
         pairs = list(wanted.values())
         table = nli_table(judgements, pairs) if combiner.uses_nli else None
+        probs = {}
         if pairs:
             x = np.vstack([aggregate([pair_features(p, rules, (sizes[p.a.document], sizes[p.b.document]),
                                                     (table or {}).get((p.a.id, p.b.id)))]) for p in pairs])
             probs = dict(zip(wanted, combiner.probabilities(x)))
-            rescored = []
-            for f in out:
-                key = _key(f, by_ids)
-                if key in probs and f.rule not in measured:
-                    p = probs[key][combiner.classes.index(SCORED_BY[f.kind])]
-                    if SCORED_BY[f.kind] == "agreement":
-                        p = combiner.agreement_score(p)
-                    f = replace(f, score=round(float(p), 4))
-                    if f.level == "error" and f.score < ERROR_NEEDS:
-                        f = replace(f, level="warning")  # more likely wrong than right: shown, never failing CI
-                rescored.append(f)
-            out = rescored
+        rescored = []
+        for f in out:
+            key = _key(f, by_ids)
+            if key in probs and not measured(f):
+                p = probs[key][combiner.classes.index(SCORED_BY[f.kind])]
+                if SCORED_BY[f.kind] == "agreement":
+                    p = combiner.agreement_score(p)
+                f = replace(f, score=round(float(p), 4))
+            if (key in probs or measured(f)) and f.level == "error" and f.score < ERROR_NEEDS:
+                f = replace(f, level="warning")  # more likely wrong than right: shown, never failing CI
+            rescored.append(f)
+        out = rescored
     if min_score > 0:
         out = [f for f in out if f.score >= min_score]
     return sort_findings(out)

@@ -182,7 +182,7 @@ def run_rules(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequen
             refs = (_ref(pair.a, verdict.highlights_a), _ref(pair.b, verdict.highlights_b))
             fid = fingerprint(rule.id, verdict.kind, [(r.document, r.text) for r in refs])
             # a measured probability as it is (the model's, POL02's precision); a rule's guess weighed by the alignment
-            measured = KINDS[rule.kind].measured_confidence
+            measured = KINDS[rule.kind].measures(verdict.kind)
             score = round(verdict.confidence if measured else min(1.0, al.score) * verdict.confidence, 4)
             finding = Finding(fid, verdict.kind, rule.id, rule.level_for(verdict.kind), story_of.get(pair.a.document, ""),  # type: ignore[arg-type]
                               rule.render(_values(pair, verdict)), score, refs)

@@ -70,9 +70,16 @@ class Kind:
     # findings that were right on labelled stories): it is the finding's score, and the combiner, which never
     # saw the kind, does not rescore it
     measured_confidence: bool = False
+    # ... only for these finding kinds (polarity: its contradictions, whose combiner score said nothing)
+    measured_kinds: frozenset[str] = frozenset()
     # the check reads the contradiction model's judgement of the pair (``Pair.judgement``); the others' verdicts
     # do not change once the model has judged, so a run computes them once (``engine.PairMemo``)
     reads_judgement: bool = False
+
+
+    def measures(self, finding_kind: str) -> bool:
+        """Whether this kind's verdicts of ``finding_kind`` carry a measured probability (kept as the score)."""
+        return self.measured_confidence or finding_kind in self.measured_kinds
 
 
 COMMON_FIELDS = frozenset({"a_outlet", "b_outlet", "a_date", "b_date", "a_text", "b_text"})

@@ -51,6 +51,10 @@ def test_inline_link_out_between_story_paragraphs_is_debris():
     story = [*STORY[:2], "Read more: Harborview ferry service to end next year", *STORY[2:]]
     text = "\n".join(story) + "\n"  # one paragraph per line, no blank lines
     assert marked(text) == ["Read more: Harborview ferry service to end next year"]
+    # the same link set in brackets (an inline "related" box), whose headline calls something a lie
+    boxed = "[ Related: Ferry Operator Says Safety Report Is A Complete Lie! ]"
+    text = "\n".join([*STORY[:2], boxed, *STORY[2:]]) + "\n"
+    assert marked(text) == [boxed]
 
 
 def test_credit_lines_and_lone_end_markers_are_debris():

@@ -63,7 +63,8 @@ _LIST_HEAD = re.compile(r"(?:recommend(?:ed)?(?:\s+(?:for\s+you|reading|articles
                         r"|trending(?:\s+(?:now|stories|today))?|further\s+reading|see\s+also"
                         r"|latest(?:\s+(?:news|stories|articles|posts))?|top\s+stories|editor['\u2019]?s?\s+picks?"
                         r"|hot\s+(?:news|topics|articles)|what\s+to\s+read\s+next|up\s+next)\s*[:\uff1a]?", re.I)
-_LINKOUT = re.compile(r"^(?:read\s+(?:this|more|also|next)|also\s+read|see\s+also|related|recommended"
+# "[ Related: City Council Approves New Budget ]": a link set in brackets between two paragraphs of the story
+_LINKOUT = re.compile(r"^[\[(]?\s*(?:read\s+(?:this|more|also|next)|also\s+read|see\s+also|related|recommended"
                       r"|more\s+from\s+[^:\uff1a]{1,40}|further\s+reading|you\s+(?:may|might)\s+also\s+like"
                       r"|don['\u2019]t\s+miss|must\s+read|watch|listen|click\s+here|learn\s+more)"
                       r"\s*[:\uff1a|>\u00bb]\s*\S", re.I)

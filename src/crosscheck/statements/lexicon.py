@@ -40,6 +40,9 @@ DEBUNK_CUES = (
     r"scam", r"baseless", r"unfounded", r"not actually", r"bs(?=\s+(?:story|stories|report|reports|claims?|news)\b)",
     # "the woman claiming to have 3 boobs is A FRAUD": a person or story called a fraud, not a fraud case
     r"(?:is|was|are|were) (?:a |an )?(?:total |complete |big )?fraud(?!\s+(?:case|charges?|investigation|inquiry|probe|trial|squad|unit|department))",
+    # the story called a lie ("Two Boobs and a Lie", "Don't Believe the Big Fat Lie"), not a lie detector
+    r"(?:(?<=\ba )|(?<=\bthe )|(?<=\bbig )|(?<=\btotal )|(?<=\bcomplete )|(?<=\boutright )|(?<=\bblatant )|(?<=\bfat ))"
+    r"lie(?!\s+detectors?)",
 )
 # nouns that "false" or "fake" may qualify and still judge the story ("a fake photo", "false reports"); before
 # any other noun they describe a thing ("a false breast", "false information"), not the claim

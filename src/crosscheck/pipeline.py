@@ -12,8 +12,10 @@ document. ``timings`` keeps each stage's seconds of the last analysis.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -250,6 +252,10 @@ class Pipeline:
 
     def analyse(self, documents: Sequence[Document], stories: Sequence[Story] | None = None) -> Analysis:
         """Run every stage after loading; ``stories`` given means the grouping is known (evaluation)."""
+        with fewer_collections():
+            return self._analyse(documents, stories)
+
+    def _analyse(self, documents: Sequence[Document], stories: Sequence[Story] | None) -> Analysis:
         timings: dict[str, float] = {}
         clock = time.perf_counter()
 
@@ -438,6 +444,27 @@ class Pipeline:
             out.extend(align_within(members, sub, self.settings.align))
             self.progress("aligning", n, len(stories))
         return out
+
+
+# CPython's collector runs at (700, 10, 10) allocations; a run makes millions of objects
+GC_THRESHOLD = (100_000, 50, 100)
+
+
+@contextlib.contextmanager
+def fewer_collections(threshold: tuple[int, int, int] = GC_THRESHOLD) -> Iterator[None]:
+    """A context in which the cyclic garbage collector runs seldom, as it was before on leaving.
+
+    Why: a run holds hundreds of thousands of statements, alignments and findings and allocates as many
+    again per stage; at the default thresholds the collector walked them over and over, 3-5 s of a warm
+    1,000-article run of 17-20 s, and found nothing to free (reference counting frees these objects).
+    The same findings and the same peak memory (357 MB) measured with it off; it still runs, less often.
+    """
+    old = gc.get_threshold()
+    gc.set_threshold(*threshold)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 class _Deferred:

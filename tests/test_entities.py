@@ -14,6 +14,8 @@ from tests.conftest import make_doc
     ("nhl", "national hockey league", True),
     ("boc", "bank of china", True),  # minor words left out of the initials
     ("music beats", "beats music", True),  # the same words in another order
+    ("steven sotloff", "steven joel sotloff", True),  # a middle name left out
+    ("john smith", "john paul jones", False),
     ("us", "uk", False),
     ("china", "bank of china", False),
     ("baidu", "tencent", False),

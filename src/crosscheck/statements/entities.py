@@ -53,6 +53,8 @@ def same_entity(a: str, b: str, min_ratio: float = 92.0) -> bool:
         return True  # "Music Beats" / "Beats Music"
     if _initials_of(a, b) or _initials_of(b, a):
         return True  # "UN" / "United Nations", "NHL" / "National Hockey League"
+    if _middle_left_out(a, b) or _middle_left_out(b, a):
+        return True  # "Steven Sotloff" / "Steven Joel Sotloff"
     ca, cb = compact(a), compact(b)
     if not ca or not cb:
         return False
@@ -78,6 +80,14 @@ def _initials_of(short: str, long_: str) -> bool:
     every = "".join(w[0] for w in words)
     major = "".join(w[0] for w in words if w not in _MINOR_WORDS)
     return short in (every, major)
+
+
+def _middle_left_out(short: str, long_: str) -> bool:
+    """"steven sotloff" of "steven joel sotloff": a first and a last name, the longer name (three or four
+    words, no "of") the same two with middle names between."""
+    ws, wl = short.split(), long_.split()
+    return (len(ws) == 2 and 3 <= len(wl) <= 4 and "of" not in wl and all(w.isalpha() for w in ws)
+            and ws[0] == wl[0] and ws[1] == wl[-1])
 
 
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "mx"})

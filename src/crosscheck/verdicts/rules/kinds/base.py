@@ -66,20 +66,17 @@ class Kind:
     description: str = ""
     # also reads the pairs proposed beside alignment (lead claims, refutations): ``Pair.claim_pair``
     reads_claim_pairs: bool = False
-    # the verdict's confidence is a probability measured for the kind itself (the model's, or the share of its
-    # findings that were right on labelled stories): it is the finding's score, and the combiner, which never
-    # saw the kind, does not rescore it
-    measured_confidence: bool = False
-    # ... only for these finding kinds (polarity: its contradictions, whose combiner score said nothing)
+    # the finding kinds whose verdict confidence is a probability measured for the kind itself (the model's, or
+    # the share of its findings that were right on labelled real news): it is the finding's score, and the
+    # combiner, which never saw the kind or scored it no better than chance, does not rescore it
     measured_kinds: frozenset[str] = frozenset()
     # the check reads the contradiction model's judgement of the pair (``Pair.judgement``); the others' verdicts
     # do not change once the model has judged, so a run computes them once (``engine.PairMemo``)
     reads_judgement: bool = False
 
-
     def measures(self, finding_kind: str) -> bool:
         """Whether this kind's verdicts of ``finding_kind`` carry a measured probability (kept as the score)."""
-        return self.measured_confidence or finding_kind in self.measured_kinds
+        return finding_kind in self.measured_kinds
 
 
 COMMON_FIELDS = frozenset({"a_outlet", "b_outlet", "a_date", "b_date", "a_text", "b_text"})

@@ -81,5 +81,5 @@ def check(pair: Pair, p: DebunkParams) -> list[Verdict]:
     return []
 
 
-KIND = Kind("debunk", DebunkParams, frozenset({"debunker", "cue", "reporter"}), check=check, reads_claim_pairs=True, measured_confidence=True,
+KIND = Kind("debunk", DebunkParams, frozenset({"debunker", "cue", "reporter"}), check=check, reads_claim_pairs=True, measured_kinds=frozenset({"contradiction", "discrepancy"}),
             description="one outlet calls the story false (hoax, fake, no evidence); another reports it as true")

@@ -129,5 +129,5 @@ def vetoes(judgement: tuple[float, float, float] | None, p: NliParams, neutral_c
     return agreement >= p.veto_agreement or (neutral_counts and neutral >= p.veto_neutral)
 
 
-KIND = Kind("nli", NliParams, frozenset({"probability", "a_value", "b_value"}), check=check, reads_claim_pairs=True, measured_confidence=True,
+KIND = Kind("nli", NliParams, frozenset({"probability", "a_value", "b_value"}), check=check, reads_claim_pairs=True, measured_kinds=frozenset({"contradiction"}),
             reads_judgement=True, description="the contradiction model: two statements that cannot both be true")

@@ -51,18 +51,14 @@ def story_findings(pipeline, stories_dir: Path, view: str) -> list[dict]:
 
 def fnc1_findings(pipeline, path: Path, chunk: int = 200) -> list[dict]:
     """Conflicts between an FNC-1 body and its headline (related rows), right when the gold stance is disagree."""
-    from crosscheck.evaluation.predict import row_story, story_id
+    from crosscheck.evaluation.predict import rows_stories, story_id
     from crosscheck.evaluation.rows import read_rows
 
     rows = [r for r in read_rows(path)[0] if r.gold != "unrelated"]
     out = []
     for start in range(0, len(rows), chunk):
         part = rows[start:start + chunk]
-        documents, stories = [], []
-        for row in part:
-            a, b, story = row_story(row)
-            documents += (a, b)
-            stories.append(story)
+        documents, stories = rows_stories(part)
         analysis = pipeline.analyse(documents, stories=stories)
         gold = {story_id(r): r.gold for r in part}
         for f in analysis.findings:

@@ -78,6 +78,17 @@ def row_story(row: EvalRow, path: str = "eval") -> tuple[Document, Document, Sto
     return docs[0], docs[1], Story(sid, "", (docs[0].id, docs[1].id))
 
 
+def rows_stories(rows: Sequence[EvalRow], path: str = "eval") -> tuple[list[Document], list[Story]]:
+    """Every row's two documents and its story, in row order: many rows go through one analysis together."""
+    documents: list[Document] = []
+    stories: list[Story] = []
+    for row in rows:
+        a, b, story = row_story(row, path)
+        documents += (a, b)
+        stories.append(story)
+    return documents, stories
+
+
 def _document(doc_id: str, where: str, outlet: str, text: str) -> Document:
     return Document(id=doc_id, path=where, title="", outlet=outlet, published=EVAL_DATE, url="", text=text,
                     boilerplate=find_boilerplate(text, ""), suppressions=find_suppressions(text))
@@ -138,12 +149,7 @@ class Evaluator:
         return out
 
     def _predict_chunk(self, rows: Sequence[EvalRow], path: str) -> list[Prediction]:
-        documents: list[Document] = []
-        stories: list[Story] = []
-        for row in rows:
-            a, b, story = row_story(row, path)
-            documents += (a, b)
-            stories.append(story)
+        documents, stories = rows_stories(rows, path)
         analysis = self.pipeline.analyse(documents, stories=stories)
         return predictions_of(rows, analysis, self.pipeline.story_probabilities(analysis),
                               self.pipeline.settings.min_score)

@@ -44,7 +44,7 @@ def _rows(path: Path, limit: int | None = None, seed: int = 13) -> list[dict]:
 
 def agreement_findings(rows: list[dict], combiner_path: Path | None) -> list[tuple[float, str]]:
     """(score, the row's gold) of every AGR01 finding when each row is checked as two sources."""
-    from crosscheck.evaluation.predict import _MemoPipeline, row_story
+    from crosscheck.evaluation.predict import _MemoPipeline, rows_stories
     from crosscheck.evaluation.rows import EvalRow
     from crosscheck.pipeline import Pipeline, Settings
 
@@ -53,13 +53,10 @@ def agreement_findings(rows: list[dict], combiner_path: Path | None) -> list[tup
     try:
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start:start + CHUNK]
-            documents, stories, gold = [], [], {}
-            for i, r in enumerate(chunk):
-                row = EvalRow(id=str(r["id"]), line=start + i + 1, text_a=r["text_a"], text_b=r["text_b"])
-                a, b, story = row_story(row)
-                documents += (a, b)
-                stories.append(story)
-                gold[story.id] = str(r["gold"])
+            eval_rows = [EvalRow(id=str(r["id"]), line=start + i + 1, text_a=r["text_a"], text_b=r["text_b"])
+                         for i, r in enumerate(chunk)]
+            documents, stories = rows_stories(eval_rows)
+            gold = {story.id: str(r["gold"]) for story, r in zip(stories, chunk)}
             analysis = pipeline.analyse(documents, stories=stories)
             found += [(f.score, gold[f.story]) for f in analysis.findings if f.rule == "AGR01"]
     finally:

@@ -35,7 +35,7 @@ from crosscheck.verdicts.evidence import Evidence, story_evidence
 from crosscheck.verdicts.features import NAMES, evidence_features
 from crosscheck.training.synthetic import articles_from_texts, generate
 from crosscheck.verdicts.rules.kinds.base import Pair
-from crosscheck.evaluation.predict import Evaluator, Prediction, predictions_of, row_story
+from crosscheck.evaluation.predict import Evaluator, Prediction, predictions_of, rows_stories
 from crosscheck.evaluation.rows import EvalRow, read_rows
 from crosscheck.evaluation.scoring import canonical
 from crosscheck.pipeline import Pipeline, Settings
@@ -111,11 +111,7 @@ def extract(rows: Sequence[EvalRow], pipeline: Pipeline, task: str, path: str,
     out = []
     for start in range(0, len(rows), chunk):
         part = rows[start:start + chunk]
-        docs, stories = [], []
-        for r in part:
-            a, b, st = row_story(r, path)
-            docs += (a, b)
-            stories.append(st)
+        docs, stories = rows_stories(part, path)
         analysis = evaluator.pipeline.analyse(docs, stories=stories)
         hand = predictions_of(part, analysis)
         evidence = story_evidence(analysis.stories, analysis.documents, analysis.statements, analysis.alignments)

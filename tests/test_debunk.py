@@ -85,6 +85,15 @@ def test_no_dispute_when_both_outlets_doubt_the_story(pipeline):
     assert found == []
 
 
+def test_no_dispute_when_the_other_outlet_denies_the_story_in_its_own_words(pipeline):
+    # both outlets side against the rumour: one calls it fake, the other denies it with no debunking word
+    claim = "Reports on Sunday said the actress Dana Hill had sent a cryptic tweet about her former co-star."
+    debunk = "The fake Dana Hill tweet about her former co-star fooled several outlets."
+    assert len(_findings(pipeline, claim, debunk)) == 1  # the claim alone is reported as true: disputed
+    denial = "Dana Hill did not send a cryptic tweet about her former co-star."
+    assert _findings(pipeline, f"{claim} {denial}", debunk) == []
+
+
 def test_bad_case_parameters_name_the_file_and_the_key(tmp_path, pipeline):
     from crosscheck.errors import RuleFileError
     from crosscheck.verdicts.rules.cases import run_case_files

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from crosscheck.verdicts.rules.kinds import KINDS
-from crosscheck.verdicts.rules.kinds.base import Pair, Verdict
+from crosscheck.verdicts.rules.kinds.base import Neighbours, Pair, Verdict
 from crosscheck.verdicts.rules.kinds.nli import NliParams, differs_in_substance, vetoes
 from crosscheck.verdicts.rules.ruleset import Rule
 from crosscheck.nouns import Alignment, Document, Finding, Span, Statement, StatementRef, Story
@@ -40,12 +40,13 @@ def _time_key(doc: Document) -> tuple:
 
 
 def make_pair(al: Alignment, statements: dict[str, Statement], documents: dict[str, Document],
-              judgements: Mapping[tuple[str, str], Judgement] | None = None, claim_pair: bool = False) -> Pair:
+              judgements: Mapping[tuple[str, str], Judgement] | None = None, claim_pair: bool = False,
+              neighbours: Neighbours | None = None) -> Pair:
     a, b = statements[al.a], statements[al.b]
     da, db = documents[a.document], documents[b.document]
     if (_time_key(db), b.index) < (_time_key(da), a.index):
         a, b, da, db = b, a, db, da
-    return Pair(a, b, da, db, al, judgements.get((al.a, al.b)) if judgements else None, claim_pair)
+    return Pair(a, b, da, db, al, judgements.get((al.a, al.b)) if judgements else None, claim_pair, neighbours)
 
 
 def _suppressed(rule: Rule, doc: Document, s: Statement) -> bool:
@@ -143,6 +144,7 @@ def run_rules(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequen
     by_doc = {d.id: d for d in documents}
     story_of = {d: st.id for st in stories for d in st.documents}
     position = {s.id: i for i, s in enumerate(statements)}
+    neighbours = Neighbours(alignments, by_stmt)
     pair_rules = [r for r in rules if KINDS[r.kind].check is not None]
     story_rules = [r for r in rules if KINDS[r.kind].check_story is not None]
     findings: dict[str, Finding] = {}
@@ -160,10 +162,10 @@ def run_rules(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequen
             known = memo.verdicts.get(key, [])  # type: ignore[union-attr]
             if not known and (not judgements or key not in judgements):
                 continue  # no rule spoke, and no judgement for the model's rules to read
-            pair = make_pair(al, by_stmt, by_doc, judgements, claim_pair)
+            pair = make_pair(al, by_stmt, by_doc, judgements, claim_pair, neighbours)
             found = sorted(known + _pair_verdicts(pair, al, model_rules, claim_pair), key=lambda x: x[0])
         else:
-            pair = make_pair(al, by_stmt, by_doc, judgements, claim_pair)
+            pair = make_pair(al, by_stmt, by_doc, judgements, claim_pair, neighbours)
             found = _pair_verdicts(pair, al, claim_rules if claim_pair else indexed, claim_pair)
             if memo is not None and not claim_pair and found:
                 fixed = [x for x in found if not KINDS[x[1].kind].reads_judgement]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,27 @@ class Params(BaseModel):
     min_alignment: float = 0.5  # alignment score the pair needs before this rule looks at it
 
 
+class Neighbours:
+    """Each statement's aligned statements in other documents, for a rule that must know what else an outlet
+    says about the same thing (POL02: an outlet that itself denies the story does not report it as true).
+    Built on first use from the run's alignments: most runs' rules never ask."""
+
+    def __init__(self, alignments: Sequence[Alignment], statements: Mapping[str, Statement]) -> None:
+        self._alignments, self._statements = alignments, statements
+        self._index: dict[str, list[tuple[str, float]]] | None = None
+
+    def of(self, statement_id: str, document: str, min_score: float) -> list[Statement]:
+        """The statements of ``document`` aligned with ``statement_id`` at ``min_score`` or more."""
+        if self._index is None:
+            index: dict[str, list[tuple[str, float]]] = {}
+            for al in self._alignments:
+                index.setdefault(al.a, []).append((al.b, al.score))
+                index.setdefault(al.b, []).append((al.a, al.score))
+            self._index = index
+        found = (self._statements[x] for x, score in self._index.get(statement_id, ()) if score >= min_score)
+        return [s for s in found if s.document == document]
+
+
 @dataclass(frozen=True)
 class Pair:
     """Two aligned statements, ``a`` from the earlier article (by publication date)."""
@@ -32,6 +53,8 @@ class Pair:
     judgement: tuple[float, float, float] | None = None
     # a lead claim against another outlet's closest statement (verdicts/judge.py), not an aligned pair
     claim_pair: bool = False
+    # the run's alignments, for the rules that look past the pair (None where a pair is judged alone)
+    neighbours: Neighbours | None = field(default=None, compare=False)
 
     @property
     def same_document(self) -> bool:

@@ -35,6 +35,10 @@ class DebunkParams(Params):
     # On the 115 labelled stories of bench/stories.py (and --extra) those findings were 4 false alarms on
     # unanimous stories and 2 of 44 contested stories found (one of them by a misread speaker)
     named_party_is_discrepancy: bool = True
+    # an outlet with a statement of its own that denies what the debunk is about (aligned with the debunking
+    # statement at this score or more: "Lisa Bonet did NOT send a cryptic tweet" against "Fake Lisa Bonet
+    # tweet fools media outlets") sides with the debunk, although none of its words is a debunking cue
+    sided_denial_alignment: float = 0.5
     extra_cues: tuple[str, ...] = ()  # more regular expressions, matched as whole words, case-insensitive
 
 
@@ -55,6 +59,14 @@ def _denies(s: Statement) -> bool:
     return s.polarity.negated and s.polarity.scope in s.predicates[:1] and not negates_a_debunk(s.text)
 
 
+def _denies_too(s: Statement, other_doc: Document, pair: Pair, p: DebunkParams) -> bool:
+    """Whether the other outlet itself denies what the debunking statement ``s`` is about: two outlets that
+    both call a rumour false agree, whatever words each uses."""
+    if pair.neighbours is None:
+        return False
+    return any(_denies(t) for t in pair.neighbours.of(s.id, other_doc.id, p.sided_denial_alignment))
+
+
 def _side(s: Statement, doc: Document) -> str:
     date = doc.published.isoformat() if doc.published else "undated"
     return f"{doc.outlet or doc.id} ({date})"
@@ -67,7 +79,7 @@ def check(pair: Pair, p: DebunkParams) -> list[Verdict]:
                                             (pair.b, pair.doc_b, pair.a, pair.doc_a, False)):
         cues = debunk_cues(s.text, p.extra_cues)
         if (not cues or asks_or_hedges(other) or _denies(other) or debunk_cues(other.text, p.extra_cues, hedged=True)
-                or _doubts(other_doc, p.extra_cues)):
+                or _doubts(other_doc, p.extra_cues) or _denies_too(s, other_doc, pair, p)):
             continue
         start, end = cues[0]
         party = s.attribution.name if s.attribution is not None and s.attribution.named else ""

@@ -56,7 +56,8 @@ def _denies(s: Statement) -> bool:
     Into Werewolf"), nor one that denies the story is false ("They're not fake": it affirms)."""
     if s.polarity.denial:
         return True
-    return s.polarity.negated and s.polarity.scope in s.predicates[:1] and not negates_a_debunk(s.text)
+    main = s.predicates[:1] or ("be",)  # a sentence with no predicate but its copula: "X isn't Y's dad"
+    return s.polarity.negated and s.polarity.scope in main and not negates_a_debunk(s.text)
 
 
 def _denies_too(s: Statement, other_doc: Document, pair: Pair, p: DebunkParams) -> bool:

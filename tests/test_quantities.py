@@ -55,6 +55,13 @@ CASES: list[tuple[str, list[tuple[str, str, float, str, str]]]] = [
      [("RMB10 trillion", "money", 1e13, "CNY", ""), ("US$1.4 trillion", "money", 1.4e12, "USD", ""),
       ("six", "count", 6, "year", "")]),
     ("The new rules apply starting from July 1", []),
+    # --- the noun a count counts, behind what modifies it -----------------------------------
+    ("there are 735 officially confirmed cases in the region",
+     [("735", "count", 735, "case", "")]),
+    ("The country has less than 222 coronavirus recoveries.",
+     [("less than 222", "count", 222, "recovery", "less_than")]),
+    ("In 2012 smartphone sales rose.", [("2012", "year", 2012, "", "")]),
+    ("one child dies every minute", [("one", "count", 1, "child", "")]),
     # --- scales and number formats -------------------------------------------------------------
     ("The population is 1.4 trillion cells", [("1.4 trillion", "count", 1.4e12, "cell", "")]),
     ("The app has 8m users", [("8m", "count", 8e6, "user", "")]),
@@ -302,6 +309,7 @@ def test_offsets_intervals_and_no_crash(text, offset):
 @pytest.mark.parametrize("unit, value, shown", [
     ("user", 8e6, "8 million users"), ("company", 3, "3 companies"), ("box", 2, "2 boxes"), ("user", 1, "1 user"),
     ("person", 3, "3 people"), ("people", 40, "40 people"), ("day", 3, "3 days"), ("km", 5, "5 km"),
+    ("case", 14070, "14,070 cases"), ("test", 56221, "56,221 tests"),  # digits, never "1.407e+04"
 ])
 def test_explanations_read_counts_in_the_plural(unit, value, shown):
     from crosscheck.verdicts.rules.kinds.values import describe

@@ -500,10 +500,30 @@ def _adjective_like(word: str) -> bool:
     return w in _ADJECTIVES or word[0].isupper() or (len(w) > 4 and w.endswith(_ADJ_SUFFIXES))
 
 
-def _unit_noun(text: str, pos: int) -> tuple[str, bool]:
+def _plural_head(text: str, pos: int, w1: str) -> str:
+    """The plural noun a figure above one counts behind an adverb or a noun that modifies it: "735 officially
+    confirmed cases" -> "cases", "222 coronavirus recoveries" -> "recoveries" ("" when there is none: "two
+    dog owners"; a year or a figure of one is never asked: "2012 smartphone sales", "one child dies")."""
+    if w1[0].isupper():
+        return ""
+    m2 = _NEXT_WORD.match(text, pos)
+    if m2 is None or m2.group(1).lower() in _STOP:
+        return ""
+    w2 = m2.group(1)
+    if w1.lower().endswith("ly") and len(w1) > 4 and _adjective_like(w2):  # "officially confirmed cases"
+        m3 = _NEXT_WORD.match(text, m2.end())
+        return m3.group(1) if m3 and m3.group(1).lower() not in _STOP and _is_plural(m3.group(1)) else ""
+    if not _adjective_like(w1) and not w2[0].isupper() and _is_plural(w2):  # "coronavirus recoveries"
+        return w2
+    return ""
+
+
+def _unit_noun(text: str, pos: int, compound: bool = False) -> tuple[str, bool]:
     """Lemma of the noun a count at ``pos`` counts, and whether it was written as a plural.
 
-    One adjective may stand in between: "8 million registered users" -> "user".
+    One adjective may stand in between: "8 million registered users" -> "user"; with ``compound`` (a count
+    above one that is not a year) so may an adverb and an adjective, or a noun, before a plural head ("735
+    officially confirmed cases", "222 coronavirus recoveries").
     """
     m1 = _NEXT_WORD.match(text, pos)
     if m1 is None:
@@ -513,6 +533,9 @@ def _unit_noun(text: str, pos: int) -> tuple[str, bool]:
         return "", False  # "one million two years ago": the next word is another number
     if _is_plural(w1):
         return _singular(w1), True
+    head = _plural_head(text, m1.end(), w1) if compound else ""
+    if head:
+        return _singular(head), True
     if _adjective_like(w1):
         m2 = _NEXT_WORD.match(text, m1.end())
         if m2 and m2.group(1).lower() not in _STOP and not m2.group(1)[0].isupper():
@@ -589,7 +612,7 @@ def _single(scan: _Scan, fig: _Figure, lo: int, hedge: str, hedge_words: str, hs
     if fig.kind:
         low, high = _interval(value, fig.half * fig.scale * fig.factor, hedge)
         return _make(scan, start, end, value, fig.kind, fig.unit, hedge, low, high)
-    unit, plural = _unit_noun(text, end)
+    unit, plural = _unit_noun(text, end, compound=value != 1 and not _year_like(fig))
     if plural and _next_word(text, end)[:1].isupper():
         plural = False  # "the 2012 Olympics"
     age = _AGE.match(text, end) if unit in _AGE_UNITS else None

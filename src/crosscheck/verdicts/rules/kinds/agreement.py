@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel
-from crosscheck.verdicts.rules.kinds.values import compare_quantities, dates_apart, describe, has_figures
+from crosscheck.verdicts.rules.kinds.values import compare_quantities, describe, has_figures, times_differ
 
 
 class AgreementParams(Params):
@@ -23,8 +23,8 @@ def check(pair: Pair, p: AgreementParams) -> list[Verdict]:
     a, b = pair.a, pair.b
     if (a.polarity.negated or a.polarity.denial) != (b.polarity.negated or b.polarity.denial):
         return []
-    if dates_apart(a, b):
-        return []  # "from July 1st" and "from August 1st" are not the same claim, however alike the words
+    if times_differ(a, b):
+        return []  # "from July 1st" and "from August 1st" (or "before July 1st") are not the same claim
     cmp = compare_quantities(a, b, tolerance=p.tolerance, max_ratio=p.max_ratio, min_frame_overlap=p.min_frame_overlap)
     if cmp.conflicts:
         return []

@@ -2,8 +2,8 @@
 
 Rounding and hedges are compatible ("8 million" vs "more than 8 million"). When the two figures
 come from different authorities, different years or different dates ("531 cases as of April 5" /
-"540 cases by April 6": a running count) the finding is a discrepancy, not a contradiction: both can
-be true.
+"540 cases by April 6", or "fewer than 800 deaths before April 29" / "801 as of April 29": a running
+count) the finding is a discrepancy, not a contradiction: both can be true.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 from pydantic import Field
 
 from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel
-from crosscheck.verdicts.rules.kinds.values import (COMPARABLE_KINDS, compare_quantities, dates_apart, describe,
-                                                    pinned_dates, sources_differ, years)
+from crosscheck.verdicts.rules.kinds.values import (COMPARABLE_KINDS, compare_quantities, describe, sources_differ,
+                                                    times_differ, years)
 
 
 class NumericParams(Params):
@@ -45,10 +45,9 @@ def check(pair: Pair, p: NumericParams) -> list[Verdict]:
     elif ya and yb and not ya & yb and p.different_years_are_discrepancy:
         kind = "discrepancy"
         values["relation"] = f"different periods ({', '.join(map(str, sorted(ya)))} vs {', '.join(map(str, sorted(yb)))})"
-    elif p.different_dates_are_discrepancy and dates_apart(pair.a, pair.b):
+    elif p.different_dates_are_discrepancy and (times := times_differ(pair.a, pair.b)):
         kind = "discrepancy"
-        da, db = pinned_dates(pair.a)[0], pinned_dates(pair.b)[0]
-        values["relation"] = f"different dates ({da.text} vs {db.text})"
+        values["relation"] = f"different dates ({times[0]} vs {times[1]})"
     values["a_source"] = pair.a.attribution.display if pair.a.attribution else ""
     values["b_source"] = pair.b.attribution.display if pair.b.attribution else ""
     return [Verdict(kind, values, (rel(pair.a, qa.start, qa.end),), (rel(pair.b, qb.start, qb.end),),

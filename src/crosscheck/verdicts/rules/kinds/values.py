@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -121,6 +122,33 @@ def dates_apart(a: Statement, b: Statement) -> bool:
     return bool(da and db) and not any(same_period(x, y) for x in da for y in db)
 
 
+_BEFORE_OR_AFTER = re.compile(r"\b(before|prior to|after|since)\s*$", re.IGNORECASE)
+
+
+def time_word(s: Statement, d: DateMention) -> str:
+    """"before" or "after" when the statement places its figure on one side of the date ("fewer than 800
+    deaths before April 29"), else "" (at the date: "801 deaths as of April 29")."""
+    m = _BEFORE_OR_AFTER.search(s.text, 0, max(0, d.start - s.start))
+    if m is None:
+        return ""
+    return "before" if m.group(1).lower() in ("before", "prior to") else "after"
+
+
+def times_differ(a: Statement, b: Statement) -> tuple[str, str] | None:
+    """The two times, in words, when the statements date their claims to different times: different days or
+    months (``dates_apart``), or one the day itself and the other before or after it (a running count:
+    "801 deaths as of April 29" and "fewer than 800 before April 29" can both be true). None otherwise."""
+    da, db = pinned_dates(a), pinned_dates(b)
+    if not da or not db:
+        return None
+    if dates_apart(a, b):
+        return da[0].text, db[0].text
+    wa, wb = time_word(a, da[0]), time_word(b, db[0])
+    if wa == wb:
+        return None
+    return " ".join(filter(None, (wa, da[0].text))), " ".join(filter(None, (wb, db[0].text)))
+
+
 def describe(q: Quantity) -> str:
     """A figure as normalised, in words an editor reads: 'more than 8 million users', 'USD 1.4 billion'."""
     hedge = _HEDGE_WORDS.get(q.hedge, "")
@@ -164,7 +192,9 @@ def _number(value: float) -> str:
     for scale, word in _SCALES:
         if abs(value) >= scale:
             return f"{value / scale:.4g} {word}"
-    return f"{value:,.4g}" if abs(value) >= 1000 else f"{value:.4g}"
+    if abs(value) >= 1000:  # "14,070 cases", never "1.407e+04" (the 4 digits of "g" ran out)
+        return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+    return f"{value:.4g}"
 
 
 def describe_all(qs: Sequence[Quantity]) -> str:

@@ -62,6 +62,7 @@ CASES: list[tuple[str, list[tuple[str, str, float, str, str]]]] = [
      [("less than 222", "count", 222, "recovery", "less_than")]),
     ("In 2012 smartphone sales rose.", [("2012", "year", 2012, "", "")]),
     ("one child dies every minute", [("one", "count", 1, "child", "")]),
+    ("the yield on 10-year notes rose", [("10", "count", 10, "year", "")]),
     # --- scales and number formats -------------------------------------------------------------
     ("The population is 1.4 trillion cells", [("1.4 trillion", "count", 1.4e12, "cell", "")]),
     ("The app has 8m users", [("8m", "count", 8e6, "user", "")]),

@@ -533,7 +533,8 @@ def _unit_noun(text: str, pos: int, compound: bool = False) -> tuple[str, bool]:
         return "", False  # "one million two years ago": the next word is another number
     if _is_plural(w1):
         return _singular(w1), True
-    head = _plural_head(text, m1.end(), w1) if compound else ""
+    hyphened = text[m1.start()] == "-"  # "10-year notes" counts years (notes ten years long), not notes
+    head = _plural_head(text, m1.end(), w1) if compound and not hyphened else ""
     if head:
         return _singular(head), True
     if _adjective_like(w1):

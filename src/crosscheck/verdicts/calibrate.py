@@ -19,7 +19,7 @@ from crosscheck.verdicts.evidence import Evidence, statement_counts, story_evide
 from crosscheck.verdicts.features import aggregate, evidence_features, pair_features
 from crosscheck.verdicts.rules.engine import make_pair, sort_findings
 from crosscheck.verdicts.rules.kinds import KINDS
-from crosscheck.verdicts.rules.kinds.base import Pair
+from crosscheck.verdicts.rules.kinds.base import Neighbours, Pair
 from crosscheck.verdicts.rules.ruleset import Rule
 from crosscheck.nouns import Alignment, Document, Finding, Statement, Story
 
@@ -75,6 +75,7 @@ def calibrate_findings(findings: Sequence[Finding], combiner: Combiner | None, r
         sizes = statement_counts(statements)
         wanted: dict[tuple[str, str], Pair] = {}
         kind_of = {r.id: r.kind for r in rules}
+        neighbours = Neighbours(alignments, by_stmt)
 
         def measured(f: Finding) -> bool:  # its score is already a measured probability
             return f.rule in kind_of and KINDS[kind_of[f.rule]].measures(f.kind)
@@ -84,7 +85,7 @@ def calibrate_findings(findings: Sequence[Finding], combiner: Combiner | None, r
                 continue
             key = _key(f, by_ids)
             if key is not None:
-                wanted[key] = make_pair(by_ids[key], by_stmt, by_doc)
+                wanted[key] = make_pair(by_ids[key], by_stmt, by_doc, neighbours=neighbours)
         pairs = list(wanted.values())
         table = nli_table(judgements, pairs) if combiner.uses_nli else None
         probs = {}

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from crosscheck.verdicts.rules.engine import make_pair
-from crosscheck.verdicts.rules.kinds.base import Pair
+from crosscheck.verdicts.rules.kinds.base import Neighbours, Pair
 from crosscheck.nouns import Alignment, Document, Statement, Story
 
 
@@ -42,10 +42,11 @@ def story_evidence(stories: Sequence[Story], documents: Sequence[Document], stat
     story_of = {d: st.id for st in stories for d in st.documents}
     sizes = statement_counts(statements)
     pairs: dict[str, list[Pair]] = {st.id: [] for st in stories}
+    neighbours = Neighbours(alignments, by_stmt)  # the rules' features read what the rules read at run time
     for al in alignments:
         da, db = by_stmt[al.a].document, by_stmt[al.b].document
         if da == db or da not in story_of:
             continue
-        pairs[story_of[da]].append(make_pair(al, by_stmt, by_doc))
+        pairs[story_of[da]].append(make_pair(al, by_stmt, by_doc, neighbours=neighbours))
     return {st.id: Evidence(st.id, tuple(pairs[st.id]), tuple((d, sizes.get(d, 0)) for d in st.documents))
             for st in stories}

@@ -122,7 +122,7 @@ def dates_apart(a: Statement, b: Statement) -> bool:
     return bool(da and db) and not any(same_period(x, y) for x in da for y in db)
 
 
-_BEFORE_OR_AFTER = re.compile(r"\b(before|prior to|after|since)\s*$", re.IGNORECASE)
+_BEFORE_OR_AFTER = re.compile(r"\b(before|prior to|after)\s*$", re.IGNORECASE)
 
 
 def time_word(s: Statement, d: DateMention) -> str:

@@ -31,7 +31,7 @@ class NliParams(Params):
     min_contradiction: float = Field(0.98, ge=0, le=1)  # model probability that makes a finding
     max_agreement: float = Field(0.1, ge=0, le=1)  # ... while the agreement probability stays under this
     # the model overrules a specific rule's contradiction when it is this sure of agreement / of neutral
-    veto_agreement: float = Field(0.7, ge=0, le=1)
+    veto_agreement: float = Field(0.9, ge=0, le=1)
     veto_neutral: float = Field(0.9, ge=0, le=1)
     # the rule kinds it may overrule: not figures and dates, which the rules read exactly and the model not,
     # nor quotes, whose speaker the model does not weigh

@@ -118,7 +118,10 @@ def pinned_dates(s: Statement, granularities: Sequence[str] = ("day", "month")) 
 
 def dates_apart(a: Statement, b: Statement) -> bool:
     """Both statements date something to the day or month, and no date of one can be a date of the other."""
-    da, db = pinned_dates(a), pinned_dates(b)
+    return _apart(pinned_dates(a), pinned_dates(b))
+
+
+def _apart(da: Sequence[DateMention], db: Sequence[DateMention]) -> bool:
     return bool(da and db) and not any(same_period(x, y) for x in da for y in db)
 
 
@@ -141,7 +144,7 @@ def times_differ(a: Statement, b: Statement) -> tuple[str, str] | None:
     da, db = pinned_dates(a), pinned_dates(b)
     if not da or not db:
         return None
-    if dates_apart(a, b):
+    if _apart(da, db):  # dates_apart, on the dates already read
         return da[0].text, db[0].text
     wa, wb = time_word(a, da[0]), time_word(b, db[0])
     if wa == wb:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 
@@ -444,3 +445,86 @@ def test_the_graph_is_rebuilt_from_the_model_it_ships_with(tmp_path):
     rebuilt = ContradictionModel(copy)
     assert rebuilt.runtime == "onnxruntime"
     assert np.abs(rebuilt.probabilities(PAIRS) - ContradictionModel().probabilities(PAIRS)).max() < 1e-5
+
+
+class _Recording(_Counting):
+    version = "recording:1"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[tuple[str, str]] = []
+
+    def probabilities(self, pairs):
+        self.asked += list(pairs)
+        return super().probabilities(pairs)
+
+
+def test_the_premise_takes_the_neighbour_that_says_what_the_claim_adds(pipeline):
+    from crosscheck.verdicts.judge import premise_text
+
+    article = pipeline.statements_of([make_doc("p", (
+        "Shares of the carmaker fell sharply in Tokyo. The company denied the report on Monday. "
+        "It said a merger with Nissan was never discussed by the board. Analysts expect a weak quarter. "
+        "A merger with Nissan would create the third largest carmaker."))])
+    claim = pipeline.statements_of([make_doc("c", "The carmaker denied that its board discussed a Nissan merger.")])[0]
+    denied = next(s for s in article if "denied the report" in s.text)
+    # "board", "discuss", "merger", "Nissan" are in the next sentence: the model reads the two, in order
+    assert premise_text(denied, claim, article) == f"{denied.text} {article[denied.index + 1].text}"
+    # the last sentence also names the merger, but lies three statements away: never read
+    assert premise_text(denied, claim, article, window=1) == premise_text(denied, claim, article)
+    assert premise_text(denied, claim, article, window=0) == denied.text
+    # a claim that adds nothing to the premise is judged against the premise alone
+    echo = pipeline.statements_of([make_doc("e", "The company denied the report on Monday.")])[0]
+    assert premise_text(denied, echo, article) == denied.text
+
+
+def test_judged_pairs_read_the_premise_with_its_neighbour(pipeline):
+    from crosscheck.nouns import Story
+    from crosscheck.verdicts.judge import judge_alignments
+
+    docs = [make_doc("x1", "Officials met in Geneva on Monday. They agreed to extend the ceasefire by 30 days."),
+            make_doc("x2", "Officials meeting in Geneva agreed a 30-day extension of the ceasefire.", dt.date(2020, 5, 21))]
+    analysis = pipeline.analyse(docs, stories=[Story("s", "t", ("x1", "x2"))])
+    first, second = (s.text for s in analysis.statements if s.document == "x1")
+    claim = next(s.text for s in analysis.statements if s.document == "x2")
+    recording = _Recording()
+    found = judge_alignments(recording, analysis.alignments, analysis.statements, analysis.documents, 0.0,
+                             view="passage")
+    # whichever x1 statement alignment paired, the model read both sentences of x1 against x2's claim
+    assert found and (f"{first} {second}", claim) in recording.asked
+    # the rules' view: the statements alone, never the neighbour
+    recording = _Recording()
+    found = judge_alignments(recording, analysis.alignments, analysis.statements, analysis.documents, 0.0)
+    assert found and recording.asked and all(a in (first, second) for a, _ in recording.asked)
+
+
+def test_a_run_keeps_both_views_and_the_rules_read_the_statements_alone(pipeline):
+    from crosscheck.nouns import Story
+
+    docs = [make_doc("x1", "Officials met in Geneva on Monday. They agreed to extend the ceasefire by 30 days."),
+            make_doc("x2", "Officials meeting in Geneva agreed a 30-day extension of the ceasefire.", dt.date(2020, 5, 21))]
+    analysis = pipeline.analyse(docs, stories=[Story("s", "t", ("x1", "x2"))])
+    combined = pipeline.combiner_judgements(analysis)
+    assert analysis.judgements is not None and combined
+    # the combiner reads every pair it was trained on in the passage view; where the premise gains a
+    # neighbour, that judgement is the model's on the two sentences, not the rules' on the one
+    from crosscheck.verdicts.judge import articles_of, premise_text
+    from crosscheck.verdicts.rules.engine import make_pair
+
+    model = pipeline.pair_model
+    by_stmt = {s.id: s for s in analysis.statements}
+    by_doc = {d.id: d for d in analysis.documents}
+    by_ids = {(al.a, al.b): al for al in analysis.alignments}
+    first, second = (s.text for s in analysis.statements if s.document == "x1")
+    premises = set()
+    for key, j in combined.items():
+        pair = make_pair(by_ids[key], by_stmt, by_doc)  # the earlier article's statement is the premise
+        premise = premise_text(pair.a, pair.b, articles_of(analysis.statements)["x1"])
+        premises.add(premise)
+        assert np.allclose(j, model.probabilities([(premise, pair.b.text)])[0], atol=1e-5)
+    # "Officials met in Geneva" gains the sentence saying what they agreed ("They agreed ..." leans on the
+    # sentence before it already: its content words include it, so it reads as it stands)
+    assert f"{first} {second}" in premises
+    for key, j in analysis.judgements.items():
+        pair = make_pair(by_ids[key], by_stmt, by_doc)
+        assert np.allclose(j, model.probabilities([(pair.a.text, pair.b.text)])[0], atol=1e-5)

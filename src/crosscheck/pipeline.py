@@ -78,8 +78,11 @@ class Analysis:
     alignments: tuple[Alignment, ...]
     findings: tuple[Finding, ...]
     problems: tuple[InputProblem, ...] = ()
-    # the contradiction model's (agreement, neutral, contradiction) per judged alignment (a, b) ids
+    # the contradiction model's (agreement, neutral, contradiction) per judged alignment (a, b) ids: the
+    # statements alone (what the rules read), and each premise with its neighbour (what the combiner reads;
+    # verdicts/judge.py: ``VIEWS``)
     judgements: dict[tuple[str, str], tuple[float, float, float]] | None = None
+    passage_judgements: dict[tuple[str, str], tuple[float, float, float]] | None = None
     claim_pairs: tuple[Alignment, ...] = ()  # lead claims against other outlets' closest statements (judged)
 
     def report(self) -> Report:
@@ -285,7 +288,8 @@ class Pipeline:
         from crosscheck.verdicts.rules.engine import PairMemo
 
         memo = PairMemo()  # the rules' verdicts that the judgements do not change: asked once, not twice
-        judgements, claim_pairs = self.judge(documents, statements, alignments, stories, vectors, memo)
+        views, claim_pairs = self.judge(documents, statements, alignments, stories, vectors, memo)
+        judgements, passages = (views["sentence"], views["passage"]) if views is not None else (None, None)
         lap("judgements")
         claim_pairs = [*claim_pairs, *self.refutations(documents, statements, vectors, stories, alignments)]
         with single_threaded_blas():
@@ -293,11 +297,12 @@ class Pipeline:
             from crosscheck.verdicts import decide
 
             findings = decide(self.rules, stories, documents, statements, alignments, judgements, claim_pairs,
-                              self.combiner, self.settings.min_score, memo)
+                              self.combiner, self.settings.min_score, memo, passages)
             lap("findings")
         self.timings = timings
         return Analysis(tuple(documents), tuple(statements), vectors, tuple(stories), tuple(alignments),
-                        tuple(findings), judgements=judgements, claim_pairs=tuple(claim_pairs))
+                        tuple(findings), judgements=judgements, claim_pairs=tuple(claim_pairs),
+                        passage_judgements=passages)
 
     @property
     def combiner(self) -> Combiner | None:
@@ -341,15 +346,15 @@ class Pipeline:
 
     def judge(self, documents: Sequence[Document], statements: Sequence[Statement], alignments: Sequence[Alignment],
               stories: Sequence[Story] = (), vectors: np.ndarray | None = None, memo: PairMemo | None = None
-              ) -> tuple[dict[tuple[str, str], Judgement] | None, list[Alignment]]:
-        """The contradiction model's judgements of the pairs a verdict can hang on, and the lead-claim pairs
-        it judged beside the aligned ones (verdicts/judge.py)."""
+              ) -> tuple[dict[str, dict[tuple[str, str], Judgement]] | None, list[Alignment]]:
+        """The contradiction model's judgements of the pairs a verdict can hang on, in both views
+        (verdicts/judge.py: ``VIEWS``), and the lead-claim pairs it judged beside the aligned ones."""
         rule = self.nli_rule
         if not self.judging_on:
             return None, []
         from crosscheck.verdicts.rules.engine import run_rules
         from crosscheck.verdicts.rules.kinds import KINDS
-        from crosscheck.verdicts.judge import judge_alignments, lead_claim_pairs
+        from crosscheck.verdicts.judge import judge_views, lead_claim_pairs
 
         # the pairs the rules report on (a first, cheap pass without the model): the model may overrule them
         by_ids = {(al.a, al.b): al for al in alignments} | {(al.b, al.a): al for al in alignments}
@@ -362,11 +367,11 @@ class Pipeline:
             claims = lead_claim_pairs(stories, statements, vectors, documents, p.lead_claims,  # type: ignore[attr-defined]
                                       p.lead_evidence, p.lead_min_cosine,  # type: ignore[attr-defined]
                                       self.settings.align, alignments)
-        found = judge_alignments(self.judging_model(), alignments, statements, documents,
-                                 p.min_alignment, cache=self.judgement_cache(),  # type: ignore[attr-defined]
-                                 progress=lambda done, total: self.progress("judging", done, total),
-                                 also=ruled + claims,
-                                 max_pairs=p.max_pairs if p.own_findings else 0)  # type: ignore[attr-defined]
+        found = judge_views(self.judging_model(), alignments, statements, documents,
+                            p.min_alignment, cache=self.judgement_cache(),  # type: ignore[attr-defined]
+                            progress=lambda done, total: self.progress("judging", done, total),
+                            also=ruled + claims,
+                            max_pairs=p.max_pairs if p.own_findings else 0)  # type: ignore[attr-defined]
         return found, claims
 
     def refutations(self, documents: Sequence[Document], statements: Sequence[Statement], vectors: np.ndarray,
@@ -418,14 +423,14 @@ class Pipeline:
         own or judged now: the combiner learnt its features from them, and ``check``, which reads only its
         findings' pairs, does not judge them all. Only stories' verdicts (``crosscheck eval``) pay for it."""
         if self.combiner is None or not self.combiner.uses_nli or not self.judging_on:
-            return analysis.judgements
+            return analysis.passage_judgements
         from crosscheck.verdicts.judge import combiner_pairs, judge_alignments
 
-        have = analysis.judgements or {}
+        have = analysis.passage_judgements or {}
         pairs = combiner_pairs(self.rules, analysis.alignments, {s.id: s for s in analysis.statements})
         wanted = [al for al in pairs if (al.a, al.b) not in have]
         found = judge_alignments(self.judging_model(), [], analysis.statements, analysis.documents, 1.0,
-                                 cache=self.judgement_cache(), also=wanted) if wanted else {}
+                                 cache=self.judgement_cache(), also=wanted, view="passage") if wanted else {}
         # exactly the pairs training read (a finding's pair outside them would be a feature training never saw)
         return {(al.a, al.b): have.get((al.a, al.b)) or found[(al.a, al.b)] for al in pairs}
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from crosscheck.verdicts.rules.ruleset import Rule
 
 # what the stage reads from the stages before it, and what it gives the report
-READS = ("documents", "statements", "stories", "alignments", "claim_pairs", "judgements")
+READS = ("documents", "statements", "stories", "alignments", "claim_pairs", "judgements", "passage_judgements")
 GIVES = ("findings",)
 
 Judgement = tuple[float, float, float]  # the contradiction model's agreement, neutral, contradiction
@@ -30,10 +30,13 @@ Judgement = tuple[float, float, float]  # the contradiction model's agreement, n
 def decide(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequence[Document],
            statements: Sequence[Statement], alignments: Sequence[Alignment],
            judgements: Mapping[tuple[str, str], Judgement] | None = None, claim_pairs: Sequence[Alignment] = (),
-           combiner: Combiner | None = None, min_score: float = 0.0, memo: PairMemo | None = None) -> list[Finding]:
+           combiner: Combiner | None = None, min_score: float = 0.0, memo: PairMemo | None = None,
+           passages: Mapping[tuple[str, str], Judgement] | None = None) -> list[Finding]:
     """The findings of every enabled rule, each scored by the combiner (when given) and those under
     ``min_score`` dropped; deterministic order (story, severity, kind, fingerprint). ``memo``: the rules'
-    verdicts from the pass that chose the pairs to judge (``rules.engine.PairMemo``)."""
+    verdicts from the pass that chose the pairs to judge (``rules.engine.PairMemo``). The rules read
+    ``judgements`` (the statements alone), the combiner ``passages`` (each premise with its neighbour, as it
+    was trained: ``judge.VIEWS``); without them, ``judgements``."""
     from crosscheck.verdicts.rules.engine import run_rules
 
     findings = run_rules(rules, stories, documents, statements, alignments, judgements, claim_pairs, memo)
@@ -41,4 +44,5 @@ def decide(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequence[
         return findings
     from crosscheck.verdicts.calibrate import calibrate_findings
 
-    return calibrate_findings(findings, combiner, rules, documents, statements, alignments, judgements, min_score)
+    return calibrate_findings(findings, combiner, rules, documents, statements, alignments,
+                              passages if passages is not None else judgements, min_score)

@@ -24,6 +24,9 @@ class Evidence:
     story: str
     pairs: tuple[Pair, ...]
     sizes: tuple[tuple[str, int], ...]  # (document id, statements), for positions within an article
+    # the statements of the story's documents, in order: the model reads a premise's neighbour from them
+    # (verdicts/judge.py: ``premise_text``), so training judges a pair as the run does
+    statements: tuple[Statement, ...] = ()
 
     def size_of(self, document: str) -> int:
         return dict(self.sizes).get(document, 0)
@@ -42,11 +45,15 @@ def story_evidence(stories: Sequence[Story], documents: Sequence[Document], stat
     story_of = {d: st.id for st in stories for d in st.documents}
     sizes = statement_counts(statements)
     pairs: dict[str, list[Pair]] = {st.id: [] for st in stories}
+    members: dict[str, list[Statement]] = {st.id: [] for st in stories}
+    for s in statements:
+        if s.document in story_of:
+            members[story_of[s.document]].append(s)
     neighbours = Neighbours(alignments, by_stmt)  # the rules' features read what the rules read at run time
     for al in alignments:
         da, db = by_stmt[al.a].document, by_stmt[al.b].document
         if da == db or da not in story_of:
             continue
         pairs[story_of[da]].append(make_pair(al, by_stmt, by_doc, neighbours=neighbours))
-    return {st.id: Evidence(st.id, tuple(pairs[st.id]), tuple((d, sizes.get(d, 0)) for d in st.documents))
-            for st in stories}
+    return {st.id: Evidence(st.id, tuple(pairs[st.id]), tuple((d, sizes.get(d, 0)) for d in st.documents),
+                            tuple(members[st.id])) for st in stories}

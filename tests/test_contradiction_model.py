@@ -528,3 +528,22 @@ def test_a_run_keeps_both_views_and_the_rules_read_the_statements_alone(pipeline
     for key, j in analysis.judgements.items():
         pair = make_pair(by_ids[key], by_stmt, by_doc)
         assert np.allclose(j, model.probabilities([(pair.a.text, pair.b.text)])[0], atol=1e-5)
+
+
+def test_check_judges_the_passage_view_only_for_the_rules_conflicts(pipeline):
+    from crosscheck.nouns import Story
+
+    docs = [make_doc("x1", "Alibaba will invest 10 billion yuan in Tmall Genie this year. "
+                           "The smart speaker maker is based in Hangzhou, the company said."),
+            make_doc("x2", "Alibaba will invest 20 billion yuan in Tmall Genie this year. "
+                           "The smart speaker maker is based in Hangzhou, the company said.", dt.date(2020, 5, 21))]
+    analysis = pipeline.analyse(docs, stories=[Story("s", "t", ("x1", "x2"))])
+    key = {(f.statements[0].statement, f.statements[1].statement): f.kind for f in analysis.findings
+           if len(f.statements) == 2}
+    conflicts = {k for k, kind in key.items() if kind != "agreement"}
+    agreements = {k for k, kind in key.items() if kind == "agreement"}
+    assert conflicts and agreements
+    judged = {frozenset(k) for k in analysis.judgements}
+    passages = {frozenset(k) for k in analysis.passage_judgements}
+    assert {frozenset(k) for k in conflicts} == passages  # the conflicts' pairs, no more
+    assert {frozenset(k) for k in agreements} <= judged  # the agreements read the statements' view

@@ -79,8 +79,8 @@ class Analysis:
     findings: tuple[Finding, ...]
     problems: tuple[InputProblem, ...] = ()
     # the contradiction model's (agreement, neutral, contradiction) per judged alignment (a, b) ids: the
-    # statements alone (what the rules read), and each premise with its neighbour (what the combiner reads;
-    # verdicts/judge.py: ``VIEWS``)
+    # statements alone (what the rules read), and, for the pairs of the rules' conflicts, each premise with
+    # its neighbour (what the combiner scores them by; verdicts/judge.py: ``VIEWS``)
     judgements: dict[tuple[str, str], tuple[float, float, float]] | None = None
     passage_judgements: dict[tuple[str, str], tuple[float, float, float]] | None = None
     claim_pairs: tuple[Alignment, ...] = ()  # lead claims against other outlets' closest statements (judged)
@@ -347,32 +347,45 @@ class Pipeline:
     def judge(self, documents: Sequence[Document], statements: Sequence[Statement], alignments: Sequence[Alignment],
               stories: Sequence[Story] = (), vectors: np.ndarray | None = None, memo: PairMemo | None = None
               ) -> tuple[dict[str, dict[tuple[str, str], Judgement]] | None, list[Alignment]]:
-        """The contradiction model's judgements of the pairs a verdict can hang on, in both views
-        (verdicts/judge.py: ``VIEWS``), and the lead-claim pairs it judged beside the aligned ones."""
+        """The contradiction model's judgements of the pairs a verdict can hang on (the statements' view, which
+        the rules read), the pairs of the rules' conflicts in the passage view too (which the combiner scores
+        them by; verdicts/judge.py: ``VIEWS``), and the lead-claim pairs it judged beside the aligned ones."""
         rule = self.nli_rule
         if not self.judging_on:
             return None, []
         from crosscheck.verdicts.rules.engine import run_rules
         from crosscheck.verdicts.rules.kinds import KINDS
-        from crosscheck.verdicts.judge import judge_views, lead_claim_pairs
+        from crosscheck.verdicts.judge import judge_alignments, lead_claim_pairs
 
         # the pairs the rules report on (a first, cheap pass without the model): the model may overrule them
         by_ids = {(al.a, al.b): al for al in alignments} | {(al.b, al.a): al for al in alignments}
-        ruled = [by_ids[key] for f in run_rules([r for r in self.rules if KINDS[r.kind].check is not None],
-                                                stories, documents, statements, alignments, memo=memo)
-                 if len(f.statements) == 2 and (key := (f.statements[0].statement, f.statements[1].statement)) in by_ids]
+        ruled, conflicts = [], []
+        for f in run_rules([r for r in self.rules if KINDS[r.kind].check is not None],
+                           stories, documents, statements, alignments, memo=memo):
+            if len(f.statements) == 2 and (key := (f.statements[0].statement, f.statements[1].statement)) in by_ids:
+                ruled.append(by_ids[key])
+                if f.kind != "agreement":
+                    conflicts.append(by_ids[key])
         p = rule.params  # type: ignore[union-attr]
         claims: list[Alignment] = []
         if p.lead_claims and vectors is not None and len(stories):  # type: ignore[attr-defined]
             claims = lead_claim_pairs(stories, statements, vectors, documents, p.lead_claims,  # type: ignore[attr-defined]
                                       p.lead_evidence, p.lead_min_cosine,  # type: ignore[attr-defined]
                                       self.settings.align, alignments)
-        found = judge_views(self.judging_model(), alignments, statements, documents,
-                            p.min_alignment, cache=self.judgement_cache(),  # type: ignore[attr-defined]
-                            progress=lambda done, total: self.progress("judging", done, total),
-                            also=ruled + claims,
-                            max_pairs=p.max_pairs if p.own_findings else 0)  # type: ignore[attr-defined]
-        return found, claims
+        model, cache = self.judging_model(), self.judgement_cache()
+        sentences = judge_alignments(model, alignments, statements, documents,
+                                     p.min_alignment, cache=cache,  # type: ignore[attr-defined]
+                                     progress=lambda done, total: self.progress("judging", done, total),
+                                     also=ruled + claims,
+                                     max_pairs=p.max_pairs if p.own_findings else 0)  # type: ignore[attr-defined]
+        # the combiner's view, only where a score hangs on it: the pairs of the conflicts the rules report.
+        # An agreement's score is the combiner's probability through a map that is nearly flat (docs/
+        # calibration.md: a = 0.055), so its pairs keep the statements' judgement; judging every agreement's
+        # pair twice, with premises twice as long, made the judging of the 1,000-article bench corpus take
+        # 184 s (about 30 s before; README, "Speed")
+        passages = judge_alignments(model, [], statements, documents, 1.0, cache=cache, also=conflicts,
+                                    view="passage") if conflicts else {}
+        return {"sentence": sentences, "passage": passages}, claims
 
     def refutations(self, documents: Sequence[Document], statements: Sequence[Statement], vectors: np.ndarray,
                     stories: Sequence[Story], alignments: Sequence[Alignment]) -> list[Alignment]:

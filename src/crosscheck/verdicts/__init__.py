@@ -36,7 +36,7 @@ def decide(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequence[
     ``min_score`` dropped; deterministic order (story, severity, kind, fingerprint). ``memo``: the rules'
     verdicts from the pass that chose the pairs to judge (``rules.engine.PairMemo``). The rules read
     ``judgements`` (the statements alone), the combiner ``passages`` (each premise with its neighbour, as it
-    was trained: ``judge.VIEWS``); without them, ``judgements``."""
+    was trained: ``judge.VIEWS``) where a pair has one, else ``judgements``."""
     from crosscheck.verdicts.rules.engine import run_rules
 
     findings = run_rules(rules, stories, documents, statements, alignments, judgements, claim_pairs, memo)
@@ -44,5 +44,5 @@ def decide(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequence[
         return findings
     from crosscheck.verdicts.calibrate import calibrate_findings
 
-    return calibrate_findings(findings, combiner, rules, documents, statements, alignments,
-                              passages if passages is not None else judgements, min_score)
+    scored_by = {**(judgements or {}), **(passages or {})} if passages is not None else judgements
+    return calibrate_findings(findings, combiner, rules, documents, statements, alignments, scored_by, min_score)

@@ -159,18 +159,6 @@ def judge(model: PairModel, pairs: Sequence[tuple[str, str]], cache: JudgementCa
     return [found[k] for k in keys]
 
 
-def judge_alignments(model: PairModel, alignments: Sequence[Alignment], statements: Sequence[Statement],
-                     documents: Sequence[Document], min_alignment: float, per_statement: int = 2,
-                     cache: JudgementCache | None = None, progress: Callable[[int, int], None] | None = None,
-                     also: Sequence[Alignment] = (), max_pairs: int | None = None, view: View = "sentence"
-                     ) -> dict[tuple[str, str], Judgement]:
-    """Judgements keyed by the alignment's (a, b) ids; the model reads the earlier article's statement first.
-    ``also``: alignments judged whatever their score (the pairs a rule reports on); ``max_pairs`` bounds the
-    others (the best aligned kept). ``view``: see ``VIEWS``."""
-    return judge_views(model, alignments, statements, documents, min_alignment, per_statement, cache, progress,
-                       also, max_pairs, (view,))[view]
-
-
 View = Literal["sentence", "passage"]
 # what the model reads as the premise. "sentence": the earlier statement alone, the view the rules read (a veto
 # or an NLI01 finding is about the two statements the report shows: with a neighbour read too, the premise of
@@ -180,13 +168,14 @@ View = Literal["sentence", "passage"]
 VIEWS: tuple[View, ...] = ("sentence", "passage")
 
 
-def judge_views(model: PairModel, alignments: Sequence[Alignment], statements: Sequence[Statement],
-                documents: Sequence[Document], min_alignment: float, per_statement: int = 2,
-                cache: JudgementCache | None = None, progress: Callable[[int, int], None] | None = None,
-                also: Sequence[Alignment] = (), max_pairs: int | None = None, views: Sequence[View] = VIEWS
-                ) -> dict[View, dict[tuple[str, str], Judgement]]:
-    """``judge_alignments`` in each of ``views``, in one batch: a pair whose premise has no neighbour to add
-    is asked once."""
+def judge_alignments(model: PairModel, alignments: Sequence[Alignment], statements: Sequence[Statement],
+                     documents: Sequence[Document], min_alignment: float, per_statement: int = 2,
+                     cache: JudgementCache | None = None, progress: Callable[[int, int], None] | None = None,
+                     also: Sequence[Alignment] = (), max_pairs: int | None = None, view: View = "sentence"
+                     ) -> dict[tuple[str, str], Judgement]:
+    """Judgements keyed by the alignment's (a, b) ids; the model reads the earlier article's statement first,
+    alone or with its neighbour (``view``: see ``VIEWS``). ``also``: alignments judged whatever their score
+    (the pairs a rule reports on); ``max_pairs`` bounds the others (the best aligned kept)."""
     from crosscheck.verdicts.rules.engine import make_pair
 
     by_stmt = {s.id: s for s in statements}
@@ -198,12 +187,10 @@ def judge_views(model: PairModel, alignments: Sequence[Alignment], statements: S
     chosen += sorted((al for al in also if (al.a, al.b) not in known and by_stmt[al.a].document != by_stmt[al.b].document),
                      key=lambda al: (al.a, al.b))
     ordered = [make_pair(al, by_stmt, by_doc) for al in chosen]
-    articles = articles_of(statements) if "passage" in views else {}
-    asked = [(p.a.text if view == "sentence" else premise_text(p.a, p.b, articles.get(p.a.document, ())), p.b.text)
-             for view in views for p in ordered]
-    found = judge(model, asked, cache, progress)
-    return {view: {(al.a, al.b): j for al, j in zip(chosen, found[n * len(chosen):(n + 1) * len(chosen)])}
-            for n, view in enumerate(views)}
+    articles = articles_of(statements) if view == "passage" else {}
+    asked = [(premise_text(p.a, p.b, articles.get(p.a.document, ())) if view == "passage" else p.a.text, p.b.text)
+             for p in ordered]
+    return {(al.a, al.b): j for al, j in zip(chosen, judge(model, asked, cache, progress))}
 
 
 def lead_claim_pairs(stories: Sequence, statements: Sequence[Statement], vectors: np.ndarray,

@@ -508,7 +508,8 @@ def test_a_run_keeps_both_views_and_the_rules_read_the_statements_alone(pipeline
     assert analysis.judgements is not None and combined
     # the combiner reads every pair it was trained on in the passage view; where the premise gains a
     # neighbour, that judgement is the model's on the two sentences, not the rules' on the one
-    from crosscheck.verdicts.judge import articles_of, premise_text
+    from crosscheck.statements.extract import statements_by_document
+    from crosscheck.verdicts.judge import premise_text
     from crosscheck.verdicts.rules.engine import make_pair
 
     model = pipeline.pair_model
@@ -519,7 +520,7 @@ def test_a_run_keeps_both_views_and_the_rules_read_the_statements_alone(pipeline
     premises = set()
     for key, j in combined.items():
         pair = make_pair(by_ids[key], by_stmt, by_doc)  # the earlier article's statement is the premise
-        premise = premise_text(pair.a, pair.b, articles_of(analysis.statements)["x1"])
+        premise = premise_text(pair.a, pair.b, statements_by_document(analysis.statements)["x1"])
         premises.add(premise)
         assert np.allclose(j, model.probabilities([(premise, pair.b.text)])[0], atol=1e-5)
     # "Officials met in Geneva" gains the sentence saying what they agreed ("They agreed ..." leans on the

@@ -80,7 +80,7 @@ class Analysis:
     problems: tuple[InputProblem, ...] = ()
     # the contradiction model's (agreement, neutral, contradiction) per judged alignment (a, b) ids: the
     # statements alone (what the rules read), and, for the pairs of the rules' conflicts, each premise with
-    # its neighbour (what the combiner scores them by; verdicts/judge.py: ``VIEWS``)
+    # its neighbour (what the combiner scores them by; verdicts/judge.py: ``View``)
     judgements: dict[tuple[str, str], tuple[float, float, float]] | None = None
     passage_judgements: dict[tuple[str, str], tuple[float, float, float]] | None = None
     claim_pairs: tuple[Alignment, ...] = ()  # lead claims against other outlets' closest statements (judged)
@@ -288,8 +288,7 @@ class Pipeline:
         from crosscheck.verdicts.rules.engine import PairMemo
 
         memo = PairMemo()  # the rules' verdicts that the judgements do not change: asked once, not twice
-        views, claim_pairs = self.judge(documents, statements, alignments, stories, vectors, memo)
-        judgements, passages = (views["sentence"], views["passage"]) if views is not None else (None, None)
+        judgements, passages, claim_pairs = self.judge(documents, statements, alignments, stories, vectors, memo)
         lap("judgements")
         claim_pairs = [*claim_pairs, *self.refutations(documents, statements, vectors, stories, alignments)]
         with single_threaded_blas():
@@ -346,13 +345,14 @@ class Pipeline:
 
     def judge(self, documents: Sequence[Document], statements: Sequence[Statement], alignments: Sequence[Alignment],
               stories: Sequence[Story] = (), vectors: np.ndarray | None = None, memo: PairMemo | None = None
-              ) -> tuple[dict[str, dict[tuple[str, str], Judgement]] | None, list[Alignment]]:
+              ) -> tuple[dict[tuple[str, str], Judgement] | None, dict[tuple[str, str], Judgement] | None,
+                         list[Alignment]]:
         """The contradiction model's judgements of the pairs a verdict can hang on (the statements' view, which
         the rules read), the pairs of the rules' conflicts in the passage view too (which the combiner scores
-        them by; verdicts/judge.py: ``VIEWS``), and the lead-claim pairs it judged beside the aligned ones."""
+        them by; verdicts/judge.py: ``View``), and the lead-claim pairs it judged beside the aligned ones."""
         rule = self.nli_rule
         if not self.judging_on:
-            return None, []
+            return None, None, []
         from crosscheck.verdicts.rules.engine import run_rules
         from crosscheck.verdicts.rules.kinds import KINDS
         from crosscheck.verdicts.judge import judge_alignments, lead_claim_pairs
@@ -385,7 +385,7 @@ class Pipeline:
         # 184 s (about 30 s before; README, "Speed")
         passages = judge_alignments(model, [], statements, documents, 1.0, cache=cache, also=conflicts,
                                     view="passage") if conflicts else {}
-        return {"sentence": sentences, "passage": passages}, claims
+        return sentences, passages, claims
 
     def refutations(self, documents: Sequence[Document], statements: Sequence[Statement], vectors: np.ndarray,
                     stories: Sequence[Story], alignments: Sequence[Alignment]) -> list[Alignment]:

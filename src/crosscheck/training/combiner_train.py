@@ -156,7 +156,8 @@ def example_judgements(examples: Sequence[Example], rules, work: Path, nli_model
     (verdicts/judge.py: ``combiner_pairs``), cached in ``work``: the shipped contradiction model, or
     ``nli_model``."""
     from crosscheck.verdicts.calibrate import nli_table
-    from crosscheck.verdicts.judge import JudgementCache, articles_of, combiner_pairs, judge, premise_text
+    from crosscheck.statements.extract import statements_by_document
+    from crosscheck.verdicts.judge import JudgementCache, combiner_pairs, judge, premise_text
 
     if nli_model:
         from crosscheck.verdicts.hf_cross_encoder import NliScorer
@@ -171,7 +172,7 @@ def example_judgements(examples: Sequence[Example], rules, work: Path, nli_model
     for e in examples:
         statements = {s.id: s for p in e.evidence.pairs for s in (p.a, p.b)}
         by_alignment = {(p.alignment.a, p.alignment.b): p for p in e.evidence.pairs}
-        articles = articles_of(e.evidence.statements)
+        articles = statements_by_document(e.evidence.statements)
         for al in combiner_pairs(rules, [p.alignment for p in e.evidence.pairs], statements):
             pair = wanted[(al.a, al.b)] = by_alignment[(al.a, al.b)]
             premises[(al.a, al.b)] = premise_text(pair.a, pair.b, articles.get(pair.a.document, ()))

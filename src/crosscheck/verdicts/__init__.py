@@ -36,7 +36,7 @@ def decide(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequence[
     ``min_score`` dropped; deterministic order (story, severity, kind, fingerprint). ``memo``: the rules'
     verdicts from the pass that chose the pairs to judge (``rules.engine.PairMemo``). The rules read
     ``judgements`` (the statements alone), the combiner ``passages`` (each premise with its neighbour, as it
-    was trained: ``judge.VIEWS``) where a pair has one, else ``judgements``."""
+    was trained: ``judge.View``) where a pair has one, else ``judgements``."""
     from crosscheck.verdicts.rules.engine import run_rules
 
     findings = run_rules(rules, stories, documents, statements, alignments, judgements, claim_pairs, memo)

@@ -95,14 +95,6 @@ def premise_text(a: Statement, b: Statement, article: Sequence[Statement], windo
     return f"{best.text} {a.text}" if best.index < a.index else f"{a.text} {best.text}"
 
 
-def articles_of(statements: Sequence[Statement]) -> dict[str, list[Statement]]:
-    """Each document's statements, in order (``premise_text`` reads a premise's neighbours from them)."""
-    out: dict[str, list[Statement]] = {}
-    for s in statements:
-        out.setdefault(s.document, []).append(s)
-    return out
-
-
 def pairs_to_judge(alignments: Sequence[Alignment], statements: Mapping[str, Statement], min_alignment: float,
                    per_statement: int) -> list[Alignment]:
     """Cross-document alignments at or above ``min_alignment``, each statement's best few per other document."""
@@ -159,13 +151,12 @@ def judge(model: PairModel, pairs: Sequence[tuple[str, str]], cache: JudgementCa
     return [found[k] for k in keys]
 
 
-View = Literal["sentence", "passage"]
 # what the model reads as the premise. "sentence": the earlier statement alone, the view the rules read (a veto
 # or an NLI01 finding is about the two statements the report shows: with a neighbour read too, the premise of
 # an article that reports a claim and then its denial entails the claim, and the model's agreement vetoed the
 # denial); "passage": the statement with its neighbour (``premise_text``), the view the combiner's features
 # read (a claim made over two sentences is entailed by the two: RTE and FNC-1 agreement F1 rose with it)
-VIEWS: tuple[View, ...] = ("sentence", "passage")
+View = Literal["sentence", "passage"]
 
 
 def judge_alignments(model: PairModel, alignments: Sequence[Alignment], statements: Sequence[Statement],
@@ -174,8 +165,9 @@ def judge_alignments(model: PairModel, alignments: Sequence[Alignment], statemen
                      also: Sequence[Alignment] = (), max_pairs: int | None = None, view: View = "sentence"
                      ) -> dict[tuple[str, str], Judgement]:
     """Judgements keyed by the alignment's (a, b) ids; the model reads the earlier article's statement first,
-    alone or with its neighbour (``view``: see ``VIEWS``). ``also``: alignments judged whatever their score
+    alone or with its neighbour (``view``: see ``View``). ``also``: alignments judged whatever their score
     (the pairs a rule reports on); ``max_pairs`` bounds the others (the best aligned kept)."""
+    from crosscheck.statements.extract import statements_by_document
     from crosscheck.verdicts.rules.engine import make_pair
 
     by_stmt = {s.id: s for s in statements}
@@ -187,7 +179,7 @@ def judge_alignments(model: PairModel, alignments: Sequence[Alignment], statemen
     chosen += sorted((al for al in also if (al.a, al.b) not in known and by_stmt[al.a].document != by_stmt[al.b].document),
                      key=lambda al: (al.a, al.b))
     ordered = [make_pair(al, by_stmt, by_doc) for al in chosen]
-    articles = articles_of(statements) if view == "passage" else {}
+    articles = statements_by_document(statements) if view == "passage" else {}
     asked = [(premise_text(p.a, p.b, articles.get(p.a.document, ())) if view == "passage" else p.a.text, p.b.text)
              for p in ordered]
     return {(al.a, al.b): j for al, j in zip(chosen, judge(model, asked, cache, progress))}

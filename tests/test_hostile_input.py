@@ -221,6 +221,26 @@ def test_warnings_alone_do_not_trip_strict(tmp_path):
     assert result.exit_code == 1
 
 
+SCRIPT_ONLY = ("---\ntitle: Bear attack\noutlet: MailOnline\npublished: 2015-01-10\n---\n\n"
+               "var twitterVia = 'MailOnline'; DM.has('shareLinkTop', 'shareLinks', { 'id': '2716479', 'title': "
+               "'Fisherman saved from bear attack by Justin Bieber ringtone', 'isChannel': false });\n")
+
+
+def test_a_file_with_no_claim_is_named_as_a_warning(tmp_path):
+    """A scraped page that is only its share-bar script reads as "no findings" unless someone says that
+    nothing in it was checked."""
+    write(tmp_path, "a-tech-daily.md", GOOD_A)
+    write(tmp_path, "b-market-wire.md", GOOD_B)
+    write(tmp_path, "script-only.md", SCRIPT_ONLY)
+    result = run("--strict", str(tmp_path))
+    assert_reported(result.stderr, {"script-only.md": "W150"})
+    assert [line for line in error_lines(result.stderr) if "W150" in line] == [
+        line for line in error_lines(result.stderr) if "script-only.md" in line]  # only that file
+    assert result.exit_code == 1  # a warning: the findings decide, --strict is not tripped
+    report = json.loads(run("--format", "json", str(tmp_path)).stdout)
+    assert [(p["code"], Path(p["path"]).name) for p in report["problems"]] == [("W150", "script-only.md")]
+
+
 def test_a_folder_of_only_bad_files_exits_2(tmp_path, monkeypatch):
     folder = tmp_path / "bad"
     expected = bad_files(folder, monkeypatch)

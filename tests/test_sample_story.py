@@ -107,3 +107,17 @@ def test_the_readmes_excerpts_are_real_output(pipeline, monkeypatch):
         for line in _excerpt(readme, marker, fence):
             assert line in real[at:], f"README line not in the real {fmt} output (or out of order): {line!r}"
             at = real.index(line, at) + 1
+
+
+def test_a_checked_folder_keeps_every_noun_of_its_run(sample_analysis):
+    """check_paths adds the loading problems to the run's analysis and nothing else: the judged lead-claim
+    pairs and the passage judgements are still what the verdict stage made of them (an analysis rebuilt
+    field by field once put the claim pairs where the passage judgements belong)."""
+    from crosscheck.nouns import Alignment
+
+    assert isinstance(sample_analysis.claim_pairs, tuple)
+    assert all(isinstance(a, Alignment) for a in sample_analysis.claim_pairs)
+    passages = sample_analysis.passage_judgements
+    assert isinstance(passages, dict) and passages
+    assert all(len(k) == 2 and len(v) == 3 for k, v in passages.items())
+    assert sample_analysis.problems == ()  # every sample article holds claims: no W150

@@ -16,7 +16,7 @@ import contextlib
 import gc
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -151,9 +151,7 @@ class Pipeline:
         loading = time.perf_counter() - started
         analysis = self.analyse(documents)
         self.timings = {"loading": loading, **self.timings}
-        return Analysis(analysis.documents, analysis.statements, analysis.vectors, analysis.stories,
-                        analysis.alignments, analysis.findings, tuple(problems), analysis.judgements,
-                        analysis.claim_pairs)
+        return replace(analysis, problems=(*problems, *claimless(analysis.documents, analysis.statements)))
 
     def statements_of(self, documents: Sequence[Document],
                       each_document: Callable[[str, Sequence[Statement]], None] | None = None) -> list[Statement]:
@@ -500,6 +498,15 @@ class _Deferred:
 
 
 CHARS_PER_STATEMENT = 150  # a news sentence (measured 180 on sources/, 120 on the benchmark corpus)
+
+
+def claimless(documents: Sequence[Document], statements: Sequence[Statement]) -> list[InputProblem]:
+    """A warning (W150) for each document that yields no statement: its text was all page debris (a
+    scraped page's script, a share bar) or too short to hold a claim, so nothing in it is checked, and an
+    editor should know that rather than read "no findings" as "no problems"."""
+    have = {s.document for s in statements}
+    return [InputProblem(d.path, "W150", "no claim found in its text (only page script, debris or fragments): "
+                                         "nothing in it was checked") for d in documents if d.id not in have]
 
 
 def _expected_texts(documents: Sequence[Document]) -> int:

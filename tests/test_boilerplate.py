@@ -74,6 +74,46 @@ def test_page_script_is_debris():
     assert marked(article("brightcove.createExperiences();")) == ["brightcove.createExperiences();"]
 
 
+def test_a_style_sheet_captured_with_the_page_is_debris():
+    css = "@media only screen and (min-width : 500px) {.promo-box { display: none; }}"
+    assert marked(article(css)) == [css]
+
+
+def test_follow_and_contact_lines_are_debris():
+    lines = ("Follow me on Twitter @harborreporter", "Like Us On Facebook |   Follow Us On Twitter |   Contact The Author")
+    assert marked(article(*lines)) == list(lines)
+
+
+def test_prompts_to_comment_or_click_are_debris():
+    lines = ("What do you make of the bridge vote? Sound off in the comments below.",
+             "Have something to add to this story? Share it in the comments.",
+             "To read the mayor's statement in full, CLICK HERE.")
+    assert marked(article(*lines)) == list(lines)
+
+
+def test_what_embedded_posts_leave_behind_is_debris():
+    lines = ("\u2014 Ines Valdez (@inesvaldez) March 3, 2015",
+             "A photo posted by Harbor Gazette (@harborgazette) on Nov 11, 2014 at 2:20pm PST",
+             "Bridge vote ends two-year dispute\u2026 http://t.co/AbC123xyz via @HarborGazette")
+    assert marked(article(*lines)) == list(lines)
+
+
+def test_bracketed_credits_and_helpline_boxes_are_debris():
+    lines = ("[Image via the council's photo stream]", "[Photo Credit: Jane Roe/Harbor Gazette]",
+             "(Reporting by Ana Ruiz; Editing by Tom Berg)",
+             "For confidential support on any issue call the helpline on 0800 000 000 or visit www.example.org")
+    assert marked(article(*lines)) == list(lines)
+
+
+def test_story_sentences_about_comments_following_and_support_stay_story():
+    lines = ("The council did not return a request for comment on the new figures, a spokesman said on Monday.",
+             "Valdez urged residents to follow the council on Twitter, where it posts the weekly works schedule.",
+             "For confidential support, the council said, the families could contact a caseworker at the town hall "
+             "office, which reopens on Friday after the flood repairs are finished.",
+             "Photographs of the bridge design were shown at the meeting and drew applause from the public gallery.")
+    assert marked(article(*lines)) == []
+
+
 def test_prose_about_code_is_story():
     # one sign of code (a call) is not enough; news about software writes such things
     text = article("Engineers said the function that crashed the trading system was called only once on Monday.",

@@ -9,7 +9,8 @@ Structure and position come first, because they generalise across sites: runs of
 without sentence punctuation are link lists, teasers are cut off with an ellipsis, a bio sits
 at the end and shares few words with the story, and after an end-of-article marker only
 debris follows. A small set of cue patterns (``Previous:``, ``Show comments``, ``Read more:``,
-``Photo:``...) comes second. Nothing here is specific to one site or one article.
+``Photo:``, "Follow us on Twitter", "Share it in the comments", an embedded tweet's signature line, a
+helpline box, a style sheet...) comes second. Nothing here is specific to one site or one article.
 """
 
 from __future__ import annotations
@@ -68,9 +69,9 @@ _LINKOUT = re.compile(r"^[\[(]?\s*(?:read\s+(?:this|more|also|next)|also\s+read|
                       r"|more\s+from\s+[^:\uff1a]{1,40}|further\s+reading|you\s+(?:may|might)\s+also\s+like"
                       r"|don['\u2019]t\s+miss|must\s+read|watch|listen|click\s+here|learn\s+more)"
                       r"\s*[:\uff1a|>\u00bb]\s*\S", re.I)
-_CREDIT = re.compile(r"^(?:(?:top\s+|main\s+|header\s+|cover\s+|file\s+)?"
+_CREDIT = re.compile(r"^[\[(]?\s*(?:(?:top\s+|main\s+|header\s+|cover\s+|file\s+|featured\s+)?"
                      r"(?:photos?|images?|pictures?|pics?|graphics?|illustrations?|videos?|screenshots?)"
-                     r"(?:\s+credits?)?\s*[:\uff1a|]"
+                     r"(?:\s+credits?)?\s*(?:[:\uff1a|]|via\b|by\b|courtesy\b)"
                      r"|(?:credits?|sources?|via)\s*[:\uff1a]|sourced\s+from\b|adapted\s+from\b|courtesy\s+of\b"
                      r"|(?:additional\s+)?(?:reporting|writing|editing)\s+by\b"
                      r"|copyright\s*(?:\u00a9|\(c\)|\d{4})|\u00a9)"
@@ -82,6 +83,25 @@ _SHARE = re.compile(r"(?:(?:share|tweet|email|e-mail|print|facebook|twitter|link
                     r"|copy\s+link|save|subscribe|advertisement|advert|sponsored(?:\s+content)?)"
                     r"(?:\s*(?:this(?:\s+(?:article|story|post))?|on\s+\w+))?[\s|,/\u00b7\u2022]*)+", re.I)
 _TAGS = re.compile(r"^(?:tags?|topics?|filed\s+under|categor(?:y|ies)|keywords?)\s*[:\uff1a]", re.I)
+# "Follow us on Twitter", "Like Us On Facebook | Follow Us On Twitter | Contact The Author": each part of the
+# paragraph asks the reader to follow, like or contact someone
+_SOCIAL_PART = re.compile(r"\s*(?:(?:follow|like|join|find|friend|add)\s+(?:us|me|him|her|them|[A-Z]\w+)\s+on\s+"
+                          r"(?:twitter|facebook|instagram|tiktok|youtube|linkedin|pinterest|google\+?|snapchat|x)\b"
+                          r"(?:\s*(?:at|:)?\s*@\w+)?|contact\s+the\s+(?:author|writer|editor|reporter)"
+                          r"|(?:email|e-mail)\s+the\s+(?:author|writer|editor|reporter))\s*[.!]?\s*", re.I)
+# the reader asked to act: "Share it in the comments.", "Sound off in the comments below", "... CLICK HERE."
+_PROMPT = re.compile(r"(?:\b(?:in|to)\s+the\s+comments?(?:\s+(?:below|section))?|\bcomments?\s+(?:below|section)"
+                     r"|\bclick\s+(?:here|below|the\s+link)|\btap\s+here)\s*[.!?:)]*$", re.I)
+# what an embedded post leaves behind: a tweet's signature line, an Instagram caption line, a shared link
+_EMBED = re.compile(r"^[\u2014\u2013-]\s*[^\n]{0,80}\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$"
+                    r"|^an?\s+(?:photo|video|post)\s+(?:posted|shared)\s+by\b[^\n]{0,80}\(@\w{1,30}\)"
+                    r"|https?://t\.co/\w+\s+via\s+@\w+\s*$", re.I)
+# the boxed line under a story about suicide or abuse: where readers can find help
+_HELPLINE = re.compile(r"^(?:for\s+(?:free\s+and\s+)?confidential\s+support"
+                       r"|if\s+you\s+(?:or\s+someone\s+you\s+know\s+)?(?:are|is|have\s+been)\s+"
+                       r"(?:affected|struggling|in\s+crisis)|if\s+you\s+need\s+(?:help|support|to\s+talk))"
+                       r"\b[^\n]{0,200}\b(?:call|phone|text|visit|contact)\b", re.I)
+_HELPLINE_CONTACT = re.compile(r"\d[\d \-]{5,}\d|www\.|https?://|\.(?:org|com|net)\b", re.I)  # a number or an address
 
 # about the author: third person and career vocabulary (one cue is not enough without low overlap)
 _BIO_CUES = (
@@ -106,6 +126,9 @@ _CODE_SIGNS = tuple(re.compile(x) for x in (
     r"\)\s*;",  # a statement's end
     r"=>",
     r"</?(?:script|style|div|span|iframe)\b",
+    r"@media\b",  # a style sheet's media query
+    r"\{\s*[\w-]+\s*:\s*[^;{}]+;\s*\}",  # a style rule's declarations: "{ display: none; }"
+    r"(?:^|[\s{}])[.#][A-Za-z_][\w-]*\s*\{",  # a class or id selector opening its rules: ".mobile {"
 ))
 
 _STOPWORDS = frozenset("""a about above after again against all also am an and any are as at be because been before
@@ -266,9 +289,23 @@ def _cue_kind(s: _Shape) -> str | None:
         return "tags"
     if text and _SHARE.fullmatch(text):
         return "share"
+    if s.words <= 30 and _social(text):
+        return "social"
+    if s.words <= 20 and _PROMPT.search(text):
+        return "prompt"
+    if s.words <= 40 and _EMBED.search(text):
+        return "embed"
+    if s.words <= 60 and _HELPLINE.match(text) and _HELPLINE_CONTACT.search(text):
+        return "helpline"
     if _END_ALONE.fullmatch(text):
         return "end-marker"
     return None
+
+
+def _social(text: str) -> bool:
+    """Every part of the paragraph (split at | or bullets) asks the reader to follow or contact someone."""
+    parts = [x for x in re.split(r"[|\u00b7\u2022]", text) if x.strip()]
+    return bool(parts) and all(_SOCIAL_PART.fullmatch(x) for x in parts)
 
 
 # --- the passes -------------------------------------------------------------------------------

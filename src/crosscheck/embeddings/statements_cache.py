@@ -31,15 +31,17 @@ STATEMENTS_FORMAT = 1  # bump when the stored form changes
 def statements_version(pipeline_name: str, max_per_document: int) -> str:
     """What a document's statements depend on besides the document: the code and models that make them.
 
-    Hashes the source of the statements stage and of the nouns (so any edit invalidates the
-    cache), the spaCy pipeline's meta.json and spaCy's and thinc's versions, read from files
-    without importing them.
+    Hashes the source of the statements stage, of the nouns and of the debris module the stage reads
+    (so any edit invalidates the cache), the spaCy pipeline's meta.json and spaCy's and thinc's
+    versions, read from files without importing them.
     """
     from crosscheck import __version__
 
     h = hashlib.sha256(f"{STATEMENTS_FORMAT}\0{__version__}\0{pipeline_name}\0{max_per_document}".encode())
     here = Path(__file__).resolve().parents[1]  # the crosscheck package
-    for path in sorted((here / "statements").glob("*.py")) + [here / "nouns.py"]:
+    # the statements stage reads documents.boilerplate too (a sentence of code is no claim)
+    sources = sorted((here / "statements").glob("*.py")) + [here / "nouns.py", here / "documents" / "boilerplate.py"]
+    for path in sources:
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     for module, rel in ((pipeline_name, "meta.json"), ("spacy", "about.py"), ("thinc", "about.py")):
         spec = importlib.util.find_spec(module)

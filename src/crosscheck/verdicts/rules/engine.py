@@ -19,6 +19,7 @@ from crosscheck.verdicts.rules.kinds.base import Neighbours, Pair, Verdict
 from crosscheck.verdicts.rules.kinds.nli import NliParams, differs_in_substance, vetoes
 from crosscheck.verdicts.rules.ruleset import Rule
 from crosscheck.nouns import Alignment, Document, Finding, Span, Statement, StatementRef, Story
+from crosscheck.statements.extract import statements_by_document
 
 _SPACE = re.compile(r"\s+")
 KIND_ORDER = {"contradiction": 0, "disputed": 1, "unsupported": 2, "update": 3, "discrepancy": 4, "agreement": 5,
@@ -198,9 +199,7 @@ def run_rules(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequen
     across = [al for al in alignments if by_stmt[al.a].document != by_stmt[al.b].document]
     strong_for = {rule.id: {x for al in across if al.score >= rule.params.min_alignment for x in (al.a, al.b)}
                   for rule in story_rules}
-    statements_of: dict[str, list[Statement]] = {}
-    for s in statements:
-        statements_of.setdefault(s.document, []).append(s)
+    statements_of = statements_by_document(statements)
     for story in stories:
         members = sorted((s for d in set(story.documents) for s in statements_of.get(d, ())),
                          key=lambda s: position[s.id])  # the input order, as before

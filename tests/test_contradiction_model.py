@@ -548,3 +548,72 @@ def test_check_judges_the_passage_view_only_for_the_rules_conflicts(pipeline):
     passages = {frozenset(k) for k in analysis.passage_judgements}
     assert {frozenset(k) for k in conflicts} == passages  # the conflicts' pairs, no more
     assert {frozenset(k) for k in agreements} <= judged  # the agreements read the statements' view
+
+
+def test_a_retrained_top_ships_as_a_checked_delta_over_the_base(tmp_path):
+    """Continued training of the top layers (nli_train --start-from --train-layers) ships only those
+    tensors; the loaded model computes what the trained network computes, and the delta file is
+    checked like the weights file."""
+    torch = pytest.importorskip("torch")
+    from types import SimpleNamespace
+
+    from crosscheck.training.nli_torch import CrossEncoderNet
+    from crosscheck.training.nli_train import continued, trained_names, write
+    from crosscheck.verdicts.contradiction_model import DELTA_FILE, PairTokenizer
+
+    net = continued(CrossEncoderNet.from_backbone(backbone_folder()), SHIPPED, train_layers=2).eval()
+    names = trained_names(net)
+    assert names and all(n.startswith("encoder.layer.4.") or n.startswith("encoder.layer.5.") or
+                         n.startswith("head.") for n in names)
+    assert not any(n.startswith("encoder.layer.3.") for n in names)
+    torch.manual_seed(0)
+    with torch.no_grad():
+        net.head.weight.add_(torch.randn_like(net.head.weight))  # a visibly different model
+    write(net, SimpleNamespace(start_from=SHIPPED, train_layers=2), tmp_path / "m", {"steps": 1})
+    folder = tmp_path / "m"
+    card = json.loads((folder / CARD_FILE).read_text())
+    assert card["sha256"] == json.loads((SHIPPED / CARD_FILE).read_text())["sha256"]  # the base file, unchanged
+    assert (folder / DELTA_FILE).stat().st_size < 4_500_000  # two layers and the head, int8
+    assert model_version(folder) == model_version(SHIPPED) + "+" + card["delta_sha256"][:16]
+    assert ContradictionModel(folder).version == model_version(folder)  # judgements cached under it
+    tok = PairTokenizer(backbone_folder())
+    ids, types, mask = tok.pad(tok.encode(PAIRS))
+    with torch.no_grad():
+        want = torch.softmax(net(torch.from_numpy(ids), torch.from_numpy(types), torch.from_numpy(mask)), -1).numpy()
+    assert np.abs(ContradictionModel(folder).probabilities(PAIRS) - want).max() < 0.02
+    assert np.abs(ContradictionModel(SHIPPED).probabilities(PAIRS) - want).max() > 0.05
+
+    _flip_a_byte(folder / DELTA_FILE)
+    with pytest.raises(ModelError) as corrupt:
+        load_weights(folder)
+    assert corrupt.value.code == "E432" and "retrained layers" in str(corrupt.value)
+    (folder / DELTA_FILE).unlink()
+    with pytest.raises(ModelError) as missing:
+        load_weights(folder)
+    assert missing.value.code == "E431"
+
+
+def test_a_bound_restating_a_figure_holds_or_fails_as_labelled():
+    import random
+
+    from crosscheck.training.synthetic import bound_figure
+
+    sentence = "Police said 43 people were arrested in 2014 after the protest on March 5."
+    rng = random.Random(3)
+    seen = set()
+    for _ in range(60):
+        for label in ("agreement", "contradiction"):
+            claim = bound_figure(sentence, rng, label)
+            if claim is None:
+                continue
+            seen.add(label)
+            assert "2014" in claim and "March 5" in claim  # years and dates are never the bound
+            words, number = next((w, float(claim.split(w + " ")[1].split()[0])) for w in
+                                 ("more than", "over", "at least", "less than", "under", "fewer than", "about",
+                                  "around") if w + " " in claim)
+            holds = {"more than": number < 43, "over": number < 43, "at least": number <= 43,
+                     "less than": number > 43, "under": number > 43, "fewer than": number > 43,
+                     "about": abs(number - 43) <= 4.3, "around": abs(number - 43) <= 4.3}[words]
+            assert holds == (label == "agreement"), claim
+    assert seen == {"agreement", "contradiction"}
+    assert bound_figure("More than 200 people attended the rally on Sunday.", rng, "agreement") is None

@@ -183,7 +183,7 @@ def refuted_pairs(sentence_pool: Iterable[tuple[str, str]], rng: random.Random, 
 
 
 def synthetic_pairs(bodies: list[tuple[str, str]], nlp, rng: random.Random, per_article: int = 8,
-                    refuted: int = 1500) -> list[Pair]:
+                    refuted: int = 1500, bounded: int = 0) -> list[Pair]:
     """FactCC-style pairs from real news bodies (``training.synthetic``) plus the refuted register.
 
     The claim side is the perturbed sentence; the evidence side is the original sentence alone (the
@@ -211,7 +211,30 @@ def synthetic_pairs(bodies: list[tuple[str, str]], nlp, rng: random.Random, per_
     out.extend(refuted_pairs(pool, rng, refuted))
     out.extend(same_story_pairs(articles, rng, neutral=2500, attributed=800))
     out.extend(variant_pairs(articles, rng, n=3500))
+    if bounded:  # drawn last: the pairs above are the same with and without them
+        out.extend(bounded_pairs(articles, rng, bounded))
     return out
+
+
+def bounded_pairs(articles, rng: random.Random, n: int, per_sentence: int = 2) -> list[Pair]:
+    """A sentence's figure restated as a bound that holds (agreement) and as bounds that fail (contradiction):
+    contrastive pairs, up to ``per_sentence`` of each label from one sentence
+    (``training.synthetic.bound_figure``). The exact sentence is the premise of an agreement (it entails
+    the bound, not the other way round); a contradiction is swapped in order half the time."""
+    from crosscheck.training.synthetic import bound_figure
+
+    pool = [(a.id, s) for a in articles for s in a.sentences if 6 <= len(s.split()) <= 50]
+    rng.shuffle(pool)
+    out: list[Pair] = []
+    for g, s in pool:
+        if len(out) >= n:
+            break
+        claims = {(label, bound_figure(s, rng, label)) for label in (LABELS[0], LABELS[2]) * per_sentence}
+        for label, claim in sorted((lab, c) for lab, c in claims if c is not None):
+            a, b = (claim, s) if label == "contradiction" and rng.random() < 0.5 else (s, claim)
+            digest = hashlib.sha1(f"{g}|{a}|{b}".encode()).hexdigest()[:12]
+            out.append(Pair(f"syn-bound-{digest}", "synthetic:bound", a, b, label))
+    return out[:n]
 
 
 # wordings that outlets change without changing the claim (a reprint, an edited copy of wire text)

@@ -12,6 +12,12 @@ What it does (docs/model-card.md has the why and the figures):
    scheduler, position in the batch order, random states): a cut-off run started again with the same
    arguments goes on where it stopped;
 4. writes the shipped weights (``verdicts.contradiction_model.export``) into ``--out``.
+
+Continued training (``--start-from FOLDER --train-layers K``): the network starts as a shipped model,
+only its top ``K`` transformer layers and head learn (everything under them frozen), on the pairs of the
+new kinds (``--bounded``) and ``--replay`` pairs drawn from the rest so that it keeps what it knew; the
+output is ``FOLDER``'s model with the retrained tensors in a small delta file
+(``contradiction_model.export_delta``).
 """
 
 from __future__ import annotations
@@ -51,7 +57,7 @@ def build_pairs(args, work: Path) -> list[Pair]:
         from crosscheck.statements.nlp import load_nlp
 
         bodies = news_bodies(args.train_dir, args.dev_dir, args.stories_dir, args.synthetic_articles, rng)
-        pairs += synthetic_pairs(bodies, load_nlp(), rng)
+        pairs += synthetic_pairs(bodies, load_nlp(), rng, bounded=args.bounded)
     rng.shuffle(pairs)
     tmp = path.with_suffix(".tmp")
     tmp.write_text("".join(json.dumps(p.as_row()) + "\n" for p in pairs), encoding="utf-8")
@@ -90,12 +96,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--checkpoint-every", type=int, default=200)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--bounded", type=int, default=0,
+                        help="synthetic pairs of a figure restated as a bound that holds or fails "
+                             "(nli_data.bounded_pairs)")
+    parser.add_argument("--start-from", type=Path, help="a shipped model folder to continue training from")
+    parser.add_argument("--train-layers", type=int, default=0,
+                        help="with --start-from: train only the top K transformer layers and the head")
+    parser.add_argument("--replay", type=int, default=0,
+                        help="with --start-from: train on every pair of the new kinds and this many of the others")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
 
     import torch
 
-    from crosscheck.verdicts.contradiction_model import PairTokenizer, backbone_folder, export
+    from crosscheck.verdicts.contradiction_model import PairTokenizer, backbone_folder
     from crosscheck.training.nli_torch import CrossEncoderNet
 
     torch.set_num_threads(args.threads)
@@ -104,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     pairs = build_pairs(args, args.work)
     if args.max_pairs:
         pairs = pairs[:args.max_pairs]  # the file is shuffled: a prefix is a random sample
+    if args.start_from and args.replay:  # the new kinds, and a sample of the rest (the file is shuffled: a prefix)
+        new = [p for p in pairs if p.source in NEW_SOURCES]
+        pairs = new + [p for p in pairs if p.source not in NEW_SOURCES][:args.replay]
+        log(args.work, f"continued training on {len(new)} new pairs and {len(pairs) - len(new)} replayed")
     folder = backbone_folder()
     tok = PairTokenizer(folder, args.max_length)
     encoded = tok.encode([(p.premise, p.hypothesis) for p in pairs])
@@ -115,7 +133,10 @@ def main(argv: list[str] | None = None) -> int:
     epochs = math.ceil(args.epochs)
     order = [b for _ in range(epochs) for b in batches(lengths, args.batch_size, rng)]
     order = order[:int(len(order) * args.epochs / epochs)]
-    net = CrossEncoderNet.from_backbone(folder).to(device)
+    net = CrossEncoderNet.from_backbone(folder)
+    if args.start_from:
+        net = continued(net, args.start_from, args.train_layers)
+    net = net.to(device)
     body = [p for n, p in net.named_parameters() if p.requires_grad and not n.startswith("head.")]
     opt = torch.optim.AdamW([{"params": body, "lr": args.lr},
                              {"params": net.head.parameters(), "lr": args.head_lr}], weight_decay=0.01)
@@ -157,10 +178,49 @@ def main(argv: list[str] | None = None) -> int:
             torch.save({"net": net.trainable_state(), "opt": opt.state_dict(), "sched": sched.state_dict(),
                         "step": step, "torch_rng": torch.get_rng_state()}, tmp)
             tmp.replace(ckpt)
-            export(net.numpy_weights(), args.work / "latest", meta=_meta(args, step, len(order), len(pairs)))
-    export(net.numpy_weights(), args.out, meta=_meta(args, step, len(order), len(pairs)))
+            write(net, args, args.work / "latest", _meta(args, step, len(order), len(pairs)))
+    write(net, args, args.out, _meta(args, step, len(order), len(pairs)))
     log(args.work, f"done: {step} steps; weights in {args.out}")
     return 0
+
+
+NEW_SOURCES = ("synthetic:bound",)  # the kinds a continued training is about (--replay keeps all of them)
+
+
+def continued(net, start: Path, train_layers: int):
+    """``net`` holding the shipped model of ``start`` (dequantised, as it runs), only its top
+    ``train_layers`` layers and head trainable (all of it when 0)."""
+    import torch
+
+    from crosscheck.verdicts.contradiction_model import load_weights
+
+    weights, _ = load_weights(start)
+    with torch.no_grad():
+        for key, param in net.params.items():
+            param.copy_(torch.from_numpy(weights[net._names[key]]))
+        net.head.weight.copy_(torch.from_numpy(weights["head.weight"]))
+        net.head.bias.copy_(torch.from_numpy(weights["head.bias"]))
+    if train_layers:
+        first = net.layers_n - train_layers
+        for key, param in net.params.items():
+            name = net._names[key]
+            param.requires_grad = name.startswith("encoder.layer.") and int(name.split(".")[2]) >= first
+    return net
+
+
+def trained_names(net) -> list[str]:
+    """The shipped names of the tensors that learn (the head's too)."""
+    return [net._names[k] for k, p in net.params.items() if p.requires_grad] + ["head.weight", "head.bias"]
+
+
+def write(net, args, folder: Path, meta: dict) -> None:
+    """The shipped form: the whole model, or with --start-from --train-layers the start model plus a delta."""
+    from crosscheck.verdicts.contradiction_model import export, export_delta
+
+    if args.start_from and args.train_layers:
+        export_delta(net.numpy_weights(), trained_names(net), folder, args.start_from, meta=meta)
+    else:
+        export(net.numpy_weights(), folder, meta=meta)
 
 
 def _meta(args, step: int, steps: int, pairs: int) -> dict:

@@ -131,6 +131,72 @@ def flip_negation(sentence: str, rng: random.Random) -> str | None:
     return sentence[:aux.end()] + " not" + sentence[aux.end():]
 
 
+# a figure stated as a bound, the way a claim restates a reported figure ("more than 40 people died"):
+# (words, direction) where direction says how the bound relates to the true figure for the claim to hold
+BOUNDS = (("more than", ">"), ("over", ">"), ("at least", ">="), ("less than", "<"), ("under", "<"),
+          ("fewer than", "<"), ("about", "~"), ("around", "~"))
+_ALREADY_BOUNDED = re.compile(r"\b(more|less|fewer|over|under|least|most|about|around|nearly|almost|up to|some|"
+                              r"roughly|approximately|than|no\.|No\.)\s*[$£€]?\s*$", re.IGNORECASE)
+
+
+def bound_figure(sentence: str, rng: random.Random, label: str) -> str | None:
+    """One exact figure of the sentence restated as a bound that holds (``label`` "agreement": 40 ->
+    "more than 30") or fails ("contradiction": 40 -> "more than 80", "less than 20", "about 120").
+
+    Why: revisions and restatements of figures ("over 7.5" against "7.4") are a large share of the
+    contradictions a news checker meets, and the one-edit ``change_number`` pairs never teach that a
+    bound can be consistent with a figure. Years, dates, times and figures already bounded are left
+    alone; figures under 3 too (small counts read as words)."""
+    found = []
+    for m in _NUMBER.finditer(sentence):
+        raw = m.group(1)
+        before = sentence[max(0, m.start(1) - 24):m.start(1)]
+        after = sentence[m.end(1):m.end(1) + 3]
+        if _YEAR.fullmatch(raw) or _ALREADY_BOUNDED.search(before) or _MONTH.search(before[-10:]) or \
+                after[:1] in (":", "/", "-") or before[-1:] in ("/", "-", "#"):
+            continue
+        value = float(raw.replace(",", ""))
+        if value >= 3:
+            found.append(m)
+    if not found:
+        return None
+    m = rng.choice(found)
+    raw = m.group(1)
+    value = float(raw.replace(",", ""))
+    words, direction = rng.choice(BOUNDS)
+    holds = label == "agreement"
+    if direction == ">":
+        factor = rng.choice((0.5, 0.7, 0.8)) if holds else rng.choice((1.5, 2.0, 3.0))
+    elif direction == ">=":
+        factor = rng.choice((0.6, 0.8, 1.0)) if holds else rng.choice((1.5, 2.0, 3.0))
+    elif direction == "<":
+        factor = rng.choice((1.3, 1.5, 2.0)) if holds else rng.choice((0.3, 0.5, 0.7))
+    else:  # about
+        factor = 1.0 if holds else rng.choice((0.3, 3.0, 4.0))
+    bound = _nice(value * factor, raw, keep=factor == 1.0)
+    number = float(bound.replace(",", ""))
+    ok = {">": number < value, ">=": number <= value, "<": number > value,
+          "~": abs(number - value) <= 0.1 * value}[direction]
+    if ok != holds or (not holds and abs(number - value) < 0.25 * value):
+        return None  # rounding blurred the edit: no pair rather than a wrong label
+    start = m.start(1)
+    while start > 0 and sentence[start - 1] in "$£€":
+        start -= 1
+    return sentence[:start] + words + " " + sentence[start:m.start(1)] + bound + sentence[m.end(1):]
+
+
+def _nice(value: float, like: str, keep: bool) -> str:
+    """``value`` written as a reporter would round it, in the style of ``like`` (decimals, thousands commas)."""
+    if keep:
+        return like
+    if "." in like:
+        return f"{value:.{len(like.split('.')[1])}f}"
+    digits = len(str(int(value)))
+    step = 10 ** max(0, digits - 2)
+    number = int(round(value / step) * step) or 1
+    return f"{number:,}" if "," in like else str(number)
+
+
 def swap_antonym(sentence: str, rng: random.Random) -> str | None:
     """One word replaced by its opposite (rose -> fell, won -> lost)."""
     found = [m for m in re.finditer(r"\b[a-z]+\b", sentence) if m.group(0) in _SWAP]

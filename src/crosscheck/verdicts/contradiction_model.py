@@ -30,6 +30,7 @@ LABELS = ("agreement", "neutral", "contradiction")
 SHIPPED = Path(__file__).with_name("model")
 WEIGHTS_FILE = "contradiction.safetensors"
 CARD_FILE = "contradiction.json"
+DELTA_FILE = "contradiction.delta.safetensors"  # retrained tensors over the weights file (export_delta)
 GRAPH_FILE = "contradiction.graph.onnx"  # the computation without weights (training/onnx_graph.py)
 RUNTIME_VARIABLE = "CROSSCHECK_NLI_RUNTIME"  # "numpy" forces the numpy forward
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")  # BLAS threads (Dask sets 1)
@@ -127,9 +128,9 @@ def word_embeddings_hash(folder: Path) -> str:
         read_backbone(folder / "model.safetensors")[WORD_EMBEDDINGS]).tobytes()).hexdigest()
 
 
-def export(weights: dict[str, np.ndarray], folder: Path, meta: dict | None = None) -> Path:
-    """Write the shipped form of ``weights`` (every tensor but the word embeddings) and its card."""
-    folder.mkdir(parents=True, exist_ok=True)
+def _shipped_form(weights: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Every tensor but the word embeddings as shipped: encoder matrices int8 with row scales,
+    position embeddings float16, the rest float32."""
     tensors: dict[str, np.ndarray] = {}
     for name, value in weights.items():
         if name == WORD_EMBEDDINGS:
@@ -141,8 +142,14 @@ def export(weights: dict[str, np.ndarray], folder: Path, meta: dict | None = Non
             tensors[name] = value.astype(np.float16)
         else:
             tensors[name] = value
+    return tensors
+
+
+def export(weights: dict[str, np.ndarray], folder: Path, meta: dict | None = None) -> Path:
+    """Write the shipped form of ``weights`` (every tensor but the word embeddings) and its card."""
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / WEIGHTS_FILE
-    write_safetensors(path, tensors)
+    write_safetensors(path, _shipped_form(weights))
     card = {"labels": list(LABELS), "max_length": MAX_LENGTH, "sha256": sha256_file(path),
             "backbone_word_embeddings_sha256": word_embeddings_hash(backbone_folder()), **(meta or {})}
     if (folder / GRAPH_FILE).is_file():  # the graph holds no weights: it stays valid for retrained ones
@@ -151,13 +158,45 @@ def export(weights: dict[str, np.ndarray], folder: Path, meta: dict | None = Non
     return path
 
 
+def export_delta(weights: dict[str, np.ndarray], names: Sequence[str], folder: Path, base: Path,
+                 meta: dict | None = None) -> Path:
+    """Write a model that is ``base`` with the tensors ``names`` replaced: ``base``'s weights file, graph and
+    card are copied unchanged and the replaced tensors go to ``DELTA_FILE``, recorded in the card with their
+    hash (``delta_sha256``) and the training that made them (``delta``).
+
+    Why: a retrained top of the network ships as ~3.5 MB instead of a second full ~11 MB file (issue 14
+    allows 25 MB of weights in the repository's history, two full versions are in it already)."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    card = json.loads((base / CARD_FILE).read_text())
+    for key in ("delta_sha256", "delta"):
+        card.pop(key, None)
+    for name in (WEIGHTS_FILE, GRAPH_FILE):
+        if (base / name).is_file() and base.resolve() != folder.resolve():
+            shutil.copyfile(base / name, folder / name)
+    path = folder / DELTA_FILE
+    write_safetensors(path, _shipped_form({n: weights[n] for n in names}))
+    card["delta_sha256"] = sha256_file(path)
+    card["delta"] = {"tensors": len(names), **(meta or {})}
+    (folder / CARD_FILE).write_text(json.dumps(card, indent=1, sort_keys=True) + "\n")
+    return path
+
+
 def model_version(folder: Path = SHIPPED) -> str:
-    """The shipped model's identity (its weights' recorded hash), read without loading it."""
+    """The shipped model's identity (its weights' recorded hashes), read without loading it."""
     try:
-        return "contradiction:" + str(json.loads((folder / CARD_FILE).read_text())["sha256"])[:16]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return version_of(json.loads((folder / CARD_FILE).read_text()))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ModelError(f"the contradiction model's card {folder / CARD_FILE} cannot be read: {exc}",
                          code="E431") from exc
+
+
+def version_of(card: dict) -> str:
+    """A model's identity from its card: the weights' hash, and the retrained layers' when there are some
+    (judgements are cached under it: another model never reads this one's)."""
+    version = "contradiction:" + str(card["sha256"])[:16]
+    return version + "+" + str(card["delta_sha256"])[:16] if card.get("delta_sha256") else version
 
 
 def load_weights(folder: Path = SHIPPED, backbone: Path | None = None) -> tuple[dict[str, np.ndarray], dict]:
@@ -186,15 +225,42 @@ def load_weights(folder: Path = SHIPPED, backbone: Path | None = None) -> tuple[
         stored = read_safetensors(path)
     except (ValueError, KeyError, TypeError) as exc:
         raise ModelError(f"the contradiction model's weights {path} cannot be read: {exc}", code="E432") from exc
-    weights = {WORD_EMBEDDINGS: word.astype(np.float32)}
+    weights = {WORD_EMBEDDINGS: word.astype(np.float32), **_dequantised(stored)}
+    if card.get("delta_sha256"):
+        weights.update(_delta_weights(folder / DELTA_FILE, card, weights))
+    return weights, card
+
+
+def _dequantised(stored: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    out = {}
     for name, value in stored.items():
         if name.endswith(".scale"):
             continue
         if value.dtype == np.int8:
-            weights[name] = value.astype(np.float32) * stored[name + ".scale"][:, None]
+            out[name] = value.astype(np.float32) * stored[name + ".scale"][:, None]
         else:
-            weights[name] = value.astype(np.float32)
-    return weights, card
+            out[name] = value.astype(np.float32)
+    return out
+
+
+def _delta_weights(path: Path, card: dict, base: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The card's replaced tensors, checked: present (E431), the recorded hash (E432), readable, each
+    replacing a base tensor of the same shape (E432)."""
+    if not path.is_file():
+        raise ModelError(f"the contradiction model's retrained layers are missing: {path}", code="E431")
+    if sha256_file(path) != card.get("delta_sha256"):
+        raise ModelError(f"the contradiction model's retrained layers {path} do not match their recorded hash "
+                         "(corrupt or replaced file); reinstall crosscheck-news", code="E432")
+    try:
+        delta = _dequantised(read_safetensors(path))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"the contradiction model's retrained layers {path} cannot be read: {exc}",
+                         code="E432") from exc
+    for name, value in delta.items():
+        if name not in base or base[name].shape != value.shape:
+            raise ModelError(f"the contradiction model's retrained layers {path} hold {name!r}, which the base "
+                             "weights do not have in that shape", code="E432")
+    return delta
 
 
 def onnx_session(folder: Path, weights: dict[str, np.ndarray], card: dict):
@@ -268,7 +334,7 @@ class ContradictionModel:
                 "ln2": (t("output.LayerNorm.weight"), t("output.LayerNorm.bias")),
             })
         self.head_w, self.head_b = np.ascontiguousarray(w["head.weight"].T), w["head.bias"]
-        self.version = "contradiction:" + self.card["sha256"][:16]
+        self.version = version_of(self.card)
 
     def probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """(n, 3) probabilities of agreement, neutral, contradiction for each (a, b)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -79,29 +80,26 @@ def test_a_style_sheet_captured_with_the_page_is_debris():
     assert marked(article(css)) == [css]
 
 
-def test_follow_and_contact_lines_are_debris():
-    lines = ("Follow me on Twitter @harborreporter", "Like Us On Facebook |   Follow Us On Twitter |   Contact The Author")
-    assert marked(article(*lines)) == list(lines)
+DEBRIS_LINES = {
+    "follow and contact lines": ("Follow me on Twitter @harborreporter",
+                                 "Like Us On Facebook |   Follow Us On Twitter |   Contact The Author"),
+    "prompts to comment or click": ("What do you make of the bridge vote? Sound off in the comments below.",
+                                    "Have something to add to this story? Share it in the comments.",
+                                    "To read the mayor's statement in full, CLICK HERE."),
+    "what embedded posts leave behind": (
+        "\u2014 Ines Valdez (@inesvaldez) March 3, 2015",
+        "A photo posted by Harbor Gazette (@harborgazette) on Nov 11, 2014 at 2:20pm PST",
+        "Bridge vote ends two-year dispute\u2026 http://t.co/AbC123xyz via @HarborGazette"),
+    "bracketed credits and helpline boxes": (
+        "[Image via the council's photo stream]", "[Photo Credit: Jane Roe/Harbor Gazette]",
+        "(Reporting by Ana Ruiz; Editing by Tom Berg)",
+        "For confidential support on any issue call the helpline on 0800 000 000 or visit www.example.org"),
+}
 
 
-def test_prompts_to_comment_or_click_are_debris():
-    lines = ("What do you make of the bridge vote? Sound off in the comments below.",
-             "Have something to add to this story? Share it in the comments.",
-             "To read the mayor's statement in full, CLICK HERE.")
-    assert marked(article(*lines)) == list(lines)
-
-
-def test_what_embedded_posts_leave_behind_is_debris():
-    lines = ("\u2014 Ines Valdez (@inesvaldez) March 3, 2015",
-             "A photo posted by Harbor Gazette (@harborgazette) on Nov 11, 2014 at 2:20pm PST",
-             "Bridge vote ends two-year dispute\u2026 http://t.co/AbC123xyz via @HarborGazette")
-    assert marked(article(*lines)) == list(lines)
-
-
-def test_bracketed_credits_and_helpline_boxes_are_debris():
-    lines = ("[Image via the council's photo stream]", "[Photo Credit: Jane Roe/Harbor Gazette]",
-             "(Reporting by Ana Ruiz; Editing by Tom Berg)",
-             "For confidential support on any issue call the helpline on 0800 000 000 or visit www.example.org")
+@pytest.mark.parametrize("kind", sorted(DEBRIS_LINES))
+def test_page_furniture_around_the_story_is_debris(kind):
+    lines = DEBRIS_LINES[kind]
     assert marked(article(*lines)) == list(lines)
 
 

@@ -559,7 +559,7 @@ def test_a_retrained_top_ships_as_a_checked_delta_over_the_base(tmp_path):
 
     from crosscheck.training.nli_torch import CrossEncoderNet
     from crosscheck.training.nli_train import continued, trained_names, write
-    from crosscheck.verdicts.contradiction_model import DELTA_FILE, PairTokenizer
+    from crosscheck.verdicts.contradiction_model import DELTA_FILE, PairTokenizer, delta_names
 
     net = continued(CrossEncoderNet.from_backbone(backbone_folder()), SHIPPED, train_layers=2).eval()
     names = trained_names(net)
@@ -582,6 +582,12 @@ def test_a_retrained_top_ships_as_a_checked_delta_over_the_base(tmp_path):
         want = torch.softmax(net(torch.from_numpy(ids), torch.from_numpy(types), torch.from_numpy(mask)), -1).numpy()
     assert np.abs(ContradictionModel(folder).probabilities(PAIRS) - want).max() < 0.02
     assert np.abs(ContradictionModel(SHIPPED).probabilities(PAIRS) - want).max() > 0.05
+
+    # continuing from that model with fewer layers keeps the layer its delta already replaced
+    again = continued(CrossEncoderNet.from_backbone(backbone_folder()), folder, train_layers=1).eval()
+    write(again, SimpleNamespace(start_from=folder, train_layers=1), tmp_path / "again", {"steps": 2})
+    assert delta_names(tmp_path / "again") == delta_names(folder)
+    assert np.abs(ContradictionModel(tmp_path / "again").probabilities(PAIRS) - want).max() < 0.02
 
     _flip_a_byte(folder / DELTA_FILE)
     with pytest.raises(ModelError) as corrupt:

@@ -215,10 +215,12 @@ def trained_names(net) -> list[str]:
 
 def write(net, args, folder: Path, meta: dict) -> None:
     """The shipped form: the whole model, or with --start-from --train-layers the start model plus a delta."""
-    from crosscheck.verdicts.contradiction_model import export, export_delta
+    from crosscheck.verdicts.contradiction_model import delta_names, export, export_delta
 
     if args.start_from and args.train_layers:
-        export_delta(net.numpy_weights(), trained_names(net), folder, args.start_from, meta=meta)
+        # a start model that is itself a delta: its retrained tensors stay in the new one
+        names = sorted({*trained_names(net), *delta_names(args.start_from)})
+        export_delta(net.numpy_weights(), names, folder, args.start_from, meta=meta)
     else:
         export(net.numpy_weights(), folder, meta=meta)
 

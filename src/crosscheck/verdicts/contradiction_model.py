@@ -183,6 +183,14 @@ def export_delta(weights: dict[str, np.ndarray], names: Sequence[str], folder: P
     return path
 
 
+def delta_names(folder: Path) -> list[str]:
+    """The tensors a model folder's delta file replaces (none without one)."""
+    card = json.loads((folder / CARD_FILE).read_text())
+    if not card.get("delta_sha256"):
+        return []
+    return sorted(n for n in read_safetensors(folder / DELTA_FILE) if not n.endswith(".scale"))
+
+
 def model_version(folder: Path = SHIPPED) -> str:
     """The shipped model's identity (its weights' recorded hashes), read without loading it."""
     try:

@@ -241,6 +241,17 @@ def test_a_file_with_no_claim_is_named_as_a_warning(tmp_path):
     assert [(p["code"], Path(p["path"]).name) for p in report["problems"]] == [("W150", "script-only.md")]
 
 
+def test_a_record_with_no_claim_is_named_with_its_line(tmp_path):
+    records = [{"title": "Bridge", "outlet": "Harbor Gazette", "published": "2015-01-10",
+                "text": "The city council approved a budget of 48 million euros for the new bridge on Monday."},
+               {"title": "Share", "outlet": "MailOnline", "published": "2015-01-10",
+                "text": SCRIPT_ONLY.split("---\n\n", 1)[1]}]
+    write(tmp_path, "feed.jsonl", "".join(json.dumps(r) + "\n" for r in records))
+    result = run(str(tmp_path))
+    assert [line for line in error_lines(result.stderr) if "W150" in line] == [
+        line for line in error_lines(result.stderr) if "feed.jsonl:2:" in line] != []
+
+
 def test_a_folder_of_only_bad_files_exits_2(tmp_path, monkeypatch):
     folder = tmp_path / "bad"
     expected = bad_files(folder, monkeypatch)

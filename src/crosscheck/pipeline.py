@@ -505,8 +505,13 @@ def claimless(documents: Sequence[Document], statements: Sequence[Statement]) ->
     scraped page's script, a share bar) or too short to hold a claim, so nothing in it is checked, and an
     editor should know that rather than read "no findings" as "no problems"."""
     have = {s.document for s in statements}
+    per_file: dict[str, int] = {}
+    for d in documents:
+        per_file[d.path] = per_file.get(d.path, 0) + 1
     return [InputProblem(d.path, "W150", "no claim found in its text (only page script, debris or fragments): "
-                                         "nothing in it was checked") for d in documents if d.id not in have]
+                                         "nothing in it was checked",
+                         d.first_line if per_file[d.path] > 1 else None)  # a JSONL record: its line
+            for d in documents if d.id not in have]
 
 
 def _expected_texts(documents: Sequence[Document]) -> int:

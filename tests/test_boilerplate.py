@@ -82,17 +82,25 @@ def test_a_style_sheet_captured_with_the_page_is_debris():
 
 DEBRIS_LINES = {
     "follow and contact lines": ("Follow me on Twitter @harborreporter",
-                                 "Like Us On Facebook |   Follow Us On Twitter |   Contact The Author"),
+                                 "Like Us On Facebook |   Follow Us On Twitter |   Contact The Author",
+                                 "Write to Ana Ruiz at ana.ruiz@harborgazette.example and Tom Berg at "
+                                 "tom.berg@harborgazette.example",
+                                 "ana.ruiz@harborgazette.example Follow on Twitter @anaruiz"),
+    "links to other stories": ("MORE: Flooding closes the coastal road for a week",
+                               "(MORE: Schools reopen after the storm)"),
     "prompts to comment or click": ("What do you make of the bridge vote? Sound off in the comments below.",
                                     "Have something to add to this story? Share it in the comments.",
-                                    "To read the mayor's statement in full, CLICK HERE."),
+                                    "To read the mayor's statement in full, CLICK HERE.",
+                                    "Read more in the full article here."),
     "what embedded posts leave behind": (
         "\u2014 Ines Valdez (@inesvaldez) March 3, 2015",
+        "\u00e2\u20ac\u201d Tom Berg (@tomberg) March 4, 2015",  # the dash mis-decoded, as scraped pages have it
         "A photo posted by Harbor Gazette (@harborgazette) on Nov 11, 2014 at 2:20pm PST",
         "Bridge vote ends two-year dispute\u2026 http://t.co/AbC123xyz via @HarborGazette"),
     "bracketed credits and helpline boxes": (
         "[Image via the council's photo stream]", "[Photo Credit: Jane Roe/Harbor Gazette]",
-        "(Reporting by Ana Ruiz; Editing by Tom Berg)",
+        "(Reporting by Ana Ruiz; Editing by Tom Berg)", "H/T Harbor Gazette / Photo via City Archive",
+        "[Harbor Gazette via Coastal Wire]",
         "For confidential support on any issue call the helpline on 0800 000 000 or visit www.example.org"),
 }
 
@@ -108,7 +116,9 @@ def test_story_sentences_about_comments_following_and_support_stay_story():
              "Valdez urged residents to follow the council on Twitter, where it posts the weekly works schedule.",
              "For confidential support, the council said, the families could contact a caseworker at the town hall "
              "office, which reopens on Friday after the flood repairs are finished.",
-             "Photographs of the bridge design were shown at the meeting and drew applause from the public gallery.")
+             "Photographs of the bridge design were shown at the meeting and drew applause from the public gallery.",
+             "More than 200 residents wrote to the council before the vote, and most of them backed the bridge.",
+             "Read the council's own figures and the bridge looks cheaper than the ferry it replaces, Valdez said.")
     assert marked(article(*lines)) == []
 
 

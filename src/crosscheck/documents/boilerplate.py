@@ -65,7 +65,7 @@ _LIST_HEAD = re.compile(r"(?:recommend(?:ed)?(?:\s+(?:for\s+you|reading|articles
                         r"|latest(?:\s+(?:news|stories|articles|posts))?|top\s+stories|editor['\u2019]?s?\s+picks?"
                         r"|hot\s+(?:news|topics|articles)|what\s+to\s+read\s+next|up\s+next)\s*[:\uff1a]?", re.I)
 # "[ Related: City Council Approves New Budget ]": a link set in brackets between two paragraphs of the story
-_LINKOUT = re.compile(r"^[\[(]?\s*(?:read\s+(?:this|more|also|next)|also\s+read|see\s+also|related|recommended"
+_LINKOUT = re.compile(r"^[\[(]?\s*(?:read\s+(?:this|more|also|next)|also\s+read|see\s+also|related|recommended|more"
                       r"|more\s+from\s+[^:\uff1a]{1,40}|further\s+reading|you\s+(?:may|might)\s+also\s+like"
                       r"|don['\u2019]t\s+miss|must\s+read|watch|listen|click\s+here|learn\s+more)"
                       r"\s*[:\uff1a|>\u00bb]\s*\S", re.I)
@@ -75,7 +75,8 @@ _CREDIT = re.compile(r"^[\[(]?\s*(?:(?:top\s+|main\s+|header\s+|cover\s+|file\s+
                      r"|(?:credits?|sources?|via)\s*[:\uff1a]|sourced\s+from\b|adapted\s+from\b|courtesy\s+of\b"
                      r"|(?:additional\s+)?(?:reporting|writing|editing)\s+by\b"
                      r"|copyright\s*(?:\u00a9|\(c\)|\d{4})|\u00a9)"
-                     r"|\b(?:additional|extra)\s+(?:content|reporting|writing|research)\s+by\b|all\s+rights\s+reserved",
+                     r"|\b(?:additional|extra)\s+(?:content|reporting|writing|research)\s+by\b|all\s+rights\s+reserved"
+                     r"|^h/t\b|^\[[^\[\]\n]{1,60}\s+via\s+[^\[\]\n]{1,60}\]$",
                      re.I)
 _END_ALONE = re.compile(r"[(\[]?\s*(?:ends?|the\s+end)\s*[)\]]?\.?|[-\u2013\u2014]+\s*(?:ends?|30)\s*[-\u2013\u2014]+"
                         r"|#{3,}|\*{3,}", re.I)
@@ -89,11 +90,15 @@ _SOCIAL_PART = re.compile(r"\s*(?:(?:follow|like|join|find|friend|add)\s+(?:us|m
                           r"(?:twitter|facebook|instagram|tiktok|youtube|linkedin|pinterest|google\+?|snapchat|x)\b"
                           r"(?:\s*(?:at|:)?\s*@\w+)?|contact\s+the\s+(?:author|writer|editor|reporter)"
                           r"|(?:email|e-mail)\s+the\s+(?:author|writer|editor|reporter))\s*[.!]?\s*", re.I)
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_CONTACT = re.compile(rf"^(?:write\s+to\b[^\n]{{1,160}}\bat\s+{_EMAIL}|e-?mail\s+(?:us\s+at\s+)?{_EMAIL}"
+                      rf"|{_EMAIL}\s+(?:follow|on\s+twitter)\b)", re.I)
 # the reader asked to act: "Share it in the comments.", "Sound off in the comments below", "... CLICK HERE."
 _PROMPT = re.compile(r"(?:\b(?:in|to)\s+the\s+comments?(?:\s+(?:below|section))?|\bcomments?\s+(?:below|section)"
-                     r"|\bclick\s+(?:here|below|the\s+link)|\btap\s+here)\s*[.!?:)]*$", re.I)
+                     r"|\bclick\s+(?:here|below|the\s+link)|\btap\s+here"
+                     r"|^(?:read|see|watch|listen\s+to|find\s+out)\b[^\n]{0,60}\bhere)\s*[.!?:)]*$", re.I)
 # what an embedded post leaves behind: a tweet's signature line, an Instagram caption line, a shared link
-_EMBED = re.compile(r"^[\u2014\u2013-]\s*[^\n]{0,80}\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$"
+_EMBED = re.compile(r"^(?:[\u2014\u2013-]|\u00e2\u20ac[\u201d\u201c])\s*[^\n]{0,80}\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$"
                     r"|^an?\s+(?:photo|video|post)\s+(?:posted|shared)\s+by\b[^\n]{0,80}\(@\w{1,30}\)"
                     r"|https?://t\.co/\w+\s+via\s+@\w+\s*$", re.I)
 # the boxed line under a story about suicide or abuse: where readers can find help
@@ -289,7 +294,7 @@ def _cue_kind(s: _Shape) -> str | None:
         return "tags"
     if text and _SHARE.fullmatch(text):
         return "share"
-    if s.words <= 30 and _social(text):
+    if s.words <= 30 and (_social(text) or _CONTACT.match(text)):
         return "social"
     if s.words <= 20 and _PROMPT.search(text):
         return "prompt"

@@ -182,6 +182,10 @@ CASES: list[tuple[str, list[tuple[str, str, float, str, str]]]] = [
     ("Inflation hit 5pc", [("5pc", "percent", 5, "%", "")]),
     ("a 5.5-10 million budget", [("5.5-10 million", "count", 7.75e6, "budget", "range")]),
     ("2 to 3 billion yuan", [("2 to 3 billion yuan", "money", 2.5e9, "CNY", "range")]),
+    # a rough figure as two numbers: "50 or 60"; a far second number is a choice, not a range
+    ("I called 50 or 60 doctors", [("50 or 60", "count", 55.0, "doctor", "range")]),
+    ("it took two or three days", [("two or three", "count", 2.5, "day", "range")]),
+    ("$5 or $6 million", [("$5 or $6 million", "money", 5.5e6, "USD", "range")]),
     ("Sales rose 12% to $5 billion", [("12%", "percent", 12, "%", ""), ("$5 billion", "money", 5e9, "USD", "")]),
     ("Margins nearly tripled", [("nearly tripled", "multiplier", 3, "", "about")]),
     ("The bonus was 1.5bn USD", [("1.5bn USD", "money", 1.5e9, "USD", "")]),

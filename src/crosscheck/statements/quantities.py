@@ -176,7 +176,8 @@ _POST_HEDGE = re.compile(
     rf"(?P<plus>\+)(?![0-9])|{_SP}+or{_SP}+(?:(?P<more>more|above|higher|greater)|(?P<so>so))\b|(?P<plus2>-plus)\b",
     _FLAGS)
 _RANGE_SEP = re.compile(
-    rf"(?P<conn>(?P<dash>{_SP}*[-\u2013\u2014]{_SP}*)|(?P<to>{_SP}+to{_SP}+)|(?P<and>{_SP}+and{_SP}+))"
+    rf"(?P<conn>(?P<dash>{_SP}*[-\u2013\u2014]{_SP}*)|(?P<to>{_SP}+to{_SP}+)|(?P<and>{_SP}+and{_SP}+)"
+    rf"|(?P<or>{_SP}+or{_SP}+))"
     rf"(?:{_alternation(k for k in _PREFIX_CODES if k != '$')}|\$|{'|'.join(_ISO_CODES)})?{_SP}?"
     rf"(?=[0-9]|(?:{_WORD_NUM}|an?{_SP}+(?:{_SCALE_WORDS}))\b)", _FLAGS)
 _WORD_AT = re.compile(rf"(?:{_WORD_NUM}|an?{_SP}+(?:{_SCALE_WORDS}))\b", _FLAGS)
@@ -636,7 +637,8 @@ def _single(scan: _Scan, fig: _Figure, lo: int, hedge: str, hedge_words: str, hs
 
 
 def _range(scan: _Scan, fig: _Figure, lo: int, hedge: str, hstart: int) -> tuple[list[Quantity], int] | None:
-    """"5-10 million", "between 5% and 10%", "$5 million to $10 million": one range, or years; else None."""
+    """"5-10 million", "between 5% and 10%", "$5 million to $10 million", "50 or 60 doctors": one range, or
+    years; else None."""
     text = scan.text
     if fig.kind in ("multiplier", "ordinal"):
         return None
@@ -672,6 +674,8 @@ def _range(scan: _Scan, fig: _Figure, lo: int, hedge: str, hstart: int) -> tuple
     low, high = fig.num * scale1 * factor, fig2.num * fig2.scale * factor
     if not low < high:
         return None
+    if sep.group("or") is not None and high > 3 * low:
+        return None  # "50 or 60 doctors", "two or three days" are a rough figure; "1 or 10" is a choice
     end = fig2.end
     if not kind:
         kind, (unit, _) = "count", _unit_noun(text, end)

@@ -20,12 +20,38 @@ class QuoteParams(Params):
     same_quote_similarity: float = Field(80.0, ge=0, le=100)  # rapidfuzz partial ratio: one quote, two versions
 
 
+# spellings of the same spoken words: a transcript's "they're" is another's "they are", "someone" "somebody"
+_CONTRACTED = {"n't": ["not"], "'re": ["are"], "'ve": ["have"], "'ll": ["will"], "'m": ["am"], "'d": ["would"]}
+_IRREGULAR = {"can't": ["can", "not"], "won't": ["will", "not"], "shan't": ["shall", "not"], "ain't": ["is", "not"],
+              "let's": ["let", "us"]}
+_IS = frozenset("it he she that there what who here where how".split())  # "it's": it is ("John's" stays)
+_SAME_WORD = {"somebody": "someone", "anybody": "anyone", "everybody": "everyone", "nobody": "no one",
+              "ok": "okay", "till": "until", "toward": "towards"}
+
+
+def spoken_words(word: str) -> list[str]:
+    """A quote's word as the words spoken: contractions expanded, two spellings of one word made one."""
+    w = word.lower().replace("\u2019", "'")
+    if w in _IRREGULAR:
+        return list(_IRREGULAR[w])
+    for tail, expanded in _CONTRACTED.items():
+        if w.endswith(tail) and len(w) > len(tail):
+            return [w[:-len(tail)], *expanded]
+    if w.endswith("'s") and w[:-2] in _IS:
+        return [w[:-2], "is"]
+    return _SAME_WORD.get(w, w).split()
+
+
 def quoted_passages(s: Statement) -> list[tuple[Span, list[str]]]:
     out = []
     for q in s.quotes:
         text = s.text[q.start - s.start:q.end - s.start]
         out.append((Span(q.start - s.start, q.end - s.start), [w.lower().replace("\u2019", "'") for w in _WORD.findall(text)]))
     return out
+
+
+def _spoken(words: list[str]) -> list[str]:
+    return [x for w in words for x in spoken_words(w)]
 
 
 _SLIGHT = frozenset("a an the this that and or of to in on at is was it".split())
@@ -62,7 +88,9 @@ def check(pair: Pair, p: QuoteParams) -> list[Verdict]:
                 continue
             speaker_a = a.attribution.source if a.attribution else ""
             speaker_b = b.attribution.source if b.attribution else ""
-            diff = internal_changes(words_a, words_b)
+            # which quotes are one quote is judged on the words as written (as before); what changed, on
+            # the words as spoken: "they're" / "they are" is no change
+            diff = internal_changes(_spoken(words_a), _spoken(words_b))
             if diff:
                 return [Verdict("contradiction", {"change": "; ".join(diff[:3]), "a_value": speaker_a,
                                                   "b_value": speaker_b}, (span_a,), (span_b,), confidence=0.85)]

@@ -15,6 +15,10 @@ from tests.conftest import make_doc
     ("boc", "bank of china", True),  # minor words left out of the initials
     ("music beats", "beats music", True),  # the same words in another order
     ("steven sotloff", "steven joel sotloff", True),  # a middle name left out
+    ("iair tawil", "yair tawil", True),  # a given name transliterated two ways
+    ("mohammed ali", "mohammad ali", True),
+    ("john smith", "jane smith", False),  # two letters apart: another person
+    ("ian smith", "jan smith", False),  # a short given name: too little to tell a slip
     ("john smith", "john paul jones", False),
     ("us", "uk", False),
     ("china", "bank of china", False),

@@ -45,7 +45,8 @@ def compact(key: str) -> str:
 def same_entity(a: str, b: str, min_ratio: float = 92.0) -> bool:
     """Whether two keys name one entity written two ways: ``same_name``, the same letters once spacing,
     punctuation and hyphenation are dropped ("Pink News" / "PinkNews", "Kim Jong-un" / "Kim Jong Un"),
-    or (names of six letters or more) a rapidfuzz ratio of at least ``min_ratio`` (a one-letter slip)."""
+    or (names of six letters or more) a rapidfuzz ratio of at least ``min_ratio`` (a one-letter slip in a long
+    name), or the same surname with each given name one letter apart (``_given_name_spelt_otherwise``)."""
     if same_name(a, b) or _surname_of(a, b) or _surname_of(b, a):
         return True
     wa, wb = a.split(), b.split()
@@ -55,6 +56,8 @@ def same_entity(a: str, b: str, min_ratio: float = 92.0) -> bool:
         return True  # "UN" / "United Nations", "NHL" / "National Hockey League"
     if _middle_left_out(a, b) or _middle_left_out(b, a):
         return True  # "Steven Sotloff" / "Steven Joel Sotloff"
+    if _given_name_spelt_otherwise(wa, wb):
+        return True  # "Iair Tawil" / "Yair Tawil", "Mohammed Ali" / "Mohammad Ali"
     ca, cb = compact(a), compact(b)
     if not ca or not cb:
         return False
@@ -88,6 +91,18 @@ def _middle_left_out(short: str, long_: str) -> bool:
     ws, wl = short.split(), long_.split()
     return (len(ws) == 2 and 3 <= len(wl) <= 4 and "of" not in wl and all(w.isalpha() for w in ws)
             and ws[0] == wl[0] and ws[1] == wl[-1])
+
+
+def _given_name_spelt_otherwise(wa: list[str], wb: list[str]) -> bool:
+    """The same surname (three letters or more) and each given name one letter apart (four letters or more):
+    a transliteration or a slip ("Iair" / "Yair", "Katherine" / "Catherine"), which the ratio of the whole
+    name misses when the name is short (one letter replaced in nine is a ratio of 89)."""
+    if len(wa) != len(wb) or len(wa) < 2 or wa[-1] != wb[-1] or len(wa[-1]) < 3 or wa == wb:
+        return False
+    from rapidfuzz.distance import Levenshtein
+
+    return all(x == y or (min(len(x), len(y)) >= 4 and x.isalpha() and y.isalpha()
+                          and Levenshtein.distance(x, y) <= 1) for x, y in zip(wa[:-1], wb[:-1]))
 
 
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "mx"})

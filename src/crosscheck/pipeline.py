@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -505,9 +506,7 @@ def claimless(documents: Sequence[Document], statements: Sequence[Statement]) ->
     scraped page's script, a share bar) or too short to hold a claim, so nothing in it is checked, and an
     editor should know that rather than read "no findings" as "no problems"."""
     have = {s.document for s in statements}
-    per_file: dict[str, int] = {}
-    for d in documents:
-        per_file[d.path] = per_file.get(d.path, 0) + 1
+    per_file = Counter(d.path for d in documents)
     return [InputProblem(d.path, "W150", "no claim found in its text (only page script, debris or fragments): "
                                          "nothing in it was checked",
                          d.first_line if per_file[d.path] > 1 else None)  # a JSONL record: its line

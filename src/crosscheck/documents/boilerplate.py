@@ -98,7 +98,8 @@ _PROMPT = re.compile(r"(?:\b(?:in|to)\s+the\s+comments?(?:\s+(?:below|section))?
                      r"|\bclick\s+(?:here|below|the\s+link)|\btap\s+here"
                      r"|^(?:read|see|watch|listen\s+to|find\s+out)\b[^\n]{0,60}\bhere)\s*[.!?:)]*$", re.I)
 # what an embedded post leaves behind: a tweet's signature line, an Instagram caption line, a shared link
-_EMBED = re.compile(r"^(?:[\u2014\u2013-]|\u00e2\u20ac[\u201d\u201c])\s*[^\n]{0,80}\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$"
+_EMBED = re.compile(r"^(?:[\u2014\u2013-]|\u00e2\u20ac[\u201d\u201c])"  # a dash, or one mis-decoded ("â€”")
+                    r"\s*[^\n]{0,80}\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$"
                     r"|^an?\s+(?:photo|video|post)\s+(?:posted|shared)\s+by\b[^\n]{0,80}\(@\w{1,30}\)"
                     r"|https?://t\.co/\w+\s+via\s+@\w+\s*$", re.I)
 # the boxed line under a story about suicide or abuse: where readers can find help

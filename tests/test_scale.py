@@ -10,8 +10,8 @@ import pytest
 
 from crosscheck.alignments import AlignParams, align_story, document_pairs
 from crosscheck.nouns import Document, Statement, Story
-from crosscheck.stories import (StoryParams, average_link, group_stories, nearest_pairs, similarity_matrix,
-                                story_graph)
+from crosscheck.stories import (StoryGraph, StoryParams, attach_lone_articles, average_link, group_stories,
+                                nearest_pairs, similarity_matrix, story_graph)
 
 DIM = 384
 
@@ -96,6 +96,34 @@ def test_sparse_grouping_equals_dense_when_the_neighbours_cover_the_stories():
     assert graph.n > params.candidates + 1
     assert partition(average_link(graph.n, graph.i, graph.j, graph.sims, params.threshold)) == \
         partition(dense_average_link(sim, params.threshold))
+
+
+def graph_of(n: int, links: dict[tuple[int, int], float]) -> StoryGraph:
+    pairs = sorted(links)
+    return StoryGraph(n, np.array([a for a, _ in pairs], np.int64), np.array([b for _, b in pairs], np.int64),
+                      np.array([links[p] for p in pairs], np.float64))
+
+
+def test_a_lone_article_joins_the_story_it_links_to_best_above_the_lower_bar():
+    # 0-1 and 2-3 are stories; 4 links 0.45 / 0.40 to the first (mean 0.425) and 0.30 to 2 only (mean 0.15)
+    links = {(0, 1): 0.9, (2, 3): 0.8, (0, 4): 0.45, (1, 4): 0.40, (2, 4): 0.30, (3, 5): 0.2}
+    graph = graph_of(6, links)
+    groups = average_link(graph.n, graph.i, graph.j, graph.sims, 0.49)
+    assert partition(groups) == {frozenset({0, 1}), frozenset({2, 3}), frozenset({4}), frozenset({5})}
+    joined = attach_lone_articles(groups, graph, 0.40)
+    assert partition(joined) == {frozenset({0, 1, 4}), frozenset({2, 3}), frozenset({5})}
+    # a mean link under the bar, counting the unscored pair as 0, leaves it alone
+    assert partition(attach_lone_articles(groups, graph, 0.43)) == partition(groups)
+
+
+def test_lone_articles_never_join_each_other_and_the_order_does_not_matter():
+    # 0 and 1 link strongly but are both alone (the grouping bar is higher still): attaching founds no story
+    graph = graph_of(4, {(0, 1): 0.45, (2, 3): 0.9, (1, 2): 0.42, (1, 3): 0.41, (0, 2): 0.1})
+    groups = average_link(graph.n, graph.i, graph.j, graph.sims, 0.49)
+    joined = attach_lone_articles(groups, graph, 0.40)
+    assert partition(joined) == {frozenset({0}), frozenset({1, 2, 3})}  # judged against {2, 3}, not {1, 2, 3}
+    assert partition(attach_lone_articles(list(reversed(groups)), graph, 0.40)) == partition(joined)
+    assert attach_lone_articles([[0], [1]], graph_of(2, {(0, 1): 0.45}), 0.40) == [[0], [1]]
 
 
 def test_nearest_pairs_are_symmetric_unique_and_blockwise_exact():

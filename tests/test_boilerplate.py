@@ -102,6 +102,20 @@ DEBRIS_LINES = {
         "(Reporting by Ana Ruiz; Editing by Tom Berg)", "H/T Harbor Gazette / Photo via City Archive",
         "[Harbor Gazette via Coastal Wire]",
         "For confidential support on any issue call the helpline on 0800 000 000 or visit www.example.org"),
+    "picture captions and agency credits": (
+        "Getty   Ruined: the old ferry pier after the storm", "Reuters   Closed? The coastal road stays shut",
+        "Mayor Ines Valdez at the bridge vote. Photo: Harbor Gazette", "Harbor BridgePhoto: City Archive",
+        "The ferry at dawn (Picture: Facebook/Harbor Ferries)", "via Harbor Gazette",
+        "[h/t Coastal Wire] [Image via the council's photo stream]"),
+    "embedded posts and their links": (
+        "The bridge is finally happening! http://t.co/AbC123xyz pic.twitter.com/XyZ987abc",
+        "Ferry queue at 6am again: http://t.co/QwE456rty",
+        "Follow Ana Ruiz (@anaruiz) on Twitter"),
+    "calls to readers and keyword clouds": (
+        "Did the storm flood your street? Email newsdesk@harborgazette.example with your pictures",
+        "Watch the latest video at video.harborgazette.example",
+        "4. Why The Old Ferry Pier Is Sinking\nferry, ferry pier, harbor, harbor bridge, bridge vote, storm, "
+        "storm damage, coastal road, council"),
 }
 
 
@@ -109,6 +123,8 @@ DEBRIS_LINES = {
 def test_page_furniture_around_the_story_is_debris(kind):
     lines = DEBRIS_LINES[kind]
     assert marked(article(*lines)) == list(lines)
+    for line in lines:  # and each by its own wording, alone between two paragraphs of the story
+        assert marked(article(story=[*STORY[:2], line, *STORY[2:]])) == [line], line
 
 
 def test_story_sentences_about_comments_following_and_support_stay_story():
@@ -118,7 +134,13 @@ def test_story_sentences_about_comments_following_and_support_stay_story():
              "office, which reopens on Friday after the flood repairs are finished.",
              "Photographs of the bridge design were shown at the meeting and drew applause from the public gallery.",
              "More than 200 residents wrote to the council before the vote, and most of them backed the bridge.",
-             "Read the council's own figures and the bridge looks cheaper than the ferry it replaces, Valdez said.")
+             "Read the council's own figures and the bridge looks cheaper than the ferry it replaces, Valdez said.",
+             # a list of names, a picture and a tweet the story talks about, a photo agency in a sentence
+             "The bidders were Harbor Ferries, Coastal Wire, Bay Lines, Pier Group, Tide Co, Gull Transport, "
+             "North Quay, Dock Works and Mariner Holdings.",
+             "The picture, which Valdez posted on Twitter on Monday, shows the pier's broken piles at low tide.",
+             "Getty Images, which owns the photograph, said it had not been altered before it was published.",
+             "Valdez wrote via her office that the bridge would open in June, two months later than planned.")
     assert marked(article(*lines)) == []
 
 

@@ -76,7 +76,12 @@ _CREDIT = re.compile(r"^[\[(]?\s*(?:(?:top\s+|main\s+|header\s+|cover\s+|file\s+
                      r"|(?:additional\s+)?(?:reporting|writing|editing)\s+by\b"
                      r"|copyright\s*(?:\u00a9|\(c\)|\d{4})|\u00a9)"
                      r"|\b(?:additional|extra)\s+(?:content|reporting|writing|research)\s+by\b|all\s+rights\s+reserved"
-                     r"|^h/t\b|^\[[^\[\]\n]{1,60}\s+via\s+[^\[\]\n]{1,60}\]$",
+                     r"|^\[?h/t\b|^\[[^\[\]\n]{1,60}\s+via\s+[^\[\]\n]{1,60}\]$"
+                     r"|^via\s+[^\n.!?:]{1,40}$"  # "via Daily Mail"
+                     r"|(?:photo|image|picture)s?\s*:\s*[^\n:.!?]{1,30}$"  # "Lisa BonetPhoto: WireImage"
+                     # a picture agency's caption, set off by wide spaces: "Getty   Murderer: The lonely owl ..."
+                     r"|^(?:getty(?:\s+images)?|afp|reuters|ap|pa|epa|rex(?:\s+features)?|shutterstock|splash(?:\s+news)?"
+                     r"|corbis|alamy|wireimage)\s{2,}\S",
                      re.I)
 _END_ALONE = re.compile(r"[(\[]?\s*(?:ends?|the\s+end)\s*[)\]]?\.?|[-\u2013\u2014]+\s*(?:ends?|30)\s*[-\u2013\u2014]+"
                         r"|#{3,}|\*{3,}", re.I)
@@ -84,9 +89,11 @@ _SHARE = re.compile(r"(?:(?:share|tweet|email|e-mail|print|facebook|twitter|link
                     r"|copy\s+link|save|subscribe|advertisement|advert|sponsored(?:\s+content)?)"
                     r"(?:\s*(?:this(?:\s+(?:article|story|post))?|on\s+\w+))?[\s|,/\u00b7\u2022]*)+", re.I)
 _TAGS = re.compile(r"^(?:tags?|topics?|filed\s+under|categor(?:y|ies)|keywords?)\s*[:\uff1a]", re.I)
+MIN_CLOUD_ITEMS = 8  # a line of this many short, comma-separated, mostly lower-case phrases is a keyword cloud
 # "Follow us on Twitter", "Like Us On Facebook | Follow Us On Twitter | Contact The Author": each part of the
 # paragraph asks the reader to follow, like or contact someone
-_SOCIAL_PART = re.compile(r"\s*(?:(?:follow|like|join|find|friend|add)\s+(?:us|me|him|her|them|[A-Z]\w+)\s+on\s+"
+_SOCIAL_PART = re.compile(r"\s*(?:(?:follow|like|join|find|friend|add)\s+(?:us|me|him|her|them|(?:[A-Z][\w'.-]*\s+){0,2}"
+                          r"[A-Z][\w'.-]*(?:\s*\(@\w{1,30}\))?)\s+on\s+"
                           r"(?:twitter|facebook|instagram|tiktok|youtube|linkedin|pinterest|google\+?|snapchat|x)\b"
                           r"(?:\s*(?:at|:)?\s*@\w+)?|contact\s+the\s+(?:author|writer|editor|reporter)"
                           r"|(?:email|e-mail)\s+the\s+(?:author|writer|editor|reporter))\s*[.!]?\s*", re.I)
@@ -96,12 +103,14 @@ _CONTACT = re.compile(rf"^(?:write\s+to\b[^\n]{{1,160}}\bat\s+{_EMAIL}|e-?mail\s
 # the reader asked to act: "Share it in the comments.", "Sound off in the comments below", "... CLICK HERE."
 _PROMPT = re.compile(r"(?:\b(?:in|to)\s+the\s+comments?(?:\s+(?:below|section))?|\bcomments?\s+(?:below|section)"
                      r"|\bclick\s+(?:here|below|the\s+link)|\btap\s+here"
-                     r"|^(?:read|see|watch|listen\s+to|find\s+out)\b[^\n]{0,60}\bhere)\s*[.!?:)]*$", re.I)
+                     r"|^(?:read|see|watch|listen\s+to|find\s+out)\b[^\n]{0,60}\bhere)\s*[.!?:)]*$"
+                     rf"|\b(?:e-?mail|write\s+to|send\s+\w+\s+to)\s+(?:us\s+(?:at\s+)?)?{_EMAIL}\s+with\s+your\b"
+                     r"|^watch\s+(?:the\s+)?(?:latest\s+|full\s+)?videos?\s+(?:at|on)\b", re.I)
 # what an embedded post leaves behind: a tweet's signature line, an Instagram caption line, a shared link
 _EMBED = re.compile(r"^(?:[\u2014\u2013-]|\u00e2\u20ac[\u201d\u201c])"  # a dash, or one mis-decoded ("â€”")
                     r"\s*[^\n]{0,80}\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$"
                     r"|^an?\s+(?:photo|video|post)\s+(?:posted|shared)\s+by\b[^\n]{0,80}\(@\w{1,30}\)"
-                    r"|https?://t\.co/\w+\s+via\s+@\w+\s*$", re.I)
+                    r"|https?://t\.co/\w+(?:\s+via\s+@\w+)?\s*$|\bpic\.twitter\.com/\w+", re.I)
 # the boxed line under a story about suicide or abuse: where readers can find help
 _HELPLINE = re.compile(r"^(?:for\s+(?:free\s+and\s+)?confidential\s+support"
                        r"|if\s+you\s+(?:or\s+someone\s+you\s+know\s+)?(?:are|is|have\s+been)\s+"
@@ -291,7 +300,7 @@ def _cue_kind(s: _Shape) -> str | None:
         return "link-out"
     if s.words <= 40 and _CREDIT.search(text) and (_CREDIT.match(text) or not s.terminal or s.words <= 20):
         return "credit"
-    if _TAGS.match(text) and s.words <= 30:
+    if (_TAGS.match(text) and s.words <= 30) or any(_keyword_cloud(line) for line in text.split("\n")):
         return "tags"
     if text and _SHARE.fullmatch(text):
         return "share"
@@ -306,6 +315,19 @@ def _cue_kind(s: _Shape) -> str | None:
     if _END_ALONE.fullmatch(text):
         return "end-marker"
     return None
+
+
+def _keyword_cloud(line: str) -> bool:
+    """A line of search keywords under a teaser ("iphone, iphone 6, apple, apple keynote, iphone 6 event, ..."):
+    many phrases of at most four words, mostly lower case, no "and", not ending like a sentence. A list of
+    names in the story ("Skyworth, Haier, Changhong and TCL.") has capitals, an "and" and a full stop."""
+    line = line.strip()
+    items = [x.strip() for x in line.split(",")]
+    if len(items) < MIN_CLOUD_ITEMS or line[-1:] in _TERMINAL or re.search(r"\band\b", line, re.I):
+        return False
+    if any(not x or len(x.split()) > 4 for x in items):
+        return False
+    return sum(x[0].islower() for x in items) * 2 > len(items)
 
 
 def _social(text: str) -> bool:

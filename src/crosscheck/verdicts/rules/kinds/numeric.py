@@ -11,8 +11,8 @@ from __future__ import annotations
 from pydantic import Field
 
 from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel
-from crosscheck.verdicts.rules.kinds.values import (COMPARABLE_KINDS, compare_quantities, describe, sources_differ,
-                                                    times_differ, years)
+from crosscheck.verdicts.rules.kinds.values import (COMPARABLE_KINDS, compare_quantities, describe, negated,
+                                                    sources_differ, times_differ, years)
 
 
 class NumericParams(Params):
@@ -34,7 +34,7 @@ def check(pair: Pair, p: NumericParams) -> list[Verdict]:
     if not cmp.conflicts:
         return []
     qa, qb = max(cmp.conflicts, key=lambda c: len(set(c[0].frame) & set(c[1].frame)))
-    values = {"a_value": describe(qa), "b_value": describe(qb), "quantity": qa.kind,
+    values = {"a_value": _said(pair.a, qa), "b_value": _said(pair.b, qb), "quantity": qa.kind,
               "relation": "differ"}
     kind = "contradiction"
     sources = sources_differ(pair.a, pair.b)
@@ -52,6 +52,11 @@ def check(pair: Pair, p: NumericParams) -> list[Verdict]:
     values["b_source"] = pair.b.attribution.display if pair.b.attribution else ""
     return [Verdict(kind, values, (rel(pair.a, qa.start, qa.end),), (rel(pair.b, qb.start, qb.end),),
                     confidence=0.9 if kind == "contradiction" else 0.7)]
+
+
+def _said(s, q) -> str:
+    """The figure as the statement puts it: "not USD 46 million" for a denied one."""
+    return f"not {describe(q)}" if negated(s, q) else describe(q)
 
 
 KIND = Kind("numeric", NumericParams, frozenset({"a_value", "b_value", "quantity", "relation", "a_source", "b_source"}),

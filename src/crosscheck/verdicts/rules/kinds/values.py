@@ -120,22 +120,47 @@ def measured_from(s: Statement, q: Quantity) -> str:
     return m.group(1).lower() if m else ""
 
 
+# a negation just before a figure: "didn't make $46 million", "did not raise $5 million" (not "did not say how
+# it would spend the $5 million": the figure is further than two words from the negation)
+_NEGATED_BEFORE = re.compile(r"(?:\bnot|n['\u2019]t|\bnever)\s+(?:[a-z]+\s+){0,2}$", re.I)
+
+
+def negated(s: Statement, q: Quantity) -> bool:
+    """Whether the statement denies the figure itself ("Nishikori didn't make $46 million last year but just
+    $11 million"); a negation inside the figure's own words ("no more than 5") is its hedge, not this."""
+    start = q.start - s.start
+    return start > 0 and bool(_NEGATED_BEFORE.search(s.text[max(0, start - 40):start]))
+
+
 def compare_quantities(a: Statement, b: Statement, *, tolerance: float, max_ratio: float, min_frame_overlap: float,
                        kinds: frozenset[str] = COMPARABLE_KINDS) -> Comparison:
     """Matching pairs, and conflicting pairs whose figures have no compatible partner on either side.
 
     Two distances from different named places are different figures ("18 miles south of Fallujah" and
-    "1 mile from Baghdad")."""
+    "1 mile from Baghdad"). A denied figure ("didn't make $46 million") conflicts with the same figure
+    and says nothing about another one; a denied bound ("did not raise more than $5 million") is left out."""
     if not a.quantities or not b.quantities:  # most aligned pairs (millions on a big corpus): nothing to pair
         return _NOTHING
     pairs = [(qa, qb) for qa in a.quantities for qb in b.quantities
              if comparable(qa, qb, max_ratio=max_ratio, min_frame_overlap=min_frame_overlap, kinds=kinds)
              and _same_place(measured_from(a, qa), measured_from(b, qb))]
-    matches = [(qa, qb) for qa, qb in pairs if compatible(qa, qb, tolerance)]
-    matched_a = {id(qa) for qa, _ in matches}
-    matched_b = {id(qb) for _, qb in matches}
-    conflicts = [(qa, qb) for qa, qb in pairs
-                 if not compatible(qa, qb, tolerance) and id(qa) not in matched_a and id(qb) not in matched_b]
+    denied = {id(q) for s, side in ((a, 0), (b, 1)) for q in s.quantities
+              if any(q is pair[side] for pair in pairs) and negated(s, q)}
+    if denied:
+        pairs = [(qa, qb) for qa, qb in pairs if not ((id(qa) in denied and qa.hedge) or (id(qb) in denied and qb.hedge))]
+    matches, conflicts = [], []
+    for qa, qb in pairs:
+        same = compatible(qa, qb, tolerance)
+        if (id(qa) in denied) != (id(qb) in denied):
+            if same:  # "didn't make $46 million" against "made $46 million"
+                conflicts.append((qa, qb))
+        elif same:
+            matches.append((qa, qb))
+    matched_a = {id(qa) for qa, _ in matches} | {id(qa) for qa, _ in conflicts}
+    matched_b = {id(qb) for _, qb in matches} | {id(qb) for _, qb in conflicts}
+    conflicts += [(qa, qb) for qa, qb in pairs
+                  if not compatible(qa, qb, tolerance) and id(qa) not in matched_a and id(qb) not in matched_b
+                  and id(qa) not in denied and id(qb) not in denied]
     return Comparison(tuple(matches), tuple(conflicts))
 
 

@@ -34,6 +34,12 @@ def _cues(text: str) -> list[str]:
     ("Russia feeds false information into monitored channels.", []),
     ("Emmental is made up of 45% fat.", []),
     ("The quote was made up by the website.", ["made up"]),
+    ("Sources said the mayor had made up her mind to close the pier.", []),  # an idiom
+    # a view reported, not the outlet's: "some assert", "others argue"; "probably" judges (a refuting outlet's
+    # "It's probably not true" in the stories set)
+    ("While some assert it is a playful hoax, others believe it is a real monster.", []),
+    ("Others argue that the shadow is a sandbank, or simply a hoax.", []),
+    ("It's probably not true, the council said.", ["not true"]),
 ])
 def test_debunk_cues(text, expected):
     assert _cues(text) == expected

@@ -24,9 +24,12 @@ def _pattern(extra: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"\b(%s)\b" % "|".join((*DEBUNK_CUES, *extra)), re.IGNORECASE)
 
 
-# a doubt raised, not a judgement made: "whether it is a hoax", "could be fake", "if the photo was doctored"
+# a doubt raised, not a judgement made: "whether it is a hoax", "could be fake", "if the photo was doctored",
+# "while some assert that it is a playful hoax", "others argue that ... is a hoax"
 # ("may" in lower case only: "In May the story was called a hoax" judges)
-_HEDGED = re.compile(r"\b((?i:whether|if|could|might|possibly|perhaps)|may)\b(?![^.;:!?]*[.;:!?]\s)")
+_HEDGED = re.compile(r"\b((?i:whether|if|could|might|possibly|perhaps"
+                     r"|(?:some|others)\s+(?:\w+\s+)?(?:say|says|said|assert|asserts|argue|argues|insist|insists"
+                     r"|claim|claims|believe|believes|think|suggest|suggests))|may)\b(?![^.;:!?]*[.;:!?]\s)")
 
 
 def is_question(text: str) -> bool:

@@ -36,7 +36,7 @@ DEBUNK_CUES = (
     r"(?<!bomb )(?<!staging a )(?<!staged a )hoax(?:es|ers?)?(?!\s+(?:calls?|callers?|threats?|bomb))", r"fake[ds]?", r"faked", r"faking", r"fabricat\w+", r"bogus", r"false(?:ly)?", r"untrue",
     r"not (?:(?:even|remotely|at all) )*true", r"(?:is|was)n[’']t (?:(?:even|remotely) )*true",
     r"never happened", r"(?:did not|didn[’']t) (?:actually )?happen", r"debunk\w*", r"satir\w+", r"parody", r"spoof", r"prank(?:ed)?",
-    r"photoshop\w*", r"doctored", r"made[- ]up(?! of)", r"no evidence", r"not real", r"(?:is|was)n[’']t real",
+    r"photoshop\w*", r"doctored", r"made[- ]up(?! of)(?!\s+(?:his|her|their|my|your|our|its)\s+minds?)", r"no evidence", r"not real", r"(?:is|was)n[’']t real",
     r"scam", r"baseless", r"unfounded", r"not actually", r"bs(?=\s+(?:story|stories|report|reports|claims?|news)\b)",
     # "the woman claiming to have 3 boobs is A FRAUD": a person or story called a fraud, not a fraud case
     r"(?:is|was|are|were) (?:a |an )?(?:total |complete |big )?fraud(?!\s+(?:case|charges?|investigation|inquiry|probe|trial|squad|unit|department))",

@@ -80,8 +80,8 @@ _CREDIT = re.compile(r"^[\[(]?\s*(?:(?:top\s+|main\s+|header\s+|cover\s+|file\s+
                      r"|^via\s+[^\n.!?:]{1,40}$"  # "via Daily Mail"
                      r"|(?:photo|image|picture)s?\s*:\s*[^\n:.!?]{1,30}$"  # "Lisa BonetPhoto: WireImage"
                      # a picture agency's caption, set off by wide spaces: "Getty   Murderer: The lonely owl ..."
-                     r"|^(?:getty(?:\s+images)?|afp|reuters|ap|pa|epa|rex(?:\s+features)?|shutterstock|splash(?:\s+news)?"
-                     r"|corbis|alamy|wireimage)\s{2,}\S",
+                     r"|^(?:getty(?:\s+images)?|afp|reuters|ap|pa|epa|rex(?:\s+features)?|shutterstock"
+                     r"|splash(?:\s+news)?|corbis|alamy|wireimage)\s{2,}\S",
                      re.I)
 _END_ALONE = re.compile(r"[(\[]?\s*(?:ends?|the\s+end)\s*[)\]]?\.?|[-\u2013\u2014]+\s*(?:ends?|30)\s*[-\u2013\u2014]+"
                         r"|#{3,}|\*{3,}", re.I)
@@ -92,8 +92,8 @@ _TAGS = re.compile(r"^(?:tags?|topics?|filed\s+under|categor(?:y|ies)|keywords?)
 MIN_CLOUD_ITEMS = 8  # a line of this many short, comma-separated, mostly lower-case phrases is a keyword cloud
 # "Follow us on Twitter", "Like Us On Facebook | Follow Us On Twitter | Contact The Author": each part of the
 # paragraph asks the reader to follow, like or contact someone
-_SOCIAL_PART = re.compile(r"\s*(?:(?:follow|like|join|find|friend|add)\s+(?:us|me|him|her|them|(?:[A-Z][\w'.-]*\s+){0,2}"
-                          r"[A-Z][\w'.-]*(?:\s*\(@\w{1,30}\))?)\s+on\s+"
+_SOCIAL_PART = re.compile(r"\s*(?:(?:follow|like|join|find|friend|add)\s+"
+                          r"(?:us|me|him|her|them|(?:[A-Z][\w'.-]*\s+){0,2}[A-Z][\w'.-]*(?:\s*\(@\w{1,30}\))?)\s+on\s+"
                           r"(?:twitter|facebook|instagram|tiktok|youtube|linkedin|pinterest|google\+?|snapchat|x)\b"
                           r"(?:\s*(?:at|:)?\s*@\w+)?|contact\s+the\s+(?:author|writer|editor|reporter)"
                           r"|(?:email|e-mail)\s+the\s+(?:author|writer|editor|reporter))\s*[.!]?\s*", re.I)

@@ -146,8 +146,9 @@ def compare_quantities(a: Statement, b: Statement, *, tolerance: float, max_rati
              and _same_place(measured_from(a, qa), measured_from(b, qb))]
     denied = {id(q) for s, side in ((a, 0), (b, 1)) for q in s.quantities
               if any(q is pair[side] for pair in pairs) and negated(s, q)}
-    if denied:
-        pairs = [(qa, qb) for qa, qb in pairs if not ((id(qa) in denied and qa.hedge) or (id(qb) in denied and qb.hedge))]
+    if denied:  # a denied bound says too little to compare
+        pairs = [(qa, qb) for qa, qb in pairs
+                 if not ((id(qa) in denied and qa.hedge) or (id(qb) in denied and qb.hedge))]
     matches, conflicts = [], []
     for qa, qb in pairs:
         same = compatible(qa, qb, tolerance)

@@ -100,6 +100,17 @@ def test_no_dispute_when_the_other_outlet_denies_the_story_in_its_own_words(pipe
     assert _findings(pipeline, f"{claim} {denial}", debunk) == []
 
 
+@pytest.mark.parametrize("denial", [
+    "No ban on mixed seating at Harbor Air",  # a headline with no verb that opens with its negation
+    "Harbor Air's ban on mixed seating does not exist, the airline says",  # what is said, not the saying
+])
+def test_a_denial_in_a_headline_sides_with_the_debunk(pipeline, denial):
+    debunk = "Harbor Air's spokesman called the reports of a ban on mixed seating false and misleading."
+    claim = "Harbor Air will ban mixed seating on all its flights from next month, a newspaper reported."
+    assert len(_findings(pipeline, claim, debunk)) == 1  # a claim reported as true: disputed
+    assert _findings(pipeline, denial, debunk) == []
+
+
 def test_bad_case_parameters_name_the_file_and_the_key(tmp_path, pipeline):
     from crosscheck.errors import RuleFileError
     from crosscheck.verdicts.rules.cases import run_case_files

@@ -17,6 +17,7 @@ import functools
 from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel
 from crosscheck.nouns import Document, Statement
 from crosscheck.statements.cues import asks_or_hedges, debunk_cues, negates_a_debunk
+from crosscheck.statements.lexicon import SPEECH_VERBS
 from crosscheck.statements.extract import readable_paragraphs
 
 
@@ -56,8 +57,14 @@ def _denies(s: Statement) -> bool:
     Into Werewolf"), nor one that denies the story is false ("They're not fake": it affirms)."""
     if s.polarity.denial:
         return True
+    if not s.polarity.negated or negates_a_debunk(s.text):
+        return False
+    if not s.predicates and s.polarity.start >= 0 and not s.text[:s.polarity.start].strip(" \"'\u2018\u201c"):
+        return True  # a headline that opens with its negation and has no verb: "No gender segregation on Saudia"
     main = s.predicates[:1] or ("be",)  # a sentence with no predicate but its copula: "X isn't Y's dad"
-    return s.polarity.negated and s.polarity.scope in main and not negates_a_debunk(s.text)
+    if main[0] in SPEECH_VERBS:  # "The Fingerprint Of Global Warming Doesn't Exist, Study Finds": what is found
+        main = s.predicates[:2]
+    return s.polarity.scope in main
 
 
 def _denies_too(s: Statement, other_doc: Document, pair: Pair, p: DebunkParams) -> bool:

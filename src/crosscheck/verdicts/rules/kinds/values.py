@@ -144,24 +144,18 @@ def compare_quantities(a: Statement, b: Statement, *, tolerance: float, max_rati
     pairs = [(qa, qb) for qa in a.quantities for qb in b.quantities
              if comparable(qa, qb, max_ratio=max_ratio, min_frame_overlap=min_frame_overlap, kinds=kinds)
              and _same_place(measured_from(a, qa), measured_from(b, qb))]
-    denied = {id(q) for s, side in ((a, 0), (b, 1)) for q in s.quantities
-              if any(q is pair[side] for pair in pairs) and negated(s, q)}
-    if denied:  # a denied bound says too little to compare
-        pairs = [(qa, qb) for qa, qb in pairs
-                 if not ((id(qa) in denied and qa.hedge) or (id(qb) in denied and qb.hedge))]
-    matches, conflicts = [], []
-    for qa, qb in pairs:
-        same = compatible(qa, qb, tolerance)
-        if (id(qa) in denied) != (id(qb) in denied):
-            if same:  # "didn't make $46 million" against "made $46 million"
-                conflicts.append((qa, qb))
-        elif same:
-            matches.append((qa, qb))
-    matched_a = {id(qa) for qa, _ in matches} | {id(qa) for qa, _ in conflicts}
-    matched_b = {id(qb) for _, qb in matches} | {id(qb) for _, qb in conflicts}
-    conflicts += [(qa, qb) for qa, qb in pairs
-                  if not compatible(qa, qb, tolerance) and id(qa) not in matched_a and id(qb) not in matched_b
-                  and id(qa) not in denied and id(qb) not in denied]
+    if not pairs:
+        return _NOTHING
+    denied = {id(q) for s in (a, b) for q in s.quantities if negated(s, q)}
+    # (qa, qb, compatible, one side denied); a denied bound says too little to compare
+    judged = [(qa, qb, compatible(qa, qb, tolerance), (id(qa) in denied) != (id(qb) in denied))
+              for qa, qb in pairs if not ((id(qa) in denied and qa.hedge) or (id(qb) in denied and qb.hedge))]
+    matches = [(qa, qb) for qa, qb, same, one_denied in judged if same and not one_denied]
+    conflicts = [(qa, qb) for qa, qb, same, one_denied in judged if same and one_denied]  # "didn't make $46m" / "$46m"
+    paired_a = {id(qa) for qa, _ in matches + conflicts}
+    paired_b = {id(qb) for _, qb in matches + conflicts}
+    conflicts += [(qa, qb) for qa, qb, same, _ in judged
+                  if not same and id(qa) not in paired_a | denied and id(qb) not in paired_b | denied]
     return Comparison(tuple(matches), tuple(conflicts))
 
 

@@ -367,3 +367,52 @@ def test_an_open_bound_meeting_a_figure_is_not_compatible(a, b, same):
 def test_an_age_is_not_a_duration(text, unit):
     (q,) = parse_quantities(text)
     assert (q.kind, q.unit) == ("count", unit)
+
+
+@pytest.mark.parametrize("text, counted", [
+    ("Demand for Apple's iPhone 6 lineup will spill into the first quarter", []),  # a singular noun after 6
+    ("The Windows 10 upgrade is free", []),
+    ("A Category 5 hurricane hit the coast", []),
+    ("Apple sold 10 million iPhone 6 units", [10e6]),  # a product's inner capital: "iPhone 6" is a name
+    ("Sony sold 3 million PlayStation 4 consoles", [3e6]),
+    ("Apple 3 stores closed", [3]),  # a plural noun after a capitalised word still counts
+    ("Police said 6 people died", [6]),
+    ("Obama 2 daughters attended", [2]),
+])
+def test_a_figure_in_a_products_name_is_not_a_count(text, counted):
+    assert [q.value for q in parse_quantities(text) if q.kind == "count"] == counted
+
+
+@pytest.mark.parametrize("text, names", [
+    ("where 28-year-old Ravi Sethi was to wed 25-year-old Anjali", [{"ravi", "sethi"}, {"anjali"}]),
+    ("the 23-year-old bride Anjali from Moradpur arrived", [{"anjali"}]),  # not the place after "from"
+    ("The 40-year-old British actor Tom Hardy said", [{"british", "tom", "hardy"}]),
+    ("Leelah Alcorn, 18 years old, was killed", [{"leelah", "alcorn"}]),
+    ("Iga Jasica, a 19-year-old Polish girl, woke up", [{"iga", "jasica", "polish"}]),  # apposition and after
+    ("the 31-year-old had undergone surgery", [set()]),
+    ("a 3-month-old baby in Texas died", [set()]),
+    ("The company raised $5 million", [set()]),  # not an age
+])
+def test_whose_age_a_figure_gives(text, names):
+    from crosscheck.verdicts.rules.kinds.values import aged
+
+    class Said:
+        start, quantities = 0, parse_quantities(text)
+    Said.text = text
+    assert [set(aged(Said, q)) for q in Said.quantities] == names  # type: ignore[arg-type]
+
+
+def test_ages_are_compared_person_by_person():
+    """The bride's 23 conflicts with her 25, not with the groom's 28 in the same sentence."""
+    from crosscheck.verdicts.rules.kinds.values import compare_quantities
+
+    class A:
+        start, text = 0, "the 23-year-old bride Anjali greeted the guests"
+        quantities = parse_quantities(text)
+
+    class B:
+        start, text = 0, "28-year-old Ravi Sethi was to wed 25-year-old Anjali"
+        quantities = parse_quantities(text)
+    found = compare_quantities(A, B, tolerance=0.0, max_ratio=10.0, min_frame_overlap=0.0)  # type: ignore[arg-type]
+    assert [(qa.value, qb.value) for qa, qb in found.conflicts] == [(23.0, 25.0)]
+    assert not found.matches

@@ -625,15 +625,27 @@ def _single(scan: _Scan, fig: _Figure, lo: int, hedge: str, hedge_words: str, hs
     if _year_like(fig) and not plural and (not hedge or hedge_words in _PREPOSITIONAL
                                             or _prev_word(text, hstart, lo) in _STRONG_YEAR_CUES):
         return _make(scan, fig.start, fig.end, value, "year")
-    if fig.plain and not hedge:
+    if fig.plain and not hedge and not age:
         prev = text[max(lo, fig.start - 30):fig.start].split()
         if prev and prev[-1].isalpha() and any(c.isupper() for c in prev[-1]) and prev[-1].lower() not in _STOP \
-                and prev[-1].lower() not in _HEDGES and (not unit or _next_word(text, end)[:1].isupper()):
-            return None  # a name: "Xiaomi Mi 9", "Section 230", "Boeing 737"
+                and prev[-1].lower() not in _HEDGES and _named(prev[-1], text, end, unit, plural, value):
+            return None  # a name: "Xiaomi Mi 9", "Section 230", "Boeing 737", "iPhone 6 lineup"
     if fig.word and value == 1 and (not unit or _ENUMERATION_GOES_ON.search(text, end)):
         return None  # "one of the", "the one"; "one company ... and a second"
     low, high = _interval(value, fig.half * fig.scale * fig.factor, hedge)
     return _make(scan, start, end, value, "count", unit, hedge, low, high)
+
+
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
+
+
+def _named(before: str, text: str, end: int, unit: str, plural: bool, value: Decimal) -> bool:
+    """Whether a plain figure after a capitalised word is part of a name rather than a count: nothing counted
+    ("Boeing 737"), a capitalised word after it ("Xiaomi Mi 9 Pro"), a product's inner capital ("iPhone 6
+    units", "PlayStation 4 consoles"), or a noun in the singular after a figure above one, which a count
+    would put in the plural ("the iPhone 6 lineup", "the Windows 10 upgrade", "a Category 5 hurricane")."""
+    return (not unit or _next_word(text, end)[:1].isupper() or bool(_INNER_CAPITAL.search(before))
+            or (value != 1 and not plural))
 
 
 def _range(scan: _Scan, fig: _Figure, lo: int, hedge: str, hstart: int) -> tuple[list[Quantity], int] | None:

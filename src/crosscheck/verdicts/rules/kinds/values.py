@@ -122,7 +122,9 @@ def measured_from(s: Statement, q: Quantity) -> str:
 
 # a negation just before a figure: "didn't make $46 million", "did not raise $5 million" (not "did not say how
 # it would spend the $5 million": the figure is further than two words from the negation)
-_NEGATED_BEFORE = re.compile(r"(?:\bnot|n['\u2019]t|\bnever)\s+(?:[a-z]+\s+){0,2}$", re.I)
+# or a negated comparison: "not as big as 50 feet" (it says less, nothing about which figure is right)
+_NEGATED_BEFORE = re.compile(r"(?:\bnot|n['\u2019]t|\bnever)\s+(?:(?:[a-z]+\s+){0,2}|(?:as|so)\s+[a-z]+\s+as\s+)$",
+                             re.I)
 
 
 def negated(s: Statement, q: Quantity) -> bool:
@@ -143,7 +145,8 @@ def compare_quantities(a: Statement, b: Statement, *, tolerance: float, max_rati
         return _NOTHING
     pairs = [(qa, qb) for qa in a.quantities for qb in b.quantities
              if comparable(qa, qb, max_ratio=max_ratio, min_frame_overlap=min_frame_overlap, kinds=kinds)
-             and _same_place(measured_from(a, qa), measured_from(b, qb))]
+             and _same_place(measured_from(a, qa), measured_from(b, qb))
+             and _same_person(aged(a, qa), aged(b, qb))]
     if not pairs:
         return _NOTHING
     denied = {id(q) for s in (a, b) for q in s.quantities if negated(s, q)}
@@ -157,6 +160,53 @@ def compare_quantities(a: Statement, b: Statement, *, tolerance: float, max_rati
     conflicts += [(qa, qb) for qa, qb, same, _ in judged
                   if not same and id(qa) not in paired_a | denied and id(qb) not in paired_b | denied]
     return Comparison(tuple(matches), tuple(conflicts))
+
+
+# whose age a figure gives: "the 23-year-old bride Indira" (Indira), "Jugal Kishore, 28," (Jugal Kishore)
+_AGE_WORDS = re.compile(r"[\s\u00a0-]*(?:years?|months?)[\s\u00a0-]+old\b")
+_WORD = re.compile(r"[A-Za-z][\w'\u2019-]*|[^\w\s]")
+_PLACE_WORDS = frozenset("in from at of on near to with by".split())  # "a 3-month-old baby in Texas": a place
+_AGED_BEFORE = re.compile(r"((?:[A-Z][\w'\u2019-]+\s+){0,2}[A-Z][\w'\u2019-]+),\s*(?:(?:a|an|the)\s+)?$")
+
+
+def aged(s: Statement, q: Quantity) -> frozenset[str]:
+    """The words of the name whose age ``q`` gives, lower case; empty for other figures or when none is named.
+
+    Why: a wedding report gives the groom's age and the bride's ("28-year-old Jugal Kishore was to wed 25-year-old
+    Indira"); an outlet giving the bride as 23 contradicts the 25, not the groom's 28. After the age, the first
+    run of capitalised words within two lower-case ones, and a second run after at most two more ("the 40-year-old
+    British actor Tom Hardy": both runs, so that either name matches), not after a preposition ("the 23-year-old
+    bride Indira from Rampur"); and a name and a comma right before it ("Leelah Alcorn, 18 years old", "Iga
+    Jasica, a 19-year-old Polish girl")."""
+    if not q.unit.startswith(("years old", "months old")):
+        return frozenset()
+    start, end = q.start - s.start, q.end - s.start
+    m = _AGE_WORDS.match(s.text, end)
+    words, runs, gap = [w.group(0) for w in _WORD.finditer(s.text, m.end())][:10] if m else [], [], 0
+    for w in words:
+        if w[0].isupper():
+            if gap > 2:
+                break
+            if gap or not runs:
+                runs.append([])
+            runs[-1].append(_name_word(w))
+            gap = 0
+        elif w[0].isalpha() and w.islower() and w not in _PLACE_WORDS and len(runs) < 2:
+            gap += 1
+        else:
+            break
+    before = _AGED_BEFORE.search(s.text[max(0, start - 60):start])
+    named = frozenset(_name_word(w) for w in before.group(1).split()) if before else frozenset()
+    return named | frozenset(w for run in runs[:2] for w in run)
+
+
+def _name_word(w: str) -> str:
+    w = w.lower()
+    return w[:-2] if w.endswith(("'s", "\u2019s")) else w
+
+
+def _same_person(x: frozenset[str], y: frozenset[str]) -> bool:
+    return not x or not y or bool(x & y)
 
 
 def _same_place(x: str, y: str) -> bool:

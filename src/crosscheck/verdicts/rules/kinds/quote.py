@@ -26,7 +26,11 @@ _IRREGULAR = {"can't": ["can", "not"], "won't": ["will", "not"], "shan't": ["sha
               "let's": ["let", "us"]}
 _IS = frozenset("it he she that there what who here where how".split())  # "it's": it is ("John's" stays)
 _SAME_WORD = {"somebody": "someone", "anybody": "anyone", "everybody": "everyone", "nobody": "no one",
-              "ok": "okay", "till": "until", "toward": "towards"}
+              "ok": "okay", "till": "until", "toward": "towards",
+              # one group under each outlet's house style ("the tactics ISIS is using" / "... ISIL is using")
+              "isil": "isis", "daesh": "isis"}
+# an editor's "[sic]" inside a quote marks a slip as the speaker's own; it is not a word of the quote
+_SIC = re.compile(r"\[\s*sic\s*\]", re.IGNORECASE)
 
 
 def spoken_words(word: str) -> list[str]:
@@ -45,7 +49,7 @@ def spoken_words(word: str) -> list[str]:
 def quoted_passages(s: Statement) -> list[tuple[Span, list[str]]]:
     out = []
     for q in s.quotes:
-        text = s.text[q.start - s.start:q.end - s.start]
+        text = _SIC.sub(" ", s.text[q.start - s.start:q.end - s.start])
         out.append((Span(q.start - s.start, q.end - s.start), [w.lower().replace("\u2019", "'") for w in _WORD.findall(text)]))
     return out
 

@@ -16,6 +16,13 @@ from tests.conftest import make_doc
     ("music beats", "beats music", True),  # the same words in another order
     ("steven sotloff", "steven joel sotloff", True),  # a middle name left out
     ("iair tawil", "yair tawil", True),  # a given name transliterated two ways
+    ("christina kirchner", "fernandez de kirchner", True),  # a surname joined by a particle, no given name
+    ("ursula von der leyen", "von der leyen", True),
+    ("cristina kirchner", "christina fernández de kirchner", True),  # middle names left out, a letter apart
+    ("baghdadi", "al-baghdadi", True),  # an Arabic name's article
+    ("george bush", "jeb bush", False),  # one family, two people
+    ("juan de la cruz", "maria cruz", False),
+    ("george walker bush", "georgia bush", False),
     ("mohammed ali", "mohammad ali", True),
     ("john smith", "jane smith", False),  # two letters apart: another person
     ("ian smith", "jan smith", False),  # a short given name: too little to tell a slip

@@ -51,6 +51,7 @@ def test_denial_verb_sets_polarity(nlp):
     "The mayor's request for more police was denied by the city council on Monday.",
     "Skyworth did not deny joining the Alibaba TV operating system.",  # the reverse of a denial
     "Skyworth no longer denies joining the Alibaba TV operating system.",
+    "The spokesman neither confirmed nor denied the report on Monday.",  # no answer either way
 ])
 def test_a_denial_verb_that_denies_nothing(nlp, text):
     assert not one(nlp, text).polarity.denial
@@ -59,6 +60,29 @@ def test_a_denial_verb_that_denies_nothing(nlp, text):
 def test_negated_main_verb(nlp):
     s = one(nlp, "The regulator did not approve the merger of the two operators.")
     assert s.polarity.negated and not s.polarity.denial
+
+
+@pytest.mark.parametrize("text, scope", [
+    ("The hostages were left behind since neither country negotiates with kidnappers.", "negotiate"),
+    ("Neither Apple nor Google commented on the report.", "comment"),
+    ("The spokesman neither confirmed nor denied the report on Monday.", "confirm"),
+])
+def test_neither_negates_its_verb(nlp, text, scope):
+    s = one(nlp, text)
+    assert s.polarity.negated and s.polarity.cue.lower() == "neither" and s.polarity.scope == scope
+
+
+@pytest.mark.parametrize("text", [
+    "The president adopted a boy as her godson so that he would not turn into a werewolf.",
+    "The council built a wall so that the river would not flood the town again.",
+    "They left the house early in order not to miss the last train.",
+])
+def test_a_negated_purpose_is_not_the_sentences_negation(nlp, text):
+    assert not one(nlp, text).polarity.negated
+
+
+def test_a_negation_beside_a_purpose_clause_still_counts(nlp):
+    assert one(nlp, "The council did not build the wall so that the river could flood the meadows.").polarity.negated
 
 
 def test_a_title_case_contraction_negates(nlp):
@@ -222,3 +246,12 @@ def test_shared_names_is_same_name_against_every_key():
     assert shared_names({"alibaba tv"}, {"alibaba"}) == {"alibaba tv"}
     assert shared_names({"china"}, {"bank of china"}) == set()
     assert all(shared_names({k}, set()) == set() == shared_names(set(), {k}) for k in _KEYS)
+
+
+@pytest.mark.parametrize("text, roles", [
+    ("BUENOS AIRES, Argentina (JTA) \u2014 Argentina's president adopted a Jewish godson under an old law.", []),
+    ("LONDON (Reuters) - Barclays fired its chief executive on Monday after a long review.",
+     [("fire", "subject", "barclays")]),
+])
+def test_a_datelines_place_is_no_actor(nlp, text, roles):
+    assert [r for r in one(nlp, text).roles if r[2] in ("buenos aires", "barclays", "london reuters barclays")] == roles

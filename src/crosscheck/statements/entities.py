@@ -56,6 +56,10 @@ def same_entity(a: str, b: str, min_ratio: float = 92.0) -> bool:
         return True  # "UN" / "United Nations", "NHL" / "National Hockey League"
     if _middle_left_out(a, b) or _middle_left_out(b, a):
         return True  # "Steven Sotloff" / "Steven Joel Sotloff"
+    if _surname_with_particle(a, b) or _surname_with_particle(b, a):
+        return True  # "Fernandez de Kirchner" / "Cristina Kirchner"
+    if _ARTICLE.match(a) or _ARTICLE.match(b):
+        return same_entity(_ARTICLE.sub("", a), _ARTICLE.sub("", b), min_ratio)  # "al-Baghdadi" / "Baghdadi"
     if _given_name_spelt_otherwise(wa, wb):
         return True  # "Iair Tawil" / "Yair Tawil", "Mohammed Ali" / "Mohammad Ali"
     ca, cb = compact(a), compact(b)
@@ -86,11 +90,31 @@ def _initials_of(short: str, long_: str) -> bool:
 
 
 def _middle_left_out(short: str, long_: str) -> bool:
-    """"steven sotloff" of "steven joel sotloff": a first and a last name, the longer name (three or four
-    words, no "of") the same two with middle names between."""
+    """"steven sotloff" of "steven joel sotloff", "cristina kirchner" of "christina fernández de kirchner": a
+    first and a last name, the longer name (three or four words, no "of") the same two, the first name maybe
+    spelt one letter apart, with middle names between."""
     ws, wl = short.split(), long_.split()
     return (len(ws) == 2 and 3 <= len(wl) <= 4 and "of" not in wl and all(w.isalpha() for w in ws)
-            and ws[0] == wl[0] and ws[1] == wl[-1])
+            and ws[1] == wl[-1] and (ws[0] == wl[0] or _one_letter_apart(ws[0], wl[0])))
+
+
+def _one_letter_apart(x: str, y: str) -> bool:
+    """Two spellings of one given name ("cristina" / "christina", "iair" / "yair"): four letters or more each."""
+    from rapidfuzz.distance import Levenshtein
+
+    return min(len(x), len(y)) >= 4 and x.isalpha() and y.isalpha() and Levenshtein.distance(x, y) <= 1
+
+
+_PARTICLES = frozenset({"de", "del", "della", "da", "di", "do", "dos", "van", "von", "der", "bin", "ibn", "y"})
+_ARTICLE = re.compile(r"^(?:al|el)-(?=\w{3})")  # an Arabic name's article: "al-baghdadi" is "baghdadi"
+
+
+def _surname_with_particle(short: str, long_: str) -> bool:
+    """"fernandez de kirchner" of "christina kirchner", "von der leyen" of "ursula von der leyen": a name that is
+    all surname (a word, a particle, a word: no given name) whose last word is the other name's last word."""
+    ws, wl = short.split(), long_.split()
+    return (len(ws) == 3 and ws[1] in _PARTICLES and len(wl) >= 2 and ws[-1] == wl[-1] and len(ws[-1]) >= 4
+            and all(w.isalpha() for w in ws))
 
 
 def _given_name_spelt_otherwise(wa: list[str], wb: list[str]) -> bool:

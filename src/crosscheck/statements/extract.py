@@ -282,7 +282,8 @@ def _main_chain(sent: "SpacySpan") -> list["Token"]:
     root = sent.root
     chain = [root]
     for child in root.children:
-        if child.dep_ in ("xcomp", "ccomp", "conj", "advcl") and child.pos_ in ("VERB", "AUX"):
+        if child.dep_ in ("xcomp", "ccomp", "conj", "advcl") and child.pos_ in ("VERB", "AUX") \
+                and not _purpose(child):
             chain.append(child)
             chain.extend(g for g in child.children if g.dep_ in ("xcomp",) and g.pos_ == "VERB")
         elif child.dep_ == "acomp":  # "will be able to use", "is set to launch": the verb is under the adjective
@@ -290,10 +291,23 @@ def _main_chain(sent: "SpacySpan") -> list["Token"]:
     return chain
 
 
+def _purpose(verb: "Token") -> bool:
+    """A clause of purpose ("adopted him so that he would not turn into a werewolf", "left early in order not
+    to miss the train"): what someone meant to happen or avoid, not a claim that it did, so its negation is
+    not the sentence's."""
+    marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
+    if verb.dep_ == "advcl" and ({"so", "that"} <= marks or "lest" in marks):
+        return True
+    before = [t.lower_ for t in verb.doc[max(verb.sent.start, verb.i - 4):verb.i]]
+    return "order" in before and "in" in before
+
+
 def _not_a_denial(verb: "Token") -> bool:
     """A denial verb that denies nothing: passive ("asked for the honor and were denied": something was
-    refused to them) or itself negated ("did not deny", "no longer denies": the reverse of a denial)."""
-    return any(c.dep_ in ("auxpass", "nsubjpass", "neg") or c.lower_ == "longer" for c in verb.children)
+    refused to them), itself negated ("did not deny", "no longer denies": the reverse of a denial) or the
+    second half of "neither confirmed nor denied" (no answer either way)."""
+    return any(c.dep_ in ("auxpass", "nsubjpass", "neg") or c.lower_ == "longer" for c in verb.children) or (
+        verb.dep_ == "conj" and any(c.lower_ == "neither" for c in verb.head.children))
 
 
 def _polarity(sent: "SpacySpan", base: int) -> Polarity:
@@ -314,7 +328,7 @@ def _polarity(sent: "SpacySpan", base: int) -> Polarity:
             # "Manson now no longer wants to marry her": "no" hangs on "longer", "longer" on the verb
             return Polarity(negated=True, cue=f"{tok.text} {tok.head.text}", start=base + tok.idx,
                             end=base + tok.head.idx + len(tok.head), scope=tok.head.head.lemma_.lower())
-        if lower in ("no", "never", "none", "nobody", "nothing") and (
+        if lower in ("no", "never", "none", "nobody", "nothing", "neither") and (
             tok.head.i in chain_ids or tok.head.head.i in chain_ids and tok.head.dep_ in ("nsubj", "nsubjpass", "dobj")
         ):
             verb = tok.head if tok.head.i in chain_ids else tok.head.head
@@ -516,9 +530,17 @@ def _with_frame(q: Quantity, sent: "SpacySpan", base: int) -> Quantity:
 _ROLE_DEPS = {"nsubj": "subject", "agent": "subject", "dobj": "object", "nsubjpass": "object"}
 
 
+# a wire story's dateline: "BUENOS AIRES, Argentina (JTA) —", "BUENOS AIRES, Dec. 30 (UPI) --", "LONDON (Reuters) -"
+_DATELINE = re.compile(r"\s*[A-Z][A-Z.'\u2019 -]*[A-Z](?:,[^\n\u2014\u2013]{0,40}?)?(?:\s*\([^)]{1,30}\))?\s*(?:--|\u2014|\u2013|-)\s")
+
+
 def _roles(sent: "SpacySpan") -> Iterator[tuple[str, str, str]]:
-    """(verb lemma, role, entity key) for named subjects and objects of the main verbs."""
-    named = [(e.start, e.end, entity_key(e.text)) for e in sent.ents if e.label_ in ("ORG", "PERSON", "GPE", "NORP")]
+    """(verb lemma, role, entity key) for named subjects and objects of the main verbs; a dateline's place is
+    no actor ("BUENOS AIRES, Argentina (JTA) — Argentina's president adopted ..." is not Buenos Aires adopting)."""
+    dateline = _DATELINE.match(sent.text)
+    after = sent.start_char + dateline.end() if dateline else -1
+    named = [(e.start, e.end, entity_key(e.text)) for e in sent.ents if e.label_ in ("ORG", "PERSON", "GPE", "NORP")
+             and e.start_char >= after]
     for verb in _main_chain(sent):
         if verb.pos_ != "VERB":
             continue
@@ -527,12 +549,12 @@ def _roles(sent: "SpacySpan") -> Iterator[tuple[str, str, str]]:
             target = child
             if child.dep_ == "agent":  # "was acquired by Baidu"
                 target = next((g for g in child.children if g.dep_ == "pobj"), None)
-            if role is None or target is None:
+            if role is None or target is None or target.idx < after:
                 continue
             key = next((k for s, e, k in named if s <= target.i < e), "")
             if not key and (target.pos_ == "PROPN" or _bare_capitalised(target)):
                 key = entity_key(" ".join(t.text for t in target.subtree
-                                          if t.pos_ == "PROPN" or _bare_capitalised(t)))
+                                          if (t.pos_ == "PROPN" or _bare_capitalised(t)) and t.idx >= after))
             if key:
                 yield verb.lemma_.lower(), role, key
 

@@ -483,10 +483,17 @@ def same_period(a: DateMention, b: DateMention) -> bool | None:
     That is the comparison at the coarser granularity of the two (a day against a month: is
     the day in that month); None when either mention is unresolved.
     """
+    both = periods(a, b)
+    if both is None:
+        return None
+    (start_a, end_a), (start_b, end_b) = both
+    return start_a < end_b and start_b < end_a
+
+
+def periods(a: DateMention, b: DateMention) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]] | None:
+    """The two mentions' periods (``period``), or None when either cannot be resolved."""
     try:
         pa, pb = period(a), period(b)
     except (ValueError, OverflowError):
         return None
-    if pa is None or pb is None:
-        return None
-    return pa[0] < pb[1] and pb[0] < pa[1]
+    return None if pa is None or pb is None else (pa, pb)

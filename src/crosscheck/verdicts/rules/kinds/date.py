@@ -7,7 +7,7 @@ import re
 from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel
 from crosscheck.verdicts.rules.kinds.values import has_figures, pinned_dates, sources_differ, time_word
 from crosscheck.nouns import DateMention
-from crosscheck.statements.dates import period, same_period
+from crosscheck.statements.dates import periods, same_period
 
 
 class DateParams(Params):
@@ -50,13 +50,11 @@ def fits(x: DateMention, wx: str, y: DateMention, wy: str) -> bool | None:
     if wx and wy:
         return None
     (bound, word), other = ((x, wx), y) if wx else ((y, wy), x)
-    try:
-        pb, po = period(bound), period(other)
-    except (ValueError, OverflowError):
+    both = periods(bound, other)
+    if both is None:
         return None
-    if pb is None or po is None:
-        return None
-    return po[1] > pb[1] if word == "after" else po[0] < pb[0]
+    (bound_start, bound_end), (start, end) = both
+    return end > bound_end if word == "after" else start < bound_start
 
 
 def same_words(x: DateMention, y: DateMention) -> bool:

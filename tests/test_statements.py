@@ -76,6 +76,7 @@ def test_neither_negates_its_verb(nlp, text, scope):
     "The president adopted a boy as her godson so that he would not turn into a werewolf.",
     "The council built a wall so that the river would not flood the town again.",
     "They left the house early in order not to miss the last train.",
+    "The president adopted a young boy so he won't turn into a werewolf.",  # "so" alone, a modal
 ])
 def test_a_negated_purpose_is_not_the_sentences_negation(nlp, text):
     assert not one(nlp, text).polarity.negated
@@ -255,3 +256,14 @@ def test_shared_names_is_same_name_against_every_key():
 ])
 def test_a_datelines_place_is_no_actor(nlp, text, roles):
     assert [r for r in one(nlp, text).roles if r[2] in ("buenos aires", "barclays", "london reuters barclays")] == roles
+
+
+def test_a_purpose_cut_off_a_title_case_headline_is_no_negation(nlp):
+    """spaCy cuts "... Adopts Young Boy so He Won't Turn Into Werewolf" in two; the second part is the purpose."""
+    doc = make_doc("h", "Argentina's President Adopts Young Boy so He Won't Turn Into Werewolf")
+    assert not any(s.polarity.negated for s in extract_statements([doc], nlp))
+
+
+def test_a_negated_result_after_so_is_a_negation(nlp):
+    doc = make_doc("r", "So the final was not played on Saturday, the league said.")
+    assert any(s.polarity.negated for s in extract_statements([doc], nlp))

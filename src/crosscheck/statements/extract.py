@@ -291,12 +291,21 @@ def _main_chain(sent: "SpacySpan") -> list["Token"]:
     return chain
 
 
+_MODALS = frozenset({"wo", "will", "would", "ca", "can", "could", "may", "might", "shall", "should"})
+
+
 def _purpose(verb: "Token") -> bool:
-    """A clause of purpose ("adopted him so that he would not turn into a werewolf", "left early in order not
-    to miss the train"): what someone meant to happen or avoid, not a claim that it did, so its negation is
-    not the sentence's."""
+    """A clause of purpose ("adopted him so that he would not turn into a werewolf", "... so he won't turn into
+    a werewolf", "left early in order not to miss the train"): what someone meant to happen or avoid, not a
+    claim that it did, so its negation is not the sentence's. Also such a clause cut off as a sentence of its
+    own, as spaCy cuts a Title Case headline ("Argentina's President Adopts Young Boy | so He Won't Turn Into
+    Werewolf"): a lower-case "so" opening it, a modal verb. A result ("..., so the final was not played") is
+    a claim."""
     marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
-    if verb.dep_ == "advcl" and ({"so", "that"} <= marks or "lest" in marks):
+    modal = any(c.dep_ == "aux" and c.lower_ in _MODALS for c in verb.children)
+    if verb.dep_ == "advcl" and ({"so", "that"} <= marks or "lest" in marks or (marks == {"so"} and modal)):
+        return True
+    if verb.dep_ == "ROOT" and modal and verb.sent[0].text == "so":
         return True
     before = [t.lower_ for t in verb.doc[max(verb.sent.start, verb.i - 4):verb.i]]
     return "order" in before and "in" in before
@@ -311,6 +320,8 @@ def _not_a_denial(verb: "Token") -> bool:
 
 
 def _polarity(sent: "SpacySpan", base: int) -> Polarity:
+    if _purpose(sent.root):
+        return Polarity()
     chain = _main_chain(sent)
     chain_ids = {t.i for t in chain}
     for tok in chain:

@@ -123,10 +123,7 @@ def _given_name_spelt_otherwise(wa: list[str], wb: list[str]) -> bool:
     name misses when the name is short (one letter replaced in nine is a ratio of 89)."""
     if len(wa) != len(wb) or len(wa) < 2 or wa[-1] != wb[-1] or len(wa[-1]) < 3 or wa == wb:
         return False
-    from rapidfuzz.distance import Levenshtein
-
-    return all(x == y or (min(len(x), len(y)) >= 4 and x.isalpha() and y.isalpha()
-                          and Levenshtein.distance(x, y) <= 1) for x, y in zip(wa[:-1], wb[:-1]))
+    return all(x == y or _one_letter_apart(x, y) for x, y in zip(wa[:-1], wb[:-1]))
 
 
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "mx"})

@@ -550,6 +550,54 @@ def test_check_judges_the_passage_view_only_for_the_rules_conflicts(pipeline):
     assert {frozenset(k) for k in agreements} <= judged  # the agreements read the statements' view
 
 
+def test_only_pairs_whose_verdict_the_model_can_change_are_judged(pipeline):
+    """A judgement in the statements' view is asked only where it can drop a verdict (a denial, an agreement
+    in words); a figure's contradiction and an agreement of matching figures stand whatever the model says.
+    The passage view is asked only where the combiner gives the finding its score: not for POL01's
+    contradiction, whose score is measured."""
+    from crosscheck.nouns import Story
+
+    docs = [make_doc("x1", "Alibaba will invest RMB10bn in Tmall Genie this year. "
+                           "Skyworth has joined the Alibaba TV operating system alliance. "
+                           "Xiaomi sold 3 million televisions in May. "
+                           "The smart speaker maker is based in Hangzhou, the company said."),
+            make_doc("x2", "Alibaba will invest 10 billion yuan in Tmall Genie this year. "
+                           "Skyworth denied joining the Alibaba TV operating system alliance. "
+                           "Xiaomi sold 5 million televisions in May. "
+                           "The smart speaker maker is based in Hangzhou, the firm said.", dt.date(2020, 5, 21))]
+    analysis = pipeline.analyse(docs, stories=[Story("s", "t", ("x1", "x2"))])
+    by_rule = {f.rule: frozenset((f.statements[0].statement, f.statements[1].statement))
+               for f in analysis.findings if len(f.statements) == 2}
+    figures = next(frozenset((f.statements[0].statement, f.statements[1].statement)) for f in analysis.findings
+                   if f.rule == "AGR01" and "10" in f.message)
+    words = next(frozenset((f.statements[0].statement, f.statements[1].statement)) for f in analysis.findings
+                 if f.rule == "AGR01" and "10" not in f.message)
+    assert {"POL01", "NUM01"} <= set(by_rule)
+    judged = {frozenset(k) for k in analysis.judgements}
+    passages = {frozenset(k) for k in analysis.passage_judgements}
+    assert by_rule["POL01"] in judged and words in judged  # the model may veto these
+    assert by_rule["NUM01"] not in judged and figures not in judged
+    assert by_rule["NUM01"] in passages and by_rule["POL01"] not in passages
+
+
+def test_the_verdicts_a_judgement_can_drop():
+    from crosscheck.verdicts.rules.engine import model_may_overrule
+    from crosscheck.verdicts.rules.ruleset import load_rules
+    from crosscheck.verdicts.rules.kinds.base import Verdict
+
+    rules = {r.id: r for r in load_rules((), include_builtin=True)}
+    nli = rules["NLI01"].params
+    contradiction = Verdict("contradiction", {})
+    assert model_may_overrule(rules["POL01"], contradiction, nli)
+    assert model_may_overrule(rules["ENT01"], contradiction, nli)
+    assert not model_may_overrule(rules["NUM01"], contradiction, nli)
+    assert not model_may_overrule(rules["QUOTE01"], contradiction, nli)
+    assert model_may_overrule(rules["AGR01"], Verdict("agreement", {"values": "same claim"}), nli)
+    assert not model_may_overrule(rules["AGR01"], Verdict("agreement", {"values": "CNY 10 billion = CNY 10 billion"}), nli)
+    assert not model_may_overrule(rules["POL01"], Verdict("update", {}), nli)
+    assert not model_may_overrule(rules["POL01"], contradiction, None)  # no model, nothing to judge
+
+
 def test_a_retrained_top_ships_as_a_checked_delta_over_the_base(tmp_path):
     """Continued training of the top layers (nli_train --start-from --train-layers) ships only those
     tensors; the loaded model computes what the trained network computes, and the delta file is

@@ -111,6 +111,16 @@ class Pipeline:
         self._pair_model: PairModel | None = None
         self._judgement_cache: JudgementCache | None = None
 
+    def with_rules(self, rules: Sequence[Rule]) -> Pipeline:
+        """This pipeline with other rules: the same settings, and the models and caches it has loaded.
+
+        Why: what a run judges and pairs depends on the rules' parameters (NLI01's ``own_findings`` has the
+        model judge every well-aligned pair), so a rule case with parameters is analysed as a run with them."""
+        other = Pipeline(self.settings, self.progress, rules)
+        other._encoder, other._statement_cache, other._combiner = self._encoder, self._statement_cache, self._combiner
+        other._nli, other._pair_model, other._judgement_cache = self._nli, self._pair_model, self._judgement_cache
+        return other
+
     @property
     def rules(self) -> list[Rule]:
         """The rules of this run, read and validated once, when first needed (a broken rule file raises)."""
@@ -352,20 +362,26 @@ class Pipeline:
         rule = self.nli_rule
         if not self.judging_on:
             return None, None, []
-        from crosscheck.verdicts.rules.engine import run_rules
+        from crosscheck.verdicts.rules.engine import model_may_overrule, run_rules
         from crosscheck.verdicts.rules.kinds import KINDS
         from crosscheck.verdicts.judge import judge_alignments, lead_claim_pairs
 
         # the pairs the rules report on (a first, cheap pass without the model): the model may overrule them
         by_ids = {(al.a, al.b): al for al in alignments} | {(al.b, al.a): al for al in alignments}
         ruled, conflicts = [], []
+        p = rule.params  # type: ignore[union-attr]
+        kind_of = {r.id: r.kind for r in self.rules}
         for f in run_rules([r for r in self.rules if KINDS[r.kind].check is not None],
                            stories, documents, statements, alignments, memo=memo):
             if len(f.statements) == 2 and (key := (f.statements[0].statement, f.statements[1].statement)) in by_ids:
-                ruled.append(by_ids[key])
-                if f.kind != "agreement":
-                    conflicts.append(by_ids[key])
-        p = rule.params  # type: ignore[union-attr]
+                al = by_ids[key]
+                # judged in the statements' view only where the judgement can drop a verdict of the pair
+                # (engine.model_may_overrule; every pair when no memo kept the verdicts)
+                if memo is None or any(
+                        model_may_overrule(r, v, p) for _, r, v in memo.verdicts.get((al.a, al.b), ())):
+                    ruled.append(al)
+                if f.kind != "agreement" and not KINDS[kind_of[f.rule]].measures(f.kind):
+                    conflicts.append(al)  # a measured kind's score is its own (calibrate: ``measured``)
         claims: list[Alignment] = []
         if p.lead_claims and vectors is not None and len(stories):  # type: ignore[attr-defined]
             claims = lead_claim_pairs(stories, statements, vectors, documents, p.lead_claims,  # type: ignore[attr-defined]
@@ -377,11 +393,12 @@ class Pipeline:
                                      progress=lambda done, total: self.progress("judging", done, total),
                                      also=ruled + claims,
                                      max_pairs=p.max_pairs if p.own_findings else 0)  # type: ignore[attr-defined]
-        # the combiner's view, only where a score hangs on it: the pairs of the conflicts the rules report.
-        # An agreement's score is the combiner's probability through a map that is nearly flat (docs/
-        # calibration.md: a = 0.055), so its pairs keep the statements' judgement; judging every agreement's
-        # pair twice, with premises twice as long, made the judging of the 1,000-article bench corpus take
-        # 184 s (about 30 s before; README, "Speed")
+        # the combiner's view, only where a score hangs on it: the pairs of the conflicts the rules report whose
+        # score the combiner gives. An agreement's score is the combiner's probability through a map that is
+        # nearly flat (docs/calibration.md: a = 0.055), so its pair keeps the statements' judgement, or none
+        # (matching figures: not judged at all, which moved 945 agreement scores of the 1,000-article bench
+        # corpus by 0.018 at most); judging every agreement's pair twice, with premises twice as long, made the
+        # judging of that corpus take 184 s (about 30 s before; README, "Speed")
         passages = judge_alignments(model, [], statements, documents, 1.0, cache=cache, also=conflicts,
                                     view="passage") if conflicts else {}
         return sentences, passages, claims

@@ -120,6 +120,8 @@ def run_case(pipeline, rule: Rule, case: Case) -> tuple[str, ...]:
 
     if case.parameters:  # pydantic's ValidationError for a bad one: run_case_files names the file
         rule = replace(rule, params=type(rule.params).model_validate({**rule.params.model_dump(), **case.parameters}))
+        # analysed as a run with these parameters: what the model judges depends on them (NLI01's own_findings)
+        pipeline = pipeline.with_rules([rule if r.id == rule.id else r for r in pipeline.rules])
     docs = [_document("a", case.a, dt.date(2020, 1, 1)), _document("b", case.b, dt.date(2020, 1, 2))]
     if rule.kind == "unsupported":
         return _run_draft_case(pipeline, rule, docs)

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel
 from crosscheck.verdicts.rules.kinds.values import (COMPARABLE_KINDS, compare_quantities, describe, negated,
-                                                    sources_differ, times_differ, years)
+                                                    negated_comparison, sources_differ, times_differ, years)
 
 
 class NumericParams(Params):
@@ -55,7 +55,10 @@ def check(pair: Pair, p: NumericParams) -> list[Verdict]:
 
 
 def _said(s, q) -> str:
-    """The figure as the statement puts it: "not USD 46 million" for a denied one."""
+    """The figure as the statement puts it: "not USD 46 million" for a denied one, "under 50 feet" for the far end
+    of a negated comparison ("not as big as 50 feet")."""
+    if negated_comparison(s, q):
+        return f"under {describe(q)}"
     return f"not {describe(q)}" if negated(s, q) else describe(q)
 
 

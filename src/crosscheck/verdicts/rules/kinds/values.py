@@ -122,9 +122,9 @@ def measured_from(s: Statement, q: Quantity) -> str:
 
 # a negation just before a figure: "didn't make $46 million", "did not raise $5 million" (not "did not say how
 # it would spend the $5 million": the figure is further than two words from the negation)
-# or a negated comparison: "not as big as 50 feet" (it says less, nothing about which figure is right)
-_NEGATED_BEFORE = re.compile(r"(?:\bnot|n['\u2019]t|\bnever)\s+(?:(?:[a-z]+\s+){0,2}|(?:as|so)\s+[a-z]+\s+as\s+)$",
-                             re.I)
+_NEGATED_BEFORE = re.compile(r"(?:\bnot|n['\u2019]t|\bnever)\s+(?:[a-z]+\s+){0,2}$", re.I)
+# a negated comparison: "not as big as 50 feet", "isn't so large as 53 feet": a bound (under 50 feet), not a figure
+_NEGATED_COMPARISON = re.compile(r"(?:\bnot|n['\u2019]t|\bnever)\s+(?:as|so)\s+[a-z]+\s+as\s+$", re.I)
 
 
 def negated(s: Statement, q: Quantity) -> bool:
@@ -132,6 +132,14 @@ def negated(s: Statement, q: Quantity) -> bool:
     $11 million"); a negation inside the figure's own words ("no more than 5") is its hedge, not this."""
     start = q.start - s.start
     return start > 0 and bool(_NEGATED_BEFORE.search(s.text[max(0, start - 40):start]))
+
+
+def negated_comparison(s: Statement, q: Quantity) -> bool:
+    """Whether the figure is the far end of a negated comparison ("not as big as 50 feet"): a bound (under 50
+    feet), which conflicts only with a figure that reaches it. Until 2026-12-03 (late) it was read as a denied
+    figure, and "about 50 feet" against "not as sizeable as 53 feet" was a conflict."""
+    start = q.start - s.start
+    return start > 0 and bool(_NEGATED_COMPARISON.search(s.text[max(0, start - 40):start]))
 
 
 def compare_quantities(a: Statement, b: Statement, *, tolerance: float, max_ratio: float, min_frame_overlap: float,
@@ -150,16 +158,29 @@ def compare_quantities(a: Statement, b: Statement, *, tolerance: float, max_rati
     if not pairs:
         return _NOTHING
     denied = {id(q) for s in (a, b) for q in s.quantities if negated(s, q)}
-    # (qa, qb, compatible, one side denied); a denied bound says too little to compare
+    bounds = {id(q) for s in (a, b) for q in s.quantities if negated_comparison(s, q)}
+    unsaid = {id(q) for s in (a, b) for q in s.quantities if id(q) in denied and q.hedge} | bounds
+    # (qa, qb, compatible, one side denied); a denied bound says too little to compare, a negated comparison
+    # only that the figure is smaller (below)
     judged = [(qa, qb, compatible(qa, qb, tolerance), (id(qa) in denied) != (id(qb) in denied))
-              for qa, qb in pairs if not ((id(qa) in denied and qa.hedge) or (id(qb) in denied and qb.hedge))]
+              for qa, qb in pairs if id(qa) not in unsaid and id(qb) not in unsaid]
     matches = [(qa, qb) for qa, qb, same, one_denied in judged if same and not one_denied]
     conflicts = [(qa, qb) for qa, qb, same, one_denied in judged if same and one_denied]  # "didn't make $46m" / "$46m"
     paired_a = {id(qa) for qa, _ in matches + conflicts}
     paired_b = {id(qb) for _, qb in matches + conflicts}
     conflicts += [(qa, qb) for qa, qb, same, _ in judged
                   if not same and id(qa) not in paired_a | denied and id(qb) not in paired_b | denied]
+    if bounds:  # "not as big as 50 feet" against "a 50-foot crab": the figure is not under the bound
+        conflicts += [(qa, qb) for qa, qb in pairs if (id(qa) in bounds) != (id(qb) in bounds)
+                      and id(qa) not in paired_a | denied and id(qb) not in paired_b | denied
+                      and _reaches(qb if id(qa) in bounds else qa, qa if id(qa) in bounds else qb)]
     return Comparison(tuple(matches), tuple(conflicts))
+
+
+def _reaches(q: Quantity, bound: Quantity) -> bool:
+    """Whether the figure ``q`` is at least the far end of a negated comparison ("not as big as 50 feet"), as
+    written: "about 50 feet" is not "not as sizeable as 53 feet", "a 50-foot crab" is "not as big as 50 feet"."""
+    return q.hedge not in ("less_than", "at_most", "up_to") and q.value >= bound.value
 
 
 # whose age a figure gives: "the 23-year-old bride Indira" (Indira), "Jugal Kishore, 28," (Jugal Kishore)

@@ -40,6 +40,16 @@ def _cues(text: str) -> list[str]:
     ("While some assert it is a playful hoax, others believe it is a real monster.", []),
     ("Others argue that the shadow is a sandbank, or simply a hoax.", []),
     ("It's probably not true, the council said.", ["not true"]),
+    # what could be done, someone else's claim, a rumour named: no judgement (FNC-1 fold 0, "discuss" bodies)
+    ("He said the image of the giant crab can be quite easily recreated in Photoshop.", []),
+    ("We can now reveal that the photo was faked.", ["faked"]),
+    ("Police said rumors that officers had used rubber bullets were totally untrue.", ["untrue"]),
+    ("Alisha Hessler Hoax Rumors Swirl", []),
+    ("Police dismissed the false rumors about the mayor.", ["false"]),  # "false rumors" judges
+    # "fake news" as a name for the press, not a verdict on the story
+    ("Whenever you see the words 'sources say' in the fake news media, it is made up.", ["made up"]),
+    ("The ministry called the story fake news.", ["fake"]),
+    ("The fake news site Hip-Hop Hangover posted a story alleging the charges.", ["fake"]),  # judged by its source
 ])
 def test_debunk_cues(text, expected):
     assert _cues(text) == expected
@@ -49,6 +59,11 @@ def test_a_doubt_counts_as_doubt_for_the_other_article():
     """An article that asks whether the story is a hoax does not report it as true: hedged cues count there."""
     text = "Did the woman play a hoax on us?"
     assert debunk_cues(text) == [] and [text[a:b] for a, b in debunk_cues(text, hedged=True)] == ["hoax"]
+
+
+def test_a_rumour_of_a_hoax_is_a_doubt_not_a_judgement():
+    text = "Alisha Hessler Hoax Rumors Swirl"
+    assert debunk_cues(text) == [] and [text[a:b] for a, b in debunk_cues(text, hedged=True)] == ["Hoax"]
 
 
 def test_a_cue_in_web_page_debris_does_not_count():
@@ -209,6 +224,22 @@ def test_a_claim_in_the_mouth_of_an_unnamed_report(text, reported):
     from crosscheck.statements.cues import reports_a_claim
 
     assert reports_a_claim(text) is reported
+
+
+@pytest.mark.parametrize("text, hedged", [
+    ("A massage therapist claims to have undergone surgery to obtain a third breast.", True),
+    ("There is no way to confirm if the implant is real.", True),
+    ("The video could not be independently verified by Reuters.", True),
+    ("The unconfirmed report spread on Twitter.", True),
+    ("A massage therapist underwent surgery to obtain a third breast.", False),
+    ("The company claimed that sales rose.", False),  # a named party's claim stays a report
+    ("Police confirmed the arrest on Sunday.", False),
+])
+def test_a_claim_the_outlet_does_not_stand_behind(text, hedged):
+    from crosscheck.nouns import Statement
+    from crosscheck.statements.cues import asks_or_hedges
+
+    assert asks_or_hedges(Statement("d:0", "d", 0, 0, len(text), text)) is hedged
 
 
 @pytest.mark.parametrize("text, cue", [

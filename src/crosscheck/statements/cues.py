@@ -25,11 +25,21 @@ def _pattern(extra: tuple[str, ...]) -> re.Pattern[str]:
 
 
 # a doubt raised, not a judgement made: "whether it is a hoax", "could be fake", "if the photo was doctored",
-# "while some assert that it is a playful hoax", "others argue that ... is a hoax"
-# ("may" in lower case only: "In May the story was called a hoax" judges)
-_HEDGED = re.compile(r"\b((?i:whether|if|could|might|possibly|perhaps"
+# "while some assert that it is a playful hoax", "others argue that ... is a hoax", "the image can be easily
+# recreated in Photoshop" (what could be, not what was), "it is very possible that those sources ... are made
+# up" ("may" in lower case only: "In May the story was called a hoax" judges; "can be", not "can": "we can
+# reveal the photo was fake" judges; not "claims that": "police said rumors that they had used rubber bullets
+# were untrue" judges the rumours, and a pattern cannot tell it from "met with claims that it was faked")
+_HEDGED = re.compile(r"\b((?i:whether|if|could|might|possibly|possible|perhaps|can\s+(?:\w+\s+)?be"
                      r"|(?:some|others)\s+(?:\w+\s+)?(?:say|says|said|assert|asserts|argue|argues|insist|insists"
                      r"|claim|claims|believe|believes|think|suggest|suggests))|may)\b(?![^.;:!?]*[.;:!?]\s)")
+# a cue naming what is rumoured, not judging it: "Hoax Rumors Swirl", "hoax claims", "Photoshop allegations"
+# ("false rumors", "fake claims" judge: "false" and "fake" before a claim noun are read below)
+_RUMOURED = re.compile(r"\s+(?:rumou?rs?|claims?|allegations?|accusations?|speculation|theor(?:y|ies)|fears?)\b",
+                       re.IGNORECASE)
+# "fake news" as an epithet for the press ("the fake news media"), not a verdict on the story
+# ("the fake news site Hip-Hop Hangover posted a story ..." judges the story by its source)
+_EPITHET = re.compile(r"\s+news\s+(?:media|writers?|networks?|industry)\b", re.IGNORECASE)
 
 
 def is_question(text: str) -> bool:
@@ -52,15 +62,22 @@ def reports_a_claim(text: str) -> bool:
     return _REPORTS_A_CLAIM.search(text) is not None
 
 
-# the story's subject qualified as unproven: "this alleged 'Crabzilla'", "Purported Lisa Bonet Twitter Account"
-_QUALIFIED = re.compile(r"\b(?:alleged|purported|so-called|supposed)\b", re.IGNORECASE)
+# the story's subject qualified as unproven: "this alleged 'Crabzilla'", "Purported Lisa Bonet Twitter Account";
+# a claim the subject makes of itself ("a massage therapist claims to have undergone plastic surgery"); a claim the
+# outlet says it cannot check ("There is no way to confirm if the implant is real", "could not be independently
+# verified")
+_QUALIFIED = re.compile(r"\b(?:alleged|purported|so-called|supposed|unconfirmed|unverified)\b"
+                        r"|\bclaim(?:s|ed|ing)?\s+to\s+(?:have|be|had)\b"
+                        r"|\b(?:no\s+way\s+to|could\s+not|couldn[’']t|cannot|can[’']t|unable\s+to|not\s+been\s+able\s+to)"
+                        r"\s+(?:be\s+)?(?:independently\s+)?(?:confirm|verif)\w*", re.IGNORECASE)
 
 
 def asks_or_hedges(s: Statement) -> bool:
     """A question ("Did Mitt Romney call her 'First Woman'?"), a hedged report ("allegedly took a
-    selfie", "this alleged 'Crabzilla'") or a claim an unnamed report makes ("Circulating 'news' report
-    claims that loggers cut down the oldest tree"): it reports no claim as true, so it neither affirms
-    what another outlet denies nor believes what another calls false."""
+    selfie", "this alleged 'Crabzilla'", "claims to have undergone surgery", "could not be verified") or a
+    claim an unnamed report makes ("Circulating 'news' report claims that loggers cut down the oldest tree"):
+    it reports no claim as true, so it neither affirms what another outlet denies nor believes what another
+    calls false."""
     return (s.modality == "hedged" or is_question(s.text) or reports_a_claim(s.text)
             or _QUALIFIED.search(s.text) is not None)
 
@@ -102,5 +119,9 @@ def _debunk_cues(text: str, extra: tuple[str, ...], hedged: bool) -> tuple[tuple
             following = re.match(r"\s+([a-z]+)", text[m.end():])
             if following and following.group(1) not in CLAIM_NOUNS | _CONTINUES:
                 continue
+            if word == "fake" and _EPITHET.match(text, m.end()):
+                continue
+        elif not hedged and _RUMOURED.match(text, m.end()):
+            continue  # a doubt named ("hoax rumors"), not a judgement: still a doubt of the outlet's (``hedged``)
         out.append((m.start(), m.end()))
     return tuple(out)

@@ -560,23 +560,25 @@ def test_only_pairs_whose_verdict_the_model_can_change_are_judged(pipeline):
     docs = [make_doc("x1", "Alibaba will invest RMB10bn in Tmall Genie this year. "
                            "Skyworth has joined the Alibaba TV operating system alliance. "
                            "Xiaomi sold 3 million televisions in May. "
-                           "The smart speaker maker is based in Hangzhou, the company said."),
+                           "The smart speaker maker is based in Hangzhou, the company said. "
+                           "Baidu will open a store in Shenzhen."),
             make_doc("x2", "Alibaba will invest 10 billion yuan in Tmall Genie this year. "
                            "Skyworth denied joining the Alibaba TV operating system alliance. "
                            "Xiaomi sold 5 million televisions in May. "
-                           "The smart speaker maker is based in Hangzhou, the firm said.", dt.date(2020, 5, 21))]
+                           "The smart speaker maker is based in Hangzhou, the firm said. "
+                           "Baidu will launch a shop in Shenzhen.", dt.date(2020, 5, 21))]
     analysis = pipeline.analyse(docs, stories=[Story("s", "t", ("x1", "x2"))])
-    by_rule = {f.rule: frozenset((f.statements[0].statement, f.statements[1].statement))
-               for f in analysis.findings if len(f.statements) == 2}
-    figures = next(frozenset((f.statements[0].statement, f.statements[1].statement)) for f in analysis.findings
-                   if f.rule == "AGR01" and "10" in f.message)
-    words = next(frozenset((f.statements[0].statement, f.statements[1].statement)) for f in analysis.findings
-                 if f.rule == "AGR01" and "10" not in f.message)
+    pairs = {(f.rule, f.statements[0].text): frozenset((f.statements[0].statement, f.statements[1].statement))
+             for f in analysis.findings if len(f.statements) == 2}
+    by_rule = {rule: pair for (rule, _), pair in pairs.items()}
+    figures, copy, words = (next(pair for (rule, text), pair in pairs.items() if rule == "AGR01" and text.startswith(t))
+                            for t in ("Alibaba", "The smart", "Baidu"))
     assert {"POL01", "NUM01"} <= set(by_rule)
     judged = {frozenset(k) for k in analysis.judgements}
     passages = {frozenset(k) for k in analysis.passage_judgements}
     assert by_rule["POL01"] in judged and words in judged  # the model may veto these
-    assert by_rule["NUM01"] not in judged and figures not in judged
+    # a figure's contradiction, an agreement of matching figures and one between near-copies stand whatever it says
+    assert by_rule["NUM01"] not in judged and figures not in judged and copy not in judged
     assert by_rule["NUM01"] in passages and by_rule["POL01"] not in passages
 
 
@@ -588,14 +590,20 @@ def test_the_verdicts_a_judgement_can_drop():
     rules = {r.id: r for r in load_rules((), include_builtin=True)}
     nli = rules["NLI01"].params
     contradiction = Verdict("contradiction", {})
-    assert model_may_overrule(rules["POL01"], contradiction, nli)
-    assert model_may_overrule(rules["ENT01"], contradiction, nli)
-    assert not model_may_overrule(rules["NUM01"], contradiction, nli)
-    assert not model_may_overrule(rules["QUOTE01"], contradiction, nli)
-    assert model_may_overrule(rules["AGR01"], Verdict("agreement", {"values": "same claim"}), nli)
-    assert not model_may_overrule(rules["AGR01"], Verdict("agreement", {"values": "CNY 10 billion = CNY 10 billion"}), nli)
-    assert not model_may_overrule(rules["POL01"], Verdict("update", {}), nli)
-    assert not model_may_overrule(rules["POL01"], contradiction, None)  # no model, nothing to judge
+    a, b = "The smart speaker maker is based in Hangzhou.", "The speaker maker has its head office in Hangzhou."
+    copy = "The smart speaker maker is based in Hangzhou, the firm said."  # a near-copy of a
+    same_claim = Verdict("agreement", {"values": "same claim"})
+    assert model_may_overrule(rules["POL01"], contradiction, nli, a, b)
+    assert model_may_overrule(rules["POL01"], contradiction, nli, a, copy)  # a denial's veto reads any pair
+    assert model_may_overrule(rules["ENT01"], contradiction, nli, a, b)
+    assert not model_may_overrule(rules["NUM01"], contradiction, nli, a, b)
+    assert not model_may_overrule(rules["QUOTE01"], contradiction, nli, a, b)
+    assert model_may_overrule(rules["AGR01"], same_claim, nli, a, b)
+    assert not model_may_overrule(rules["AGR01"], same_claim, nli, a, copy)  # a near-copy's agreement stands
+    assert not model_may_overrule(rules["AGR01"], Verdict("agreement", {"values": "CNY 10 billion = CNY 10 billion"}),
+                                  nli, a, b)
+    assert not model_may_overrule(rules["POL01"], Verdict("update", {}), nli, a, b)
+    assert not model_may_overrule(rules["POL01"], contradiction, None, a, b)  # no model, nothing to judge
 
 
 def test_a_retrained_top_ships_as_a_checked_delta_over_the_base(tmp_path):

@@ -219,6 +219,12 @@ def test_a_named_partys_refutation_is_a_discrepancy_in_the_partys_name(pipeline)
     ("The company reported that sales rose.", False),  # a named party's report is its claim
     ("According to the Daily Mail, the woman has three breasts.", False),
     ("The report said the plane landed.", False),
+    # a headline labelled a report
+    ("Report: Apple Plans to Phase Out Beats Music Brand", True),
+    ("Israeli report: Sisi offered Abbas a Palestinian state in Sinai", True),
+    ("Apple to shut down Beats Music: Report", True),
+    ("Apple plans to phase out the Beats Music brand", False),
+    ("Reporters: the crowd left at noon", False),
 ])
 def test_a_claim_in_the_mouth_of_an_unnamed_report(text, reported):
     from crosscheck.statements.cues import reports_a_claim

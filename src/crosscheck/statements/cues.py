@@ -57,9 +57,15 @@ _REPORTS_A_CLAIM = re.compile(
     rf"|\baccording\s+to\s+(?:a|an|one|some|several)\s+(?:\w+\s+)?{_UNNAMED_REPORT}\b)", re.IGNORECASE)
 
 
+# a headline that labels its claim a report: "Report: Apple Plans to Phase Out Beats Music", "Israeli report: Sisi
+# offered ...", "Apple to shut down Beats Music: Report"
+_REPORT_LABEL = re.compile(r"^\W*(?:[A-Z][\w'’-]*\s+)?(?:reports?|rumou?rs?)\s*:\s|:\s*(?:reports?|rumou?rs?)\W*$",
+                           re.IGNORECASE)
+
+
 def reports_a_claim(text: str) -> bool:
     """Whether the sentence puts its claim in the mouth of an unnamed report or rumour."""
-    return _REPORTS_A_CLAIM.search(text) is not None
+    return _REPORTS_A_CLAIM.search(text) is not None or _REPORT_LABEL.search(text) is not None
 
 
 # the story's subject qualified as unproven: "this alleged 'Crabzilla'", "Purported Lisa Bonet Twitter Account";

@@ -362,6 +362,7 @@ class Pipeline:
         rule = self.nli_rule
         if not self.judging_on:
             return None, None, []
+        from crosscheck.verdicts.calibrate import has_measured_score
         from crosscheck.verdicts.rules.engine import model_may_overrule, run_rules
         from crosscheck.verdicts.rules.kinds import KINDS
         from crosscheck.verdicts.judge import judge_alignments, lead_claim_pairs
@@ -383,8 +384,8 @@ class Pipeline:
                 if memo is None or a == b or any(model_may_overrule(r, v, p, a, b)
                                                  for _, r, v in memo.verdicts.get((al.a, al.b), ())):
                     ruled.append(al)
-                if f.kind != "agreement" and not KINDS[kind_of[f.rule]].measures(f.kind):
-                    conflicts.append(al)  # a measured kind's score is its own (calibrate: ``measured``)
+                if f.kind != "agreement" and not has_measured_score(f, kind_of):
+                    conflicts.append(al)  # a measured score is the finding's own: the combiner does not read it
         claims: list[Alignment] = []
         if p.lead_claims and vectors is not None and len(stories):  # type: ignore[attr-defined]
             claims = lead_claim_pairs(stories, statements, vectors, documents, p.lead_claims,  # type: ignore[attr-defined]

@@ -62,6 +62,12 @@ def story_probabilities(combiner: Combiner, rules: Sequence[Rule], stories: Sequ
     return dict(zip(ids, combiner.probabilities(x)))
 
 
+def has_measured_score(f: Finding, kind_of: Mapping[str, str]) -> bool:
+    """Whether the finding's score is already a measured probability (its rule's kind measures findings of its
+    kind: POL01's and POL02's precision), which the combiner leaves as it is; ``kind_of``: rule id -> kind."""
+    return f.rule in kind_of and KINDS[kind_of[f.rule]].measures(f.kind)
+
+
 def calibrate_findings(findings: Sequence[Finding], combiner: Combiner | None, rules: Sequence[Rule],
                        documents: Sequence[Document], statements: Sequence[Statement],
                        alignments: Sequence[Alignment], judgements: Judgements | None = None,
@@ -77,8 +83,8 @@ def calibrate_findings(findings: Sequence[Finding], combiner: Combiner | None, r
         kind_of = {r.id: r.kind for r in rules}
         neighbours = Neighbours(alignments, by_stmt)
 
-        def measured(f: Finding) -> bool:  # its score is already a measured probability
-            return f.rule in kind_of and KINDS[kind_of[f.rule]].measures(f.kind)
+        def measured(f: Finding) -> bool:
+            return has_measured_score(f, kind_of)
 
         for f in out:
             if measured(f):

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from crosscheck.verdicts.rules.kinds import KINDS
-from crosscheck.verdicts.rules.kinds.base import Neighbours, Pair, Verdict
+from crosscheck.verdicts.rules.kinds.base import Neighbours, Pair, Verdict, same_words
 from crosscheck.verdicts.rules.kinds.nli import NliParams, differs_in_substance, vetoes
 from crosscheck.verdicts.rules.ruleset import Rule
 from crosscheck.nouns import Alignment, Document, Finding, Span, Statement, StatementRef, Story
@@ -67,15 +67,6 @@ def _values(pair: Pair, verdict: Verdict) -> dict:
               "b_date": pair.doc_b.published.isoformat() if pair.doc_b.published else "undated",
               "a_text": pair.a.text, "b_text": pair.b.text}
     return {**common, **verdict.values}
-
-
-_WORDS = re.compile(r"\w+")
-
-
-def same_words(a: str, b: str) -> bool:
-    """The same words in the same order, whatever the quotes, dashes and case: a reprint. Two outlets
-    printing one sentence say one thing, even where its relative dates resolve to different days."""
-    return _WORDS.findall(a.lower().replace("\u2019", "'")) == _WORDS.findall(b.lower().replace("\u2019", "'"))
 
 
 Judgement = tuple[float, float, float]  # the contradiction model's agreement, neutral, contradiction

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,3 +109,12 @@ COMMON_FIELDS = frozenset({"a_outlet", "b_outlet", "a_date", "b_date", "a_text",
 def rel(statement: Statement, start: int, end: int) -> Span:
     """A document-offset range as a span relative to the statement's text."""
     return Span(max(0, start - statement.start), max(0, min(len(statement.text), end - statement.start)))
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def same_words(a: str, b: str) -> bool:
+    """The same words in the same order, whatever the quotes, dashes and case: a reprint. Two outlets
+    printing one sentence say one thing, even where its relative dates resolve to different days."""
+    return _WORDS.findall(a.lower().replace("\u2019", "'")) == _WORDS.findall(b.lower().replace("\u2019", "'"))

@@ -130,16 +130,20 @@ _NEGATED_COMPARISON = re.compile(r"(?:\bnot|n['\u2019]t|\bnever)\s+(?:as|so)\s+[
 def negated(s: Statement, q: Quantity) -> bool:
     """Whether the statement denies the figure itself ("Nishikori didn't make $46 million last year but just
     $11 million"); a negation inside the figure's own words ("no more than 5") is its hedge, not this."""
-    start = q.start - s.start
-    return start > 0 and bool(_NEGATED_BEFORE.search(s.text[max(0, start - 40):start]))
+    return _just_before(s, q, _NEGATED_BEFORE)
 
 
 def negated_comparison(s: Statement, q: Quantity) -> bool:
     """Whether the figure is the far end of a negated comparison ("not as big as 50 feet"): a bound (under 50
     feet), which conflicts only with a figure that reaches it. Until 2026-12-03 (late) it was read as a denied
     figure, and "about 50 feet" against "not as sizeable as 53 feet" was a conflict."""
+    return _just_before(s, q, _NEGATED_COMPARISON)
+
+
+def _just_before(s: Statement, q: Quantity, pattern: re.Pattern[str]) -> bool:
+    """Whether ``pattern`` ends right where the figure starts, within the 40 characters before it."""
     start = q.start - s.start
-    return start > 0 and bool(_NEGATED_COMPARISON.search(s.text[max(0, start - 40):start]))
+    return start > 0 and bool(pattern.search(s.text[max(0, start - 40):start]))
 
 
 def compare_quantities(a: Statement, b: Statement, *, tolerance: float, max_ratio: float, min_frame_overlap: float,

@@ -679,3 +679,66 @@ def test_a_bound_restating_a_figure_holds_or_fails_as_labelled():
             assert holds == (label == "agreement"), claim
     assert seen == {"agreement", "contradiction"}
     assert bound_figure("More than 200 people attended the rally on Sunday.", rng, "agreement") is None
+
+
+def test_training_draws_more_rows_and_articles_only_from_shippable_files(tmp_path):
+    """``nli_train --rows FILE=N|all`` and ``--synthetic-from frank,qags``: the numbers of rows drawn from a
+    shippable file change, a non-shippable file is refused, and the articles of the draft files come after
+    FNC-1's fold-0 bodies (short texts are no articles)."""
+    import gzip
+    import random
+
+    from crosscheck.training.nli_data import SHIPPABLE, labelled_pairs, news_bodies
+
+    def write(name, rows):
+        with gzip.open(tmp_path / f"{name}.jsonl.gz", "wt", encoding="utf-8") as fh:
+            for i, (a, b, gold) in enumerate(rows):
+                fh.write(json.dumps({"id": f"{name}-{i}", "task": "nli", "text_a": a, "text_b": b, "gold": gold}) + "\n")
+
+    nli_rows = [(f"A man number {i} walks a dog.", f"Person {i} is outside.", "agreement") for i in range(30)]
+    for name in SHIPPABLE:
+        write(name, nli_rows[:5])
+    write("conjnli", nli_rows)
+    article = " ".join(f"The council met on day {i} and approved the budget." for i in range(12))
+    write("frank", [(article, "The council approved the budget.", "consistent"),
+                    ("Too short to be an article.", "Short.", "consistent")])
+    write("fnc1_dev_rest", [])
+
+    def drawn(files):
+        return sum(p.source == "conjnli" for p in labelled_pairs(tmp_path, None, None, random.Random(1), files))
+
+    assert drawn({"conjnli": 10}) == 10
+    assert drawn({"conjnli": None}) == 30
+    with pytest.raises(ValueError, match="sick"):
+        labelled_pairs(tmp_path, None, None, random.Random(1), {"sick": None})
+    assert news_bodies(tmp_path, None, None, 10, random.Random(1)) == []
+    bodies = news_bodies(tmp_path, None, None, 10, random.Random(1), also=("frank",))
+    assert [text for _, text in bodies] == [article]
+    with pytest.raises(ValueError, match="anli"):
+        news_bodies(tmp_path, None, None, 10, random.Random(1), also=("anli",))
+
+
+def test_a_denial_counts_only_against_what_the_other_side_says():
+    """POL01 reads what is denied, spelled out after the cue: "officers denied rumours they had also fired
+    rubber bullets" disputes nothing of a report of tear gas (three such false alarms on the bench corpus)."""
+    from crosscheck.nouns import Polarity, Statement
+    from crosscheck.verdicts.rules.kinds.polarity import _denies_what_the_other_says
+
+    text = "Officers used tear gas, though officers denied rumours they had also fired rubber bullets."
+    offset = 500  # the statement's and the cue's offsets are the document's
+    cue = text.index("denied")
+    negative = Statement("b:3", "b", 3, offset, offset + len(text), text,
+                         polarity=Polarity(negated=False, denial=True, cue="denied", start=offset + cue,
+                                           end=offset + cue + 6, scope="rumour"))
+
+    def other(words):
+        return Statement("a:0", "a", 0, 0, len(words), words)
+
+    assert not _denies_what_the_other_says(negative, other("Police rained tear gas on thousands of protesters."))
+    assert _denies_what_the_other_says(negative, other("Police fired a rubber bullet at the crowd."))
+    # a denial whose object is not spelled out after its cue is left to the rule's other tests
+    bare = "Abbas refuted the reports."
+    refuted = Statement("b:1", "b", 1, 40, 40 + len(bare), bare,
+                        polarity=Polarity(negated=False, denial=True, cue="refuted", start=46, end=53,
+                                          scope="refute"))
+    assert _denies_what_the_other_says(refuted, other("Al-Sisi offered the Palestinians land next to Gaza."))

@@ -329,9 +329,25 @@ def _close(a: str, b: str) -> bool:
 
 
 def news_bodies(train_dir: Path, dev_dir: Path | None, stories_dir: Path | None, limit: int,
-                rng: random.Random) -> list[tuple[str, str]]:
+                rng: random.Random, also: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     """Distinct FNC-1 bodies for synthetic pairs: the unrelated file's and fold 0 of the dev file, never a
-    stories-bench body and never a fold-1 (measurement) body."""
+    stories-bench body and never a fold-1 (measurement) body; then the articles of the shippable draft
+    files named in ``also`` (FRANK's and QAGS's CNN/DailyMail and BBC articles: fold 0 has only 167
+    FNC-1 bodies)."""
+    out = _fnc1_bodies(train_dir, dev_dir, stories_dir, rng)
+    for name in also:
+        if name not in ("frank", "qags", "falke"):
+            raise ValueError(f"{name}: not a shippable file of articles")
+        seen = {body_key(r["text_a"]): r["text_a"] for r in read_jsonl(train_dir / f"{name}.jsonl.gz")
+                if len(r["text_a"].split()) >= 80}
+        keys = sorted(seen)
+        rng.shuffle(keys)
+        out += [(hashlib.sha1(k.encode()).hexdigest()[:10], seen[k]) for k in keys]
+    return out[:limit]
+
+
+def _fnc1_bodies(train_dir: Path, dev_dir: Path | None, stories_dir: Path | None,
+                 rng: random.Random) -> list[tuple[str, str]]:
     banned = story_bodies(stories_dir) if stories_dir and stories_dir.exists() else set()
     seen: dict[str, str] = {}
     sources = [train_dir / "fnc1_dev_rest.jsonl.gz"] + ([dev_dir / "fnc1.jsonl"] if dev_dir else [])
@@ -343,7 +359,7 @@ def news_bodies(train_dir: Path, dev_dir: Path | None, stories_dir: Path | None,
             seen[key] = r["text_a"]
     keys = sorted(seen)
     rng.shuffle(keys)
-    return [(hashlib.sha1(k.encode()).hexdigest()[:10], seen[k]) for k in keys[:limit]]
+    return [(hashlib.sha1(k.encode()).hexdigest()[:10], seen[k]) for k in keys]
 
 
 def balance_report(pairs: Iterable[Pair]) -> dict[str, dict[str, int]]:

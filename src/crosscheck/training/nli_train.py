@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from crosscheck.training.nli_data import (LABELS, Pair, balance_report, labelled_pairs, news_bodies,
+from crosscheck.training.nli_data import (LABELS, SHIPPABLE, Pair, balance_report, labelled_pairs, news_bodies,
                                           synthetic_pairs)
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -52,11 +52,18 @@ def build_pairs(args, work: Path) -> list[Pair]:
         return [Pair(**{k: r[k] for k in ("id", "source", "premise", "hypothesis", "label")})
                 for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())]
     rng = random.Random(args.seed)
-    pairs = labelled_pairs(args.train_dir, args.dev_dir, args.stories_dir, rng)
+    files = dict(SHIPPABLE)
+    for item in args.rows:
+        name, _, n = item.partition("=")
+        if name not in files:
+            raise SystemExit(f"--rows {item}: {name!r} is not a shippable file ({', '.join(files)})")
+        files[name] = None if n == "all" else int(n)
+    pairs = labelled_pairs(args.train_dir, args.dev_dir, args.stories_dir, rng, files)
     if args.synthetic_articles:
         from crosscheck.statements.nlp import load_nlp
 
-        bodies = news_bodies(args.train_dir, args.dev_dir, args.stories_dir, args.synthetic_articles, rng)
+        bodies = news_bodies(args.train_dir, args.dev_dir, args.stories_dir, args.synthetic_articles, rng,
+                             tuple(n for n in args.synthetic_from.split(",") if n))
         pairs += synthetic_pairs(bodies, load_nlp(), rng, bounded=args.bounded)
     rng.shuffle(pairs)
     tmp = path.with_suffix(".tmp")
@@ -87,7 +94,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev-dir", type=Path, default=ROOT.parent / "shared" / "eval" / "dev")
     parser.add_argument("--stories-dir", type=Path, default=ROOT.parent / "shared" / "eval" / "stories")
     parser.add_argument("--synthetic-articles", type=int, default=900)
+    parser.add_argument("--synthetic-from", default="",
+                        help="comma-separated shippable draft files whose articles also give synthetic pairs "
+                             "(frank, qags, falke), after FNC-1's fold-0 bodies")
     parser.add_argument("--max-pairs", type=int, default=0)
+    parser.add_argument("--rows", action="append", default=[], metavar="FILE=N",
+                        help="rows drawn from a shippable training file (N or 'all'), instead of "
+                             "nli_data.SHIPPABLE's number; repeatable")
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=6e-5)
@@ -169,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         sched.step()
         step += 1
         seen += len(idx)
-        running.append(float(loss))
+        running.append(float(loss.detach()))
         if step % 25 == 0:
             rate = seen / (time.perf_counter() - started)
             log(args.work, f"step {step}/{len(order)} loss {np.mean(running[-25:]):.4f} {rate:.1f} pairs/s")

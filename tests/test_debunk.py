@@ -266,3 +266,10 @@ def test_bs_is_a_cue_only_before_a_story():
                                   "Police received hoax calls all night."])
 def test_a_hoax_as_a_crime_is_no_verdict_on_the_story(text):
     assert debunk_cues(text) == []
+
+
+def test_a_verbless_denial_after_the_first_sentence_sides_with_the_debunk(pipeline):
+    # the negation's offsets are the document's: a denial that is not the article's first sentence counts too
+    debunk = "Harbor Air's spokesman called the reports of a ban on mixed seating false and misleading."
+    denial = "Harbor Air flies seaplanes between Vancouver and Victoria. No ban on mixed seating at Harbor Air."
+    assert _findings(pipeline, denial, debunk) == []

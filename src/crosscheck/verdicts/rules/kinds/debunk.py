@@ -59,7 +59,8 @@ def _denies(s: Statement) -> bool:
         return True
     if not s.polarity.negated or negates_a_debunk(s.text):
         return False
-    if not s.predicates and s.polarity.start >= 0 and not s.text[:s.polarity.start].strip(" \"'\u2018\u201c"):
+    # the cue's offsets are the document's
+    if not s.predicates and s.polarity.start >= 0 and not s.text[:s.polarity.start - s.start].strip(" \"'\u2018\u201c"):
         return True  # a headline that opens with its negation and has no verb: "No gender segregation on Saudia"
     main = s.predicates[:1] or ("be",)  # a sentence with no predicate but its copula: "X isn't Y's dad"
     if main[0] in SPEECH_VERBS:  # "The Fingerprint Of Global Warming Doesn't Exist, Study Finds": what is found

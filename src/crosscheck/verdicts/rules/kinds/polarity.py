@@ -246,6 +246,45 @@ def _close_enough(pair: Pair, negative: Statement, other: Statement, d: _Denial,
     return pair.alignment.score >= p.min_alignment_negation
 
 
+# words that say nothing of what is denied: function words, and the nouns a denial's object is wrapped in
+_NOT_CONTENT = frozenset("""a an the and or but nor of to in on at for with by from as is are was were be been being it
+its this that these those he she they we you i his her their our your them him us me not no do does did has have had
+will would can could may might shall should about after before over under than then there here what which who whom
+whose when where why how said says say also just ever even actually really more most some any all into out up down
+off so if claim claims report reports reported rumour rumours rumor rumors allegation allegations story stories
+suggestion suggestions""".split())
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _stem(word: str) -> str:
+    """A crude stem, enough to meet "fired" / "fire" and "werewolves" / "werewolf" across two statements."""
+    for suffix, instead in (("ings", ""), ("ing", ""), ("ies", "y"), ("ied", "y"), ("ves", "f"), ("ed", ""),
+                            ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            word = word[:-len(suffix)] + instead
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+
+
+def _stems(text: str) -> set[str]:
+    return {_stem(w) for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _NOT_CONTENT}
+
+
+def _denies_what_the_other_says(negative: Statement, other: Statement) -> bool:
+    """Whether what the negative statement denies, spelled out after its cue, shares a word with the other
+    statement. Why: "Officers used tear gas ..., though officers denied rumours they had also fired rubber
+    bullets" denies nothing of "police ... heavy-handed use of tear gas"; a denial whose object is not
+    spelled out after the cue ("Abbas refuted the reports") is left to the other tests."""
+    cue_end = negative.polarity.end - negative.start  # the cue's offsets are the document's
+    if negative.polarity.end < 0 or not 0 < cue_end <= len(negative.text):
+        return True
+    denied = _stems(negative.text[cue_end:])
+    if len(denied) < 2:
+        return True
+    said = _stems(other.text) | {_stem(w) for w in other.lemmas}
+    return bool(denied & said)
+
+
 def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
     a, b = pair.a, pair.b
     # each test below only rejects, so their order does not change a verdict: the one that rejects most
@@ -278,6 +317,8 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
     if len((set(a.lemmas) & set(b.lemmas)) - _name_words(denier)) < p.min_shared_lemmas and not pair.same_document:
         return []
     if negative is not None and not _close_enough(pair, negative, other, denial, p):
+        return []
+    if negative is not None and not pair.same_document and not _denies_what_the_other_says(negative, other):
         return []
     date_a, date_b = date_label(pair)
     values = {"subject": _subject(a, shared, negative, denier), "a_polarity": "denies" if neg_a else "affirms",

@@ -50,6 +50,10 @@ def _cues(text: str) -> list[str]:
     ("Whenever you see the words 'sources say' in the fake news media, it is made up.", ["made up"]),
     ("The ministry called the story fake news.", ["fake"]),
     ("The fake news site Hip-Hop Hangover posted a story alleging the charges.", ["fake"]),  # judged by its source
+    # hoaxes named as a kind, not this story judged (20 POL02 alarms on the bench corpus from one reprinted body)
+    ("It has also been the subject of several online hoaxes and conspiracy theories.", []),
+    ("Among previous hoaxes were a yarn about welfare recipients getting free cars.", []),
+    ("The giant crab photo is one of the biggest hoaxes of the year.", ["hoaxes"]),
 ])
 def test_debunk_cues(text, expected):
     assert _cues(text) == expected
@@ -237,6 +241,9 @@ def test_a_claim_in_the_mouth_of_an_unnamed_report(text, reported):
     ("There is no way to confirm if the implant is real.", True),
     ("The video could not be independently verified by Reuters.", True),
     ("The unconfirmed report spread on Twitter.", True),
+    ("If true, the move would be a change from May, when Apple praised Beats Music.", True),  # a report on condition
+    ("If the rumors are true, Apple is killing Beats Music.", True),
+    ("If Apple closes Beats Music, its 300 staff will move to iTunes.", False),  # a condition, not a report doubted
     ("A massage therapist underwent surgery to obtain a third breast.", False),
     ("The company claimed that sales rose.", False),  # a named party's claim stays a report
     ("Police confirmed the arrest on Sunday.", False),

@@ -37,6 +37,11 @@ _HEDGED = re.compile(r"\b((?i:whether|if|could|might|possibly|possible|perhaps|c
 # ("false rumors", "fake claims" judge: "false" and "fake" before a claim noun are read below)
 _RUMOURED = re.compile(r"\s+(?:rumou?rs?|claims?|allegations?|accusations?|speculation|theor(?:y|ies)|fears?)\b",
                        re.IGNORECASE)
+# hoaxes named as a kind, not this story judged: "it's also been the subject of several online hoaxes",
+# "Among previous hoaxes were a yarn about welfare recipients ..."
+_GENERIC = re.compile(r"\b(?:several|many|numerous|countless|various|other|previous|past|earlier|similar|a\s+number\s+of"
+                      r"|a\s+series\s+of|a\s+string\s+of|a\s+spate\s+of|plenty\s+of)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+_PLURAL_CUES = frozenset({"hoaxes", "hoaxers", "fakes"})
 # "fake news" as an epithet for the press ("the fake news media"), not a verdict on the story
 # ("the fake news site Hip-Hop Hangover posted a story ..." judges the story by its source)
 _EPITHET = re.compile(r"\s+news\s+(?:media|writers?|networks?|industry)\b", re.IGNORECASE)
@@ -73,6 +78,10 @@ def reports_a_claim(text: str) -> bool:
 # outlet says it cannot check ("There is no way to confirm if the implant is real", "could not be independently
 # verified")
 _QUALIFIED = re.compile(r"\b(?:alleged|purported|so-called|supposed|unconfirmed|unverified)\b"
+                        # a report taken on condition: "If true, the move would be ...", "if the rumors are true"
+                        r"|\bif\s+(?:true|confirmed|accurate|correct)\b"
+                        r"|\bif\s+(?:the|these|those|this|that|such)\s+(?:[\w-]+\s+)?(?:reports?|claims?|rumou?rs?|stor(?:y|ies)"
+                        r"|allegations?)\s+(?:is|are|was|were|prove\w*|turn\w*\s+out)\b"
                         r"|\bclaim(?:s|ed|ing)?\s+to\s+(?:have|be|had)\b"
                         r"|\b(?:no\s+way\s+to|could\s+not|couldn[’']t|cannot|can[’']t|unable\s+to|not\s+been\s+able\s+to)"
                         r"\s+(?:be\s+)?(?:independently\s+)?(?:confirm|verif)\w*", re.IGNORECASE)
@@ -121,6 +130,8 @@ def _debunk_cues(text: str, extra: tuple[str, ...], hedged: bool) -> tuple[tuple
             continue
         if not hedged and (question or _HEDGED.search(text[max(0, m.start() - 200):m.start()])):
             continue
+        if not hedged and word in _PLURAL_CUES and _GENERIC.search(text[max(0, m.start() - 60):m.start()]):
+            continue  # still a doubt of the outlet's (``hedged``), like a rumour named
         if word in ("false", "fake"):
             following = re.match(r"\s+([a-z]+)", text[m.end():])
             if following and following.group(1) not in CLAIM_NOUNS | _CONTINUES:

@@ -111,6 +111,14 @@ def rel(statement: Statement, start: int, end: int) -> Span:
     return Span(max(0, start - statement.start), max(0, min(len(statement.text), end - statement.start)))
 
 
+def cue_span(statement: Statement) -> Span | None:
+    """The statement's negation or denial cue as a span of its own text, or None where it has none. Why: the
+    cue's offsets are the document's, and reading them as the sentence's works only for an article's first
+    sentence (POL02's verbless denials did, until 2026-12-04)."""
+    p = statement.polarity
+    return rel(statement, p.start, p.end) if p.start >= 0 else None
+
+
 _WORDS = re.compile(r"\w+")
 
 

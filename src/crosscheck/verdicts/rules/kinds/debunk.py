@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 
-from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel
+from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, cue_span, rel
 from crosscheck.nouns import Document, Statement
 from crosscheck.statements.cues import asks_or_hedges, debunk_cues, negates_a_debunk
 from crosscheck.statements.lexicon import SPEECH_VERBS
@@ -59,8 +59,8 @@ def _denies(s: Statement) -> bool:
         return True
     if not s.polarity.negated or negates_a_debunk(s.text):
         return False
-    # the cue's offsets are the document's
-    if not s.predicates and s.polarity.start >= 0 and not s.text[:s.polarity.start - s.start].strip(" \"'\u2018\u201c"):
+    cue = cue_span(s)
+    if not s.predicates and cue is not None and not s.text[:cue.start].strip(" \"'\u2018\u201c"):
         return True  # a headline that opens with its negation and has no verb: "No gender segregation on Saudia"
     main = s.predicates[:1] or ("be",)  # a sentence with no predicate but its copula: "X isn't Y's dad"
     if main[0] in SPEECH_VERBS:  # "The Fingerprint Of Global Warming Doesn't Exist, Study Finds": what is found

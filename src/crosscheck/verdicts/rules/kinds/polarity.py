@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from pydantic import Field
 
-from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel
+from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, cue_span
 from crosscheck.verdicts.rules.kinds.timeline import date_label, says_it_changed
 from crosscheck.nouns import Statement
 from crosscheck.statements.cues import asks_or_hedges, debunk_cues
@@ -73,7 +73,8 @@ def _negative(s: Statement, extra: tuple[str, ...]) -> bool:
 
 
 def _cue_span(s: Statement) -> tuple:
-    return (rel(s, s.polarity.start, s.polarity.end),) if s.polarity.start >= 0 else ()
+    span = cue_span(s)
+    return (span,) if span is not None else ()
 
 
 def _denier(s: Statement, extra: tuple[str, ...]) -> str:
@@ -109,7 +110,8 @@ def _denies_a_plan(s: Statement) -> bool:
     """Whether a negation denies a plan ("Saudia does not have plans to separate passengers"): its scope is
     the plan, not the verb of the plan ("separate"), which the reporting side words its own way ("ban")."""
     scope = s.polarity.scope
-    after_cue = max(0, s.polarity.end - s.start) if s.polarity.end >= 0 else 0
+    span = cue_span(s)
+    after_cue = span.end if span is not None else 0
     if not s.polarity.negated or _NOT_X_BUT_Y.search(s.text, after_cue):
         return False
     return scope in _PLAN_VERBS or (scope == "have" and bool(_PLAN_NOUNS & set(s.lemmas)))
@@ -275,10 +277,10 @@ def _denies_what_the_other_says(negative: Statement, other: Statement) -> bool:
     statement. Why: "Officers used tear gas ..., though officers denied rumours they had also fired rubber
     bullets" denies nothing of "police ... heavy-handed use of tear gas"; a denial whose object is not
     spelled out after the cue ("Abbas refuted the reports") is left to the other tests."""
-    cue_end = negative.polarity.end - negative.start  # the cue's offsets are the document's
-    if negative.polarity.end < 0 or not 0 < cue_end <= len(negative.text):
+    span = cue_span(negative)
+    if span is None or span.end == 0:
         return True
-    denied = _stems(negative.text[cue_end:])
+    denied = _stems(negative.text[span.end:])
     if len(denied) < 2:
         return True
     said = _stems(other.text) | {_stem(w) for w in other.lemmas}

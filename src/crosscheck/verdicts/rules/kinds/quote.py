@@ -13,11 +13,19 @@ from crosscheck.nouns import Span, Statement
 from crosscheck.statements.entities import same_entity
 
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)?")
+# what a quote's words are read as: a word, or an editor's mark standing for words of the speaker's that are
+# left out ("procedures\u2026nor", "procedures...nor") or put in other words ("[the] police", "[Hasson]")
+_TOKEN = re.compile(r"\[[^\]]{0,40}\]|\u2026|\.\s?\.\s?\.|\w+(?:['\u2019]\w+)?")
+GAP = "\u2026"  # the word list's mark for such an edit: it stands for any words, or none
 
 
 class QuoteParams(Params):
     min_alignment: float = 0.0
-    same_quote_similarity: float = Field(80.0, ge=0, le=100)  # rapidfuzz partial ratio: one quote, two versions
+    same_quote_similarity: float = Field(80.0, ge=0, le=100)  # rapidfuzz token-set ratio: one quote, two versions
+    # share of the shorter quote's words found in order in the longer one: below it, two quotes that share
+    # many words are two passages of one speech ("Insurgents attacked the check-point and killed my son ..." /
+    # "I went to the check post and began shooting back"), not one quote altered
+    same_quote_words: float = Field(0.7, ge=0, le=1)
 
 
 # spellings of the same spoken words: a transcript's "they're" is another's "they are", "someone" "somebody"
@@ -47,10 +55,13 @@ def spoken_words(word: str) -> list[str]:
 
 
 def quoted_passages(s: Statement) -> list[tuple[Span, list[str]]]:
+    """Each quotation of the statement with its words, lower-cased; an editor's ellipsis or bracketed
+    words become ``GAP``."""
     out = []
     for q in s.quotes:
         text = _SIC.sub(" ", s.text[q.start - s.start:q.end - s.start])
-        out.append((Span(q.start - s.start, q.end - s.start), [w.lower().replace("\u2019", "'") for w in _WORD.findall(text)]))
+        words = [GAP if t[0] in "[.\u2026" else t.lower().replace("\u2019", "'") for t in _TOKEN.findall(text)]
+        out.append((Span(q.start - s.start, q.end - s.start), words))
     return out
 
 
@@ -61,10 +72,32 @@ def _spoken(words: list[str]) -> list[str]:
 _SLIGHT = frozenset("a an the this that and or of to in on at is was it".split())
 
 
+# British and American spellings of one word: harbour / harbor, centre / center, realise / realize, travelled /
+# traveled, defence / defense, catalogue / catalog (each outlet's house style, not the speaker's words)
+_SPELLINGS = ((re.compile(r"our(s|ed|ing|ite|ites|able)?$"), r"or\1"), (re.compile(r"tre(s|d)?$"), r"ter\1"),
+              (re.compile(r"is(e|es|ed|ing|ation|ations)$"), r"iz\1"), (re.compile(r"ys(e|es|ed|ing)$"), r"yz\1"),
+              (re.compile(r"(?<=\w{4})ll(ed|ing|er|ers)$"), r"l\1"), (re.compile(r"ence$"), "ense"), (re.compile(r"ogue$"), "og"))
+
+
+def house_spelling(x: str, y: str) -> bool:
+    """Whether two different words of five letters or more are one word in British and American spelling."""
+    if x == y or min(len(x), len(y)) < 5:
+        return x == y
+    for pattern, american in _SPELLINGS:
+        if pattern.sub(american, x) == pattern.sub(american, y):
+            return True
+    return False
+
+
 def internal_changes(a: list[str], b: list[str]) -> list[str]:
     """Words replaced, inserted or dropped inside the quote; a quote cut short at either end is not altered,
-    nor one whose only changes are small function words ("this is truly a" / "this is a truly")."""
+    nor one whose only changes are small function words ("this is truly a" / "this is a truly"), words
+    an editor marked as left out or put in other words (``GAP``), a word written apart or hyphenated
+    ("check-point" / "checkpoint"), or words moved ("silently slipped away" / "slipped silently away")."""
     ops = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+    dropped = [tuple(a[a0:a1]) for op, a0, a1, b0, b1 in ops if op == "delete"]
+    added = [tuple(b[b0:b1]) for op, a0, a1, b0, b1 in ops if op == "insert"]
+    moved = set(dropped) & set(added)
     changes = []
     for n, (op, a0, a1, b0, b1) in enumerate(ops):
         if op == "equal":
@@ -74,9 +107,36 @@ def internal_changes(a: list[str], b: list[str]) -> list[str]:
             continue
         if set(a[a0:a1]) <= _SLIGHT and set(b[b0:b1]) <= _SLIGHT:
             continue
+        if set(a[a0:a1]) == {GAP} or set(b[b0:b1]) == {GAP} or "".join(a[a0:a1]) == "".join(b[b0:b1]):
+            continue
+        if a1 - a0 == b1 - b0 and all(map(house_spelling, a[a0:a1], b[b0:b1])):
+            continue
+        if op in ("delete", "insert") and (tuple(a[a0:a1]) or tuple(b[b0:b1])) in moved:
+            continue
         old, new = " ".join(a[a0:a1]) or "(nothing)", " ".join(b[b0:b1]) or "(nothing)"
         changes.append(f"'{old}' -> '{new}'")
     return changes
+
+
+_VERBATIM_RUN = 5  # this many words in a row, word for word, make two quotes one however much else differs
+
+
+def one_quote(a: list[str], b: list[str], share: float) -> bool:
+    """Whether two quotes are one quote in two versions rather than two passages of one speech: ``share`` of
+    the shorter one's words (editor's marks aside) are the other's in the same order, a word or two put in
+    another's place counting as kept ("called like 50 or 60" / "called 53 or 60"), or a run of
+    ``_VERBATIM_RUN`` words is the same ("our thoughts and prayers, first and foremost, are with his family" /
+    "... are with Mr. Sotloff and Mr. Sotloff's family")."""
+    a, b = [w for w in a if w != GAP], [w for w in b if w != GAP]
+    if not a or not b:
+        return False
+    kept = 0
+    for op, a0, a1, b0, b1 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal" and a1 - a0 >= _VERBATIM_RUN:
+            return True
+        if op == "equal" or (op == "replace" and a1 - a0 <= 2 and b1 - b0 <= 2):
+            kept += min(a1 - a0, b1 - b0)
+    return kept >= share * min(len(a), len(b))
 
 
 def check(pair: Pair, p: QuoteParams) -> list[Verdict]:
@@ -87,14 +147,17 @@ def check(pair: Pair, p: QuoteParams) -> list[Verdict]:
         for span_b, words_b in quoted_passages(b):
             if len(words_a) < 4 or len(words_b) < 4:
                 continue
-            ja, jb = " ".join(words_a), " ".join(words_b)
+            ja, jb = (" ".join(w for w in words if w != GAP) for words in (words_a, words_b))
             if fuzz.token_set_ratio(ja, jb) < p.same_quote_similarity:
+                continue
+            spoken_a, spoken_b = _spoken(words_a), _spoken(words_b)
+            if not one_quote(spoken_a, spoken_b, p.same_quote_words):
                 continue
             speaker_a = a.attribution.source if a.attribution else ""
             speaker_b = b.attribution.source if b.attribution else ""
             # which quotes are one quote is judged on the words as written (as before); what changed, on
             # the words as spoken: "they're" / "they are" is no change
-            diff = internal_changes(_spoken(words_a), _spoken(words_b))
+            diff = internal_changes(spoken_a, spoken_b)
             if diff:
                 return [Verdict("contradiction", {"change": "; ".join(diff[:3]), "a_value": speaker_a,
                                                   "b_value": speaker_b}, (span_a,), (span_b,), confidence=0.85)]
@@ -112,12 +175,23 @@ def _other_speaker(a: Statement, b: Statement) -> bool:
     sa, sb = a.attribution, b.attribution
     if sa is None or sb is None or not (sa.named and sb.named and sa.source and sb.source):
         return False
+    if _relayed(a) or _relayed(b):
+        return False
     if sa.source in sb.source or sb.source in sa.source or same_entity(sa.source, sb.source):
         return False
     if sa.source not in b.text.lower() and sb.source not in a.text.lower():
         # "Fan's lover said": a speaker described through someone else's name is not that someone
         return not any(f"{x.source}'s" in y.text.lower().replace("\u2019", "'") for x, y in ((sa, a), (sb, b)))
     return False
+
+
+# '"...," he said, according to the Daily Mail': the words are his, the outlet named only carried them
+_RELAY = re.compile(r"\b(?:he|she|they|i|we)\s+(?:said|says|told|added|wrote|explained)\b", re.IGNORECASE)
+
+
+def _relayed(s: Statement) -> bool:
+    """Whether the statement's named source is only the outlet or agency that carried someone's words."""
+    return s.attribution is not None and s.attribution.cue == "according to" and bool(_RELAY.search(s.text))
 
 
 KIND = Kind("quote", QuoteParams, frozenset({"change", "a_value", "b_value"}), check=check,

@@ -267,3 +267,10 @@ def test_a_purpose_cut_off_a_title_case_headline_is_no_negation(nlp):
 def test_a_negated_result_after_so_is_a_negation(nlp):
     doc = make_doc("r", "So the final was not played on Saturday, the league said.")
     assert any(s.polarity.negated for s in extract_statements([doc], nlp))
+
+
+def test_each_date_knows_the_verb_it_dates(nlp):
+    s = one(nlp, "A dog attacked a postman in Leeds on Saturday, the council said on Sunday.")
+    assert {d.text: d.anchor for d in s.dates} == {"Saturday": "attack", "Sunday": "say"}
+    s = one(nlp, "The Herald reports that the brewer will close its plant, which it bought in May.")
+    assert [d.anchor for d in s.dates] == ["buy"]

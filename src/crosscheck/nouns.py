@@ -82,6 +82,9 @@ class DateMention:
     text: str
     value: dt.date | None
     granularity: Literal["day", "month", "year", "quarter", "unknown"] = "unknown"
+    # lemma of the verb the date belongs to ("say" in "the carrier said on Sunday", "sting" in "stung a passenger
+    # on Saturday"): which event it dates; "" when the parse gives none
+    anchor: str = ""
 
 
 @dataclass(frozen=True)

@@ -443,9 +443,23 @@ def _dates(sent: "SpacySpan", base: int, doc: Document) -> Iterator[DateMention]
         if ent.label_ == "DATE":
             value, granularity = resolve_date(ent.text, doc.published)
             found = True
-            yield DateMention(base + ent.start_char, base + ent.end_char, ent.text, value, granularity)  # type: ignore[arg-type]
+            yield DateMention(base + ent.start_char, base + ent.end_char, ent.text, value, granularity,  # type: ignore[arg-type]
+                              _anchor(ent.root))
     if not found:
-        yield from find_dates(sent.text, doc.published, offset=base + sent.start_char)
+        for m in find_dates(sent.text, doc.published, offset=base + sent.start_char):
+            inside = [t for t in sent if base + t.idx < m.end and base + t.idx + len(t) > m.start]
+            yield replace(m, anchor=_anchor(inside[-1])) if inside else m
+
+
+def _anchor(tok: "Token") -> str:
+    """The lemma of the verb a date hangs from: the first verb up its head chain (four steps at most)."""
+    for _ in range(4):
+        if tok.head.i == tok.i:
+            break
+        tok = tok.head
+        if tok.pos_ in ("VERB", "AUX"):
+            return tok.lemma_.lower()
+    return ""
 
 
 def _attribution(sent: "SpacySpan", base: int) -> Attribution | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel, same_words
 from crosscheck.verdicts.rules.kinds.values import has_figures, pinned_dates, sources_differ, time_word
-from crosscheck.nouns import DateMention
+from crosscheck.nouns import DateMention, Statement
 from crosscheck.statements.dates import periods, same_period
 
 
@@ -35,10 +35,24 @@ def check(pair: Pair, p: DateParams) -> list[Verdict]:
     # 1,000-article bench corpus such pairs were error-level contradictions between near-identical sentences)
     if any(r is not False for *_, r in results) or any(same_words(x.text, y.text) for x, _, y, _, _ in results):
         return []
-    x, wx, y, wy, _ = results[0]
+    # two dates that fit settle it whatever they date, but only two dates of one event can conflict
+    conflicts = [r for r in results if one_event(a, r[0], b, r[2])]
+    if not conflicts:
+        return []
+    x, wx, y, wy, _ = conflicts[0]
     kind = "discrepancy" if sources_differ(a, b) else "contradiction"
     return [Verdict(kind, {"a_value": f"{wx} {x.text} ({x.value})".lstrip(), "b_value": f"{wy} {y.text} ({y.value})".lstrip()},
                     (rel(a, x.start, x.end),), (rel(b, y.start, y.end),), confidence=0.75)]
+
+
+def one_event(a: Statement, x: DateMention, b: Statement, y: DateMention) -> bool:
+    """Whether date ``x`` of ``a`` and ``y`` of ``b`` can date one event: not when they hang from different verbs
+    and one statement speaks of the other's dated event too ("A scorpion stung a passenger ..., the carrier said
+    on Sunday" / "A scorpion stung a woman ... on Saturday": a day of saying against a day of stinging;
+    "TechCrunch reported on Monday ..." / "TechCrunch reports ... the service, which it acquired in May")."""
+    if not x.anchor or not y.anchor or x.anchor == y.anchor:
+        return True
+    return x.anchor not in {*b.predicates, *b.lemmas} and y.anchor not in {*a.predicates, *a.lemmas}
 
 
 def fits(x: DateMention, wx: str, y: DateMention, wy: str) -> bool | None:

@@ -60,6 +60,9 @@ def _antonym_verbs(antonyms: tuple[tuple[str, str], ...]) -> frozenset[str]:
 # "has not commented", "did not respond": no position taken, so nothing to contradict ("is yet to comment")
 NO_COMMENT_VERBS = frozenset({"comment", "respond", "reply", "answer", "return", "confirm", "speak", "elaborate",
                               "disclose", "specify"})
+# a question left open, not a claim denied: "Psaki would not say whether this would constitute an act of war"
+_NO_ANSWER = re.compile(r"(?:\bnot|n[’']t|\bdeclined\s+to|\brefused\s+to)\s+(?:\w+\s+)?(?:say|tell|reveal|discuss|disclose)"
+                        r"\s+(?:\w+\s+)?(?:whether|if|how|what|when|why|who|where|which)\b", re.IGNORECASE)
 # verbs of refusing an act, not of denying a claim: "refused treatment" says nothing of what others report
 _REFUSALS = ("refus", "declin")
 
@@ -307,8 +310,9 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
         negative, other = (a, b) if neg_a else (b, a)
         denial = _read_denial(negative, other, p)
         denier = denial.denier
-        if (not denial.explicit or denial.refusal) and negative.polarity.scope in NO_COMMENT_VERBS:
-            return []  # "has not commented", "declined to answer questions"
+        if (not denial.explicit or denial.refusal) and (negative.polarity.scope in NO_COMMENT_VERBS
+                                                         or _NO_ANSWER.search(negative.text)):
+            return []  # "has not commented", "declined to answer questions", "would not say whether"
         if not pair.same_document and (_both_report_the_denial(negative, pair, denial) or asks_or_hedges(other)
                                        or debunk_cues(other.text)):
             # both outlets report the dispute; the other reports only an allegation or a question; or it calls
@@ -347,13 +351,23 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
         return []
     for x, y in p.antonyms:
         for left, right in ((x, y), (y, x)):
-            if left in a.predicates and right in b.predicates:
+            # each statement on its own side ("neither confirmed nor denied" / the same: no finding), said of one actor
+            if (left in a.predicates and right in b.predicates and right not in a.predicates
+                    and left not in b.predicates and not _other_actors(a, left, b, right)):
                 kind = "update" if says_it_changed(pair) else "contradiction"
                 values.update(antonyms=f"{left} / {right}",
                               sequence=f"{pair.doc_a.outlet or pair.doc_a.id} ({date_a}) says {left}, "
                                        f"{pair.doc_b.outlet or pair.doc_b.id} ({date_b}) says {right}")
                 return [Verdict(kind, values, confidence=MEASURED_PRECISION if kind == "contradiction" else 0.7)]
     return []
+
+
+def _other_actors(a: Statement, verb_a: str, b: Statement, verb_b: str) -> bool:
+    """Whether opposite verbs have different named subjects, so that both can be true: "Mojang sells Minecraft" /
+    "Microsoft will buy Mojang" (one sells, another buys), "Revenue rose" / "Profit fell"."""
+    sa = {k for v, role, k in a.roles if v == verb_a and role == "subject"}
+    sb = {k for v, role, k in b.roles if v == verb_b and role == "subject"}
+    return bool(sa and sb and not shared_names(sa, sb))
 
 
 KIND = Kind("polarity", PolarityParams,

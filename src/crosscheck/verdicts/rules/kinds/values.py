@@ -32,8 +32,11 @@ def frame_overlap(a: Quantity, b: Quantity) -> float | None:
     if not a.frame or not b.frame:
         return None
     fa, fb = set(a.frame), set(b.frame)
-    if a.kind == "count" and a.unit in _PEOPLE and (fa - {a.unit}) and (fb - {b.unit}):
-        fa, fb = fa - {a.unit}, fb - {b.unit}
+    # the unit as the frame spells it: a count of "people" has the unit "person" (until 2026-12-04 "people" stayed
+    # in both frames and "50 people were killed" / "51 people were injured" were one count, 0.5 overlap)
+    unit = {a.unit, "people"} if a.unit == "person" else {a.unit}
+    if a.kind == "count" and a.unit in _PEOPLE and (fa - unit) and (fb - unit):
+        fa, fb = fa - unit, fb - unit
     return len(fa & fb) / min(len(fa), len(fb))
 
 

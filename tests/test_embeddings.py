@@ -312,6 +312,39 @@ def test_statements_in_two_processes_equal_one(pipeline, sample_analysis, monkey
     assert two.statements_of(sample_analysis.documents) == list(sample_analysis.statements)
 
 
+def test_workers_start_fresh_where_pytorch_is_loaded(pipeline, sample_analysis, monkeypatch):
+    # a process with PyTorch loaded, as this test process is by the model tests: a forked worker could hang on a
+    # lock of its OpenMP threads (it did once here), so the workers start as fresh interpreters
+    import torch  # noqa: F401
+
+    import crosscheck.pipeline as pl
+
+    assert pl._worker_context().get_start_method() in ("forkserver", "spawn")
+    two = pl.Pipeline(pl.Settings(use_cache=False, jobs=2), rules=pipeline.rules)
+    monkeypatch.setattr(pl.Pipeline, "MIN_SEGMENTS_PER_PROCESS", 1)
+    assert two.statements_of(sample_analysis.documents) == list(sample_analysis.statements)
+
+
+def test_workers_are_forked_where_pytorch_is_not_loaded(tmp_path):
+    # the command line's own process never loads PyTorch (the encoder's helper does): its workers are forked
+    script = (
+        "import sys\n"
+        "from crosscheck.pipeline import Pipeline, Settings, _worker_context\n"
+        "from crosscheck.documents import load_documents\n"
+        f"docs = load_documents([{str(SOURCES)!r}])[0]\n"
+        "one = Pipeline(Settings(use_cache=False, jobs=1)).statements_of(docs)\n"
+        "Pipeline.MIN_SEGMENTS_PER_PROCESS = 1\n"
+        "two = Pipeline(Settings(use_cache=False, jobs=2))\n"
+        "assert two._processes(docs) == 2 and _worker_context().get_start_method() == 'fork'\n"
+        "assert two.statements_of(docs) == one and 'torch' not in sys.modules\n"
+        "print('ok', len(one))\n")
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("ok ")
+
+
 @pytest.mark.parametrize("backend", ["native", "numpy"])
 def test_vectors_do_not_depend_on_when_the_helper_encodes(backend):
     # prefetches run through _one_thread while the parent parses, or not, by timing: same vectors either way

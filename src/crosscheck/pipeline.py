@@ -207,10 +207,9 @@ class Pipeline:
         if len(chunks) == 1:  # (with several processes both cores parse: nothing to overlap the encoding with)
             return extract_statements(documents, nlp, max_per_document=limit, each_document=each_document)
         # forked workers inherit the loaded pipeline; this process parses the first share itself
-        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(len(chunks) - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(len(chunks) - 1, mp_context=_worker_context()) as pool:
             futures = [pool.submit(_extract_chunk, chunk, limit) for chunk in chunks[1:]]
             out = extract_statements(chunks[0], nlp, max_per_document=limit)
             for future in futures:
@@ -552,6 +551,20 @@ def _chunks(documents: Sequence[Document], parts: int) -> list[list[Document]]:
         chunks[-1].append(d)
         done += len(d.text)
     return chunks
+
+
+def _worker_context():
+    """How the statements stage starts its workers: forked, so that they inherit the loaded spaCy pipeline, unless
+    PyTorch is loaded in this process. Its OpenMP threads do not survive a fork: a forked worker can wait forever on
+    a lock one of them held (seen once in the test suite, which loads PyTorch in-process; the command line keeps it
+    in the encoder's helper process). Then a fresh interpreter per worker (forkserver), which loads spaCy itself."""
+    import multiprocessing
+    import sys
+
+    if "torch" not in sys.modules:
+        return multiprocessing.get_context("fork")
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _extract_chunk(documents: list[Document], max_per_document: int) -> list[Statement]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from pydantic import Field
+
 from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel, same_words
 from crosscheck.verdicts.rules.kinds.values import has_figures, pinned_dates, sources_differ, time_word
 from crosscheck.nouns import DateMention, Statement
@@ -16,6 +20,9 @@ class DateParams(Params):
     # makes the year the period a figure is measured over ("grew 9.8% in 2020" / "12% in 2019": NUM01's
     # discrepancy, not a date conflict)
     years: bool = True
+    # a date read off the page's own date ("on Thursday", "last month") this many days or fewer from the other
+    # outlet's date is a contradiction; further, a discrepancy (``read_off_the_page``)
+    page_date_days: int = Field(31, ge=0)
 
 
 def check(pair: Pair, p: DateParams) -> list[Verdict]:
@@ -40,9 +47,29 @@ def check(pair: Pair, p: DateParams) -> list[Verdict]:
     if not conflicts:
         return []
     x, wx, y, wy, _ = conflicts[0]
-    kind = "discrepancy" if sources_differ(a, b) else "contradiction"
+    kind = "discrepancy" if sources_differ(a, b) or read_off_the_page(pair, x, y, p.page_date_days) else "contradiction"
     return [Verdict(kind, {"a_value": f"{wx} {x.text} ({x.value})".lstrip(), "b_value": f"{wy} {y.text} ({y.value})".lstrip()},
                     (rel(a, x.start, x.end),), (rel(b, y.start, y.end),), confidence=0.75)]
+
+
+# words that date something from the day the page was written: "on Thursday", "11 days ago", "last month"
+_RELATIVE = re.compile(r"\b(?:yesterday|today|tonight|tomorrow|(?:mon|tues|wednes|thurs|fri|satur|sun)day|last|next|this"
+                       r"|ago|earlier|later|recent(?:ly)?|past|coming)\b", re.IGNORECASE)
+
+
+def read_off_the_page(pair: Pair, x: DateMention, y: DateMention, days: int) -> bool:
+    """Whether the two dates are more than ``days`` apart and one of them was read off its page's date ("on
+    Thursday" against "Feb. 5"): then the page's date is as likely wrong as either outlet (a reprint, a page dated
+    when it was copied), and the editor has a discrepancy to look at, not a contradiction. Two such dates read off
+    pages dated within ``days`` of each other ("18 months ago" / "20 months ago") differ in their words: they
+    still conflict."""
+    if x.value is None or y.value is None or abs((x.value - y.value).days) <= days:
+        return False
+    rx, ry = bool(_RELATIVE.search(x.text)), bool(_RELATIVE.search(y.text))
+    if rx and ry:
+        pa, pb = pair.doc_a.published, pair.doc_b.published
+        return pa is None or pb is None or abs((pa - pb).days) > days
+    return rx or ry
 
 
 def one_event(a: Statement, x: DateMention, b: Statement, y: DateMention) -> bool:

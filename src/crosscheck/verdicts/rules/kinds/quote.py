@@ -111,6 +111,8 @@ def internal_changes(a: list[str], b: list[str]) -> list[str]:
             continue
         if a1 - a0 == b1 - b0 and all(map(house_spelling, a[a0:a1], b[b0:b1])):
             continue
+        if {*a[a0:a1], *b[b0:b1]} == {"is", "isis"} and a1 - a0 == b1 - b0 == 1:
+            continue  # "the IS terrorist network" / "the ISIL terrorist network": the group, lower-cased
         if op in ("delete", "insert") and (tuple(a[a0:a1]) or tuple(b[b0:b1])) in moved:
             continue
         old, new = " ".join(a[a0:a1]) or "(nothing)", " ".join(b[b0:b1]) or "(nothing)"
@@ -186,7 +188,8 @@ def _other_speaker(a: Statement, b: Statement) -> bool:
 
 
 # '"...," he said, according to the Daily Mail': the words are his, the outlet named only carried them
-_RELAY = re.compile(r"\b(?:he|she|they|i|we)\s+(?:said|says|told|added|wrote|explained)\b", re.IGNORECASE)
+_RELAY = re.compile(r"\b(?:he|she|they|i|we)\s+(?:said|says|stated|states|told|tells|added|adds|wrote|writes|explained"
+                    r"|recalled|continued)\b", re.IGNORECASE)
 
 
 def _relayed(s: Statement) -> bool:

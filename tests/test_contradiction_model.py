@@ -742,3 +742,15 @@ def test_a_denial_counts_only_against_what_the_other_side_says():
                         polarity=Polarity(negated=False, denial=True, cue="refuted", start=46, end=53,
                                           scope="refute"))
     assert _denies_what_the_other_says(refuted, other("Al-Sisi offered the Palestinians land next to Gaza."))
+
+
+@pytest.mark.parametrize("item, words", [("sick=5", "not a shippable file"), ("conjnli=lots", "positive number"),
+                                         ("conjnli=0", "positive number")])
+def test_a_wrong_rows_option_stops_training_before_any_work(tmp_path, capsys, item, words):
+    from crosscheck.training.nli_train import main, rows_of
+
+    work = tmp_path / "work"
+    with pytest.raises(SystemExit) as stop:
+        main(["--work", str(work), "--rows", item])
+    assert stop.value.code == 2 and words in capsys.readouterr().err and not work.exists()
+    assert rows_of("conjnli=all") == ("conjnli", None) and rows_of("conjnli=12") == ("conjnli", 12)

@@ -46,6 +46,19 @@ def log(work: Path, message: str) -> None:
         fh.write(line + "\n")
 
 
+def rows_of(item: str) -> tuple[str, int | None]:
+    """``--rows FILE=N`` read when the command line is, so that a wrong one stops the run before any work:
+    (file, N), N None for "all"; only a shippable file (``nli_data.SHIPPABLE``) may be named."""
+    import argparse
+
+    name, _, n = item.partition("=")
+    if name not in SHIPPABLE:
+        raise argparse.ArgumentTypeError(f"{name!r} is not a shippable file ({', '.join(SHIPPABLE)})")
+    if n != "all" and not (n.isdigit() and int(n) > 0):
+        raise argparse.ArgumentTypeError(f"{item!r}: give FILE=N with N a positive number, or FILE=all")
+    return name, None if n == "all" else int(n)
+
+
 def build_pairs(args, work: Path) -> list[Pair]:
     path = work / "pairs.jsonl"
     if path.exists():
@@ -53,11 +66,7 @@ def build_pairs(args, work: Path) -> list[Pair]:
                 for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())]
     rng = random.Random(args.seed)
     files = dict(SHIPPABLE)
-    for item in args.rows:
-        name, _, n = item.partition("=")
-        if name not in files:
-            raise SystemExit(f"--rows {item}: {name!r} is not a shippable file ({', '.join(files)})")
-        files[name] = None if n == "all" else int(n)
+    files.update(args.rows)
     pairs = labelled_pairs(args.train_dir, args.dev_dir, args.stories_dir, rng, files)
     if args.synthetic_articles:
         from crosscheck.statements.nlp import load_nlp
@@ -98,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated shippable draft files whose articles also give synthetic pairs "
                              "(frank, qags, falke), after FNC-1's fold-0 bodies")
     parser.add_argument("--max-pairs", type=int, default=0)
-    parser.add_argument("--rows", action="append", default=[], metavar="FILE=N",
+    parser.add_argument("--rows", action="append", default=[], metavar="FILE=N", type=rows_of,
                         help="rows drawn from a shippable training file (N or 'all'), instead of "
                              "nli_data.SHIPPABLE's number; repeatable")
     parser.add_argument("--epochs", type=float, default=1.0)

@@ -63,6 +63,9 @@ NO_COMMENT_VERBS = frozenset({"comment", "respond", "reply", "answer", "return",
 # a question left open, not a claim denied: "Psaki would not say whether this would constitute an act of war"
 _NO_ANSWER = re.compile(r"(?:\bnot|n[’']t|\bdeclined\s+to|\brefused\s+to)\s+(?:\w+\s+)?(?:say|tell|reveal|discuss|disclose)"
                         r"\s+(?:\w+\s+)?(?:whether|if|how|what|when|why|who|where|which)\b", re.IGNORECASE)
+# "not ... any longer" says what a verb of ceasing says: "will stop selling" / "will not sell any longer"
+_NO_MORE = re.compile(r"\b(?:any\s*more|any\s+longer|no\s+longer)\b", re.IGNORECASE)
+_CEASING = frozenset({"stop", "cease", "quit", "halt", "end", "discontinue", "suspend", "abandon"})
 # verbs of refusing an act, not of denying a claim: "refused treatment" says nothing of what others report
 _REFUSALS = ("refus", "declin")
 
@@ -313,6 +316,8 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
         if (not denial.explicit or denial.refusal) and (negative.polarity.scope in NO_COMMENT_VERBS
                                                          or _NO_ANSWER.search(negative.text)):
             return []  # "has not commented", "declined to answer questions", "would not say whether"
+        if _NO_MORE.search(negative.text) and _CEASING & set(other.predicates):
+            return []  # "will not sell its caplets any longer" / "will stop selling its caplets": one claim
         if not pair.same_document and (_both_report_the_denial(negative, pair, denial) or asks_or_hedges(other)
                                        or debunk_cues(other.text)):
             # both outlets report the dispute; the other reports only an allegation or a question; or it calls

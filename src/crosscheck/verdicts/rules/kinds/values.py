@@ -175,6 +175,10 @@ def compare_quantities(a: Statement, b: Statement, *, tolerance: float, max_rati
     conflicts = [(qa, qb) for qa, qb, same, one_denied in judged if same and one_denied]  # "didn't make $46m" / "$46m"
     paired_a = {id(qa) for qa, _ in matches + conflicts}
     paired_b = {id(qb) for _, qb in matches + conflicts}
+    # a figure the other statement also gives, whatever the words around it, is accounted for: "estimated to fetch
+    # $20,000, but sold for $120,000" / "fetched $120,000" disputes no figure
+    paired_a |= _echoed(a, b, denied)
+    paired_b |= _echoed(b, a, denied)
     conflicts += [(qa, qb) for qa, qb, same, _ in judged
                   if not same and id(qa) not in paired_a | denied and id(qb) not in paired_b | denied]
     if bounds:  # "not as big as 50 feet" against "a 50-foot crab": the figure is not under the bound
@@ -182,6 +186,15 @@ def compare_quantities(a: Statement, b: Statement, *, tolerance: float, max_rati
                       and id(qa) not in paired_a | denied and id(qb) not in paired_b | denied
                       and _reaches(qb if id(qa) in bounds else qa, qa if id(qa) in bounds else qb)]
     return Comparison(tuple(matches), tuple(conflicts))
+
+
+def _echoed(s: Statement, other: Statement, denied: set[int]) -> set[int]:
+    """The ids of ``s``'s sums of money and percentages that ``other`` gives too, to the digit and neither hedged nor
+    denied (a bound such as "$2 billion-plus" would echo every larger sum; counts and ages coincide too often:
+    "25-year-old Indira" is not the 25-year-old groom)."""
+    return {id(q) for q in s.quantities for o in other.quantities
+            if q.kind in ("money", "percent") and (q.kind, q.unit, q.value) == (o.kind, o.unit, o.value)
+            and not q.hedge and not o.hedge and id(q) not in denied and id(o) not in denied}
 
 
 def _reaches(q: Quantity, bound: Quantity) -> bool:

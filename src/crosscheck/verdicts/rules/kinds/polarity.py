@@ -68,6 +68,10 @@ _NO_MORE = re.compile(r"\b(?:any\s*more|any\s+longer|no\s+longer)\b", re.IGNOREC
 _CEASING = frozenset({"stop", "cease", "quit", "halt", "end", "discontinue", "suspend", "abandon"})
 # verbs of refusing an act, not of denying a claim: "refused treatment" says nothing of what others report
 _REFUSALS = ("refus", "declin")
+# a request turned down is an act refused too: "The Pentagon is rejecting demands by Kyrgyzstan to pay for the base"
+# says nothing against "Manas air base is located in Kyrgyzstan"
+_REQUESTS = frozenset({"demand", "call", "request", "offer", "proposal", "bid", "plea", "appeal", "invitation",
+                       "application", "petition", "ultimatum"})
 
 
 def _negative(s: Statement, extra: tuple[str, ...]) -> bool:
@@ -194,7 +198,9 @@ def _read_denial(negative: Statement, other: Statement, p: PolarityParams) -> _D
                              and pred == negative.polarity.scope)), "") if plan else ""
     return _Denial(denier=denier, denier_named=bool(denier) and _names_the_denier(denier, negative, other),
                    plan=plan, owner=owner, owner_named=plan and _plan_owner_named(negative, other),
-                   refusal=negative.polarity.cue.lower().startswith(_REFUSALS), explicit=negative.polarity.denial)
+                   refusal=negative.polarity.cue.lower().startswith(_REFUSALS)
+                   or (negative.polarity.denial and negative.polarity.scope in _REQUESTS),
+                   explicit=negative.polarity.denial)
 
 
 def _named_dispute(negative: Statement, other: Statement, d: _Denial, p: PolarityParams) -> bool:

@@ -49,8 +49,6 @@ def log(work: Path, message: str) -> None:
 def rows_of(item: str) -> tuple[str, int | None]:
     """``--rows FILE=N`` read when the command line is, so that a wrong one stops the run before any work:
     (file, N), N None for "all"; only a shippable file (``nli_data.SHIPPABLE``) may be named."""
-    import argparse
-
     name, _, n = item.partition("=")
     if name not in SHIPPABLE:
         raise argparse.ArgumentTypeError(f"{name!r} is not a shippable file ({', '.join(SHIPPABLE)})")

@@ -12,7 +12,6 @@ from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict
 from crosscheck.nouns import Span, Statement
 from crosscheck.statements.entities import same_entity
 
-_WORD = re.compile(r"\w+(?:['\u2019]\w+)?")
 # what a quote's words are read as: a word, or an editor's mark standing for words of the speaker's that are
 # left out ("procedures\u2026nor", "procedures...nor") or put in other words ("[the] police", "[Hasson]")
 _TOKEN = re.compile(r"\[[^\]]{0,40}\]|\u2026|\.\s?\.\s?\.|\w+(?:['\u2019]\w+)?")
@@ -145,20 +144,19 @@ def check(pair: Pair, p: QuoteParams) -> list[Verdict]:
     a, b = pair.a, pair.b
     if pair.same_document or not a.quotes or not b.quotes:
         return []
-    for span_a, words_a in quoted_passages(a):
-        for span_b, words_b in quoted_passages(b):
-            if len(words_a) < 4 or len(words_b) < 4:
-                continue
-            ja, jb = (" ".join(w for w in words if w != GAP) for words in (words_a, words_b))
+    # each quote read once: its span, its words as written (gaps aside, which quotes are one is judged on them)
+    # and as spoken (what changed in it is judged on those)
+    quotes_a, quotes_b = ([(span, " ".join(w for w in words if w != GAP), _spoken(words))
+                           for span, words in quoted_passages(s) if len(words) >= 4] for s in (a, b))
+    for span_a, ja, spoken_a in quotes_a:
+        for span_b, jb, spoken_b in quotes_b:
             if fuzz.token_set_ratio(ja, jb) < p.same_quote_similarity:
                 continue
-            spoken_a, spoken_b = _spoken(words_a), _spoken(words_b)
             if not one_quote(spoken_a, spoken_b, p.same_quote_words):
                 continue
             speaker_a = a.attribution.source if a.attribution else ""
             speaker_b = b.attribution.source if b.attribution else ""
-            # which quotes are one quote is judged on the words as written (as before); what changed, on
-            # the words as spoken: "they're" / "they are" is no change
+            # what changed is read on the words as spoken: "they're" / "they are" is no change
             diff = internal_changes(spoken_a, spoken_b)
             if diff:
                 return [Verdict("contradiction", {"change": "; ".join(diff[:3]), "a_value": speaker_a,

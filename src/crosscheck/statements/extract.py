@@ -447,8 +447,13 @@ def _dates(sent: "SpacySpan", base: int, doc: Document) -> Iterator[DateMention]
                               _anchor(ent.root))
     if not found:
         for m in find_dates(sent.text, doc.published, offset=base + sent.start_char):
-            inside = [t for t in sent if base + t.idx < m.end and base + t.idx + len(t) > m.start]
+            inside = _tokens_in(sent, base, m.start, m.end)
             yield replace(m, anchor=_anchor(inside[-1])) if inside else m
+
+
+def _tokens_in(sent: "SpacySpan", base: int, start: int, end: int) -> list["Token"]:
+    """The sentence's tokens that overlap the document range [start, end) (token offsets + ``base``)."""
+    return [t for t in sent if base + t.idx < end and base + t.idx + len(t) > start]
 
 
 def _anchor(tok: "Token") -> str:
@@ -518,7 +523,7 @@ def _strip_article(text: str) -> str:
 
 def _with_frame(q: Quantity, sent: "SpacySpan", base: int) -> Quantity:
     """Attach the lemmas of what the figure measures, read off the dependency parse."""
-    toks = [t for t in sent if base + t.idx < q.end and base + t.idx + len(t) > q.start]
+    toks = _tokens_in(sent, base, q.start, q.end)
     if not toks:
         return q
     inside = {t.i for t in toks}

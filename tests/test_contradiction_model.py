@@ -744,6 +744,35 @@ def test_a_denial_counts_only_against_what_the_other_side_says():
     assert _denies_what_the_other_says(refuted, other("Al-Sisi offered the Palestinians land next to Gaza."))
 
 
+def test_a_negation_both_sides_print_or_the_other_side_leaves_out_is_no_denial():
+    """POL01 on the bench corpus: a negated slogan printed on both sides ("the 'hands up, don't shoot' gesture")
+    and a quote cut short on one side ("People will ask why you brought the body" / "... the body but you didn't
+    bring him when he was alive.") were denials against affirmations."""
+    from crosscheck.nouns import Polarity, Statement
+    from crosscheck.verdicts.rules.kinds.polarity import _negation_not_in_dispute
+
+    def negative(text, cue, offset=300):
+        at = text.index(cue)
+        return Statement("b:2", "b", 2, offset, offset + len(text), text,
+                         polarity=Polarity(negated=True, denial=False, cue=cue, start=offset + at,
+                                           end=offset + at + len(cue), scope="shoot"))
+
+    def other(words):
+        return Statement("a:0", "a", 0, 0, len(words), words)
+
+    slogan = negative("Marchers answered the gas with the 'hands up, don\u2019t shoot' gesture first seen in Fairview.", "n\u2019t")
+    assert _negation_not_in_dispute(slogan, other("Fairview protesters adopted the 'hands up, don't shoot' gesture."))
+    assert not _negation_not_in_dispute(slogan, other("Marchers answered the gas with stones in Fairview."))
+    quote = negative("People will ask why you brought the body but you didn't bring him when he was alive.", "n't")
+    assert _negation_not_in_dispute(quote, other("'People will ask why you brought the body"))
+    # the other side's words must leave the cue out: "you didn't bring him" is the denial itself
+    assert not _negation_not_in_dispute(quote, other("You did bring him when he was alive."))
+    assert not _negation_not_in_dispute(quote, other("People will ask why"))  # too short to stand for a claim
+    # a cue before the run negates the run itself (an RTE row of this shape was lost to the first version)
+    found = negative("No rare coins of the old royal mint found in the cellar yet.", "No", offset=0)
+    assert not _negation_not_in_dispute(found, other("Rare coins of the old royal mint found in the cellar."))
+
+
 @pytest.mark.parametrize("item, words", [("sick=5", "not a shippable file"), ("conjnli=lots", "positive number"),
                                          ("conjnli=0", "positive number")])
 def test_a_wrong_rows_option_stops_training_before_any_work(tmp_path, capsys, item, words):
@@ -754,3 +783,31 @@ def test_a_wrong_rows_option_stops_training_before_any_work(tmp_path, capsys, it
         main(["--work", str(work), "--rows", item])
     assert stop.value.code == 2 and words in capsys.readouterr().err and not work.exists()
     assert rows_of("conjnli=all") == ("conjnli", None) and rows_of("conjnli=12") == ("conjnli", 12)
+
+
+def test_two_statements_that_both_say_something_share_no_claim_by_it():
+    """POL01 counts the content words two statements share; a verb of saying is none ("'... the tactics ISIS is
+    using expand by the day,' Mladenov said" / "Isis fighter denies claim and says organ-harvesting 'would bring
+    in peanuts'" share "isis", the denier, "say" and "claim")."""
+    from crosscheck.nouns import Alignment, Entity, Polarity, Statement
+    from crosscheck.verdicts.rules.kinds.base import Pair
+    from crosscheck.verdicts.rules.kinds.polarity import PolarityParams, check
+    from tests.conftest import make_doc
+
+    said = "'The tactics Northwind is using expand by the day,' Mladenov said of the claim."
+    denied = "Its fighters would bring in peanuts, says Northwind, which denies the claim."
+    a = Statement("a:0", "a", 0, 0, len(said), said, entities=(Entity(13, 22, "Northwind", "ORG", "northwind"),),
+                  lemmas=("tactic", "northwind", "use", "expand", "day", "mladenov", "say", "claim"),
+                  predicates=("expand", "say"))
+    at = denied.index("Northwind")
+    b = Statement("b:0", "b", 0, 0, len(denied), denied, entities=(Entity(at, at + 9, "Northwind", "ORG", "northwind"),),
+                  lemmas=("northwind", "deny", "claim", "say", "fighter", "bring", "peanut"), predicates=("deny", "say"),
+                  roles=(("deny", "subject", "northwind"),),
+                  polarity=Polarity(negated=False, denial=True, cue="denies", start=denied.index("denies"),
+                                    end=denied.index("denies") + 6, scope="claim"))
+    pair = Pair(a, b, make_doc("a", said), make_doc("b", denied), Alignment("a:0", "b:0", 0.6, 0.6, 0.3, 1.0))
+    assert check(pair, PolarityParams()) == []
+    # with one more content word in common the two dispute something: the rule's other tests decide
+    a2 = Statement("a:0", "a", 0, 0, len(said), said, entities=a.entities,
+                   lemmas=(*a.lemmas, "fighter", "bring"), predicates=a.predicates)
+    assert [v.kind for v in check(Pair(a2, b, pair.doc_a, pair.doc_b, pair.alignment), PolarityParams())] == ["contradiction"]

@@ -26,6 +26,11 @@ RESOLVE_CASES = [
     ("2013-05-28", C, D(2013, 5, 28), "day"),
     ("Tuesday, May 28, 2013", None, D(2013, 5, 28), "day"),
     ("May 28th, 2013 at 10am", A, D(2013, 5, 28), "day"),
+    # a time of day before the date: the same year as the date alone (dateparser read it a year earlier)
+    ("9:45 a.m, August 27", D(2017, 8, 2), D(2017, 8, 27), "day"),
+    ("10 p.m. ET, September 9", B, D(2013, 9, 9), "day"),
+    ("noon on Tuesday", B, D(2013, 9, 10), "day"),
+    ("9 a.m. Aug. 27", D(2017, 8, 2), D(2017, 8, 27), "day"),
     ("05/28/2013", C, D(2013, 5, 28), "day"),  # dateparser fallback
     ("Sept. 10, 2013", None, D(2013, 9, 10), "day"),
     ("May 28 last year", C, D(2019, 5, 28), "day"),

@@ -30,6 +30,10 @@ from tests.conftest import make_doc
     ("us", "uk", False),
     ("china", "bank of china", False),
     ("baidu", "tencent", False),
+    ("isis", "islamic state", True),  # one group under two house styles
+    ("isil", "islamic state is", True),  # "The Islamic State (IS)"
+    ("isis", "al-qaeda", False),
+    ("islamic state", "state department", False),
 ])
 def test_one_name_written_two_ways(a, b, same):
     assert same_entity(a, b) is same and same_entity(b, a) is same
@@ -57,3 +61,13 @@ def test_two_actors_of_one_kind_or_of_an_unknown_kind_still_conflict():
     assert [v.kind for v in check(_pair("ORG", "ORG", "Baidu", "Tencent"), asked)] == ["contradiction"]
     # "PROPN" is the statements stage's label for a proper noun spaCy did not recognise: no kind at all
     assert [v.kind for v in check(_pair("PERSON", "PROPN", "Baidu", "Tencent"), asked)] == ["contradiction"]
+
+
+def test_an_actor_who_did_it_too_is_one_more_not_another():
+    """"Contoso also offered Abbas land" adds an actor to "Northwind offered Abbas land" (an ENT01 alarm on
+    the bench corpus: "Salahuddin security commission also disclosed that ...")."""
+    a = _statement("a", "Northwind offered Abbas land in the Sinai.", "Northwind", "ORG")
+    also = _statement("b", "Contoso also offered Abbas land in the Sinai.", "Contoso", "ORG")
+    pair = Pair(a, also, make_doc("a", a.text), make_doc("b", also.text), Alignment(a.id, also.id, 0.9, 0.9, 0.9, 0.0))
+    assert check(pair, EntityParams()) == []
+    assert [v.kind for v in check(_pair("ORG", "ORG", "Northwind", "Contoso"), EntityParams())] == ["contradiction"]

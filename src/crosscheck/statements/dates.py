@@ -62,6 +62,12 @@ _SPACES = re.compile(r"\s+")
 _POSSESSIVE = re.compile(r"'s$")
 _TIME_SUFFIX = re.compile(
     r",?\s+(?:at\s+)?(?:\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)|\d{1,2}:\d{2})(?:\s+[a-z]{2,4})?$")
+# a time of day before the date ("9:45 a.m, August 27", "10 p.m. Tuesday"): without it the grammar reads the date
+# as it reads "August 27"; with it the expression fell to dateparser, which dated it a year earlier than the same
+# words without the time (two reprints of one timeline: "9:40 a.m, August 27" / "9:45 a.m, August 27", 2017 / 2016)
+_TIME_PREFIX = re.compile(
+    r"^(?:at\s+)?(?:\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)|\d{1,2}:\d{2}|noon|midnight)"
+    r"(?:\s+(?:et|est|edt|pt|pst|pdt|ct|cst|cdt|gmt|bst|utc|cet|local time))?,?\s+(?:on\s+)?(?=\S)")
 _LEADING = re.compile(
     r"^(?:on|in|from|since|during|at|as of|as early as|starting(?: from| in| on)?|beginning(?: in| on)?"
     r"|effective|for|around|about|circa|approximately|some ?time in|the)\s+")
@@ -79,7 +85,7 @@ def _normalise(expression: str) -> str:
     s = _SPACES.sub(" ", expression.translate(_TRANSLATE)).strip().lower()
     s = s.strip(" ,;:!?()[]\"")
     s = _POSSESSIVE.sub("", s).rstrip(".")
-    s = _TIME_SUFFIX.sub("", s)
+    s = _TIME_PREFIX.sub("", _TIME_SUFFIX.sub("", s))
     return s.replace("this past ", "last ")
 
 

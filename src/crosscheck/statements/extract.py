@@ -496,10 +496,14 @@ def _attribution_from(head: "Token", cue: str, base: int) -> Attribution | None:
     """The source named by a phrase: its organisation or person if named, else the phrase itself."""
     if head.pos_ == "PRON" or head.lower_ in ("which", "who", "that"):
         return None
-    subtree = list(head.subtree)
+    # a relative clause describes the source and names others: "a nurse who treated the wounded in a hospital in
+    # Deir-ez-Zour" is a nurse, not Deir-ez-Zour (QUOTE01 set her words against the same words of "the Mail")
+    described = {t.i for c in head.children if c.dep_ == "relcl" for t in c.subtree}
+    subtree = [t for t in head.subtree if t.i not in described]
     lo, hi = subtree[0].i, subtree[-1].i + 1
     doc = head.doc
-    named = [e for e in doc.ents if e.start >= lo and e.end <= hi and e.label_ in ("ORG", "PERSON", "GPE", "NORP")]
+    named = [e for e in doc.ents if e.start >= lo and e.end <= hi and e.label_ in ("ORG", "PERSON", "GPE", "NORP")
+             and not any(t.i in described for t in e)]
     if named:
         rank = {"ORG": 0, "PERSON": 0, "NORP": 1, "GPE": 2}
         ent = min(named, key=lambda e: (rank[e.label_], not (e.start <= head.i < e.end), -(e.end - e.start)))

@@ -144,6 +144,17 @@ def _surname(party: str, negative: Statement) -> str:
     return surname if len(surname) > 2 else ""
 
 
+# verbs of saying and reporting: two statements that both "say" something share no claim by it ("'It's very clear
+# that the tactics ISIS is using expand by the day,' Mladenov said" / "Isis fighter denies claim and says
+# organ-harvesting 'would bring in peanuts'": the bench corpus)
+_SAYING = frozenset({"say", "tell", "report", "state", "add", "claim", "write", "note", "accord", "announce", "reveal"})
+
+
+def _shared_content(a: Statement, b: Statement) -> set[str]:
+    """The lemmas both statements use, verbs of saying aside."""
+    return (set(a.lemmas) & set(b.lemmas)) - _SAYING
+
+
 def _name_words(party: str) -> set[str]:
     """The words of a party's name, which two statements share without disputing anything."""
     return set(re.split(r"[\s-]+", party)) if party else set()
@@ -217,7 +228,7 @@ def _named_dispute(negative: Statement, other: Statement, d: _Denial, p: Polarit
         return False
     # and the two say something in common besides the party's name: "Hefner denied reports that he is dead"
     # names Hefner, as "Hefner launched Playboy in 1953" does, and disputes nothing of it
-    return named and len((set(negative.lemmas) & set(other.lemmas)) - _name_words(party)) >= p.min_shared_lemmas
+    return named and len(_shared_content(negative, other) - _name_words(party)) >= p.min_shared_lemmas
 
 
 _DENYING = r"(?:den(?:y|ies|ied|ying)|refut\w*|dismiss\w*|reject\w*)"
@@ -299,6 +310,49 @@ def _denies_what_the_other_says(negative: Statement, other: Statement) -> bool:
     return bool(denied & said)
 
 
+_TOKENS = re.compile(r"\w+")
+_NEW_CLAUSE = re.compile(r"[,;:]|\b(?:but|and|while|whereas|although|though|yet)\b", re.IGNORECASE)
+
+
+def _tokens(text: str, offset: int = 0) -> list[tuple[str, int, int]]:
+    return [(m.group(0).lower(), offset + m.start(), offset + m.end())
+            for m in _TOKENS.finditer(text.replace("\u2019", "'"))]
+
+
+def _find(needle: list[str], hay: list[str]) -> list[int]:
+    """Where ``needle`` occurs in ``hay`` as a run of words."""
+    n = len(needle)
+    return [i for i in range(len(hay) - n + 1) if hay[i:i + n] == needle] if n else []
+
+
+def _negation_not_in_dispute(negative: Statement, other: Statement) -> bool:
+    """Whether the negation is not what sets the two statements apart: the other prints the negative one's cue
+    with a word either side too ("adopted the 'hands up, don't shoot' gesture" / "using the 'hands up, don't
+    shoot' gesture": a slogan, negated on both sides), or the other is a run of the negative statement's own
+    words that leaves its cue out ("People will ask why you brought the body" / "People will ask why you brought
+    the body but you didn't bring him when he was alive.": the fuller quote says the shorter one too)."""
+    span = cue_span(negative)
+    if span is None:
+        return False
+    words = _tokens(negative.text)
+    cue = [i for i, (_, start, end) in enumerate(words) if start < span.end and end > span.start]
+    theirs = [w for w, _, _ in _tokens(other.text)]
+    if cue:
+        lo, hi = max(0, cue[0] - 1), min(len(words), cue[-1] + 2)
+        if hi - lo >= 3 and _find([w for w, _, _ in words[lo:hi]], theirs):
+            return True
+    if len(theirs) >= 6 and cue:  # six words or more: enough to stand for a claim of its own
+        mine = [w for w, _, _ in words]
+        # the negation must come after the run, in a clause of its own ("... the body but you didn't bring him"):
+        # a cue before the run negates it ("No weapons of mass destruction found in Iraq yet" / "Weapons of mass
+        # destruction found in Iraq", an RTE row)
+        for at in _find(theirs, mine):
+            end = at + len(theirs)
+            if cue[0] >= end and _NEW_CLAUSE.search(negative.text[words[end - 1][2]:words[cue[0]][1]]):
+                return True
+    return False
+
+
 def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
     a, b = pair.a, pair.b
     # each test below only rejects, so their order does not change a verdict: the one that rejects most
@@ -324,6 +378,8 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
             return []  # "has not commented", "declined to answer questions", "would not say whether"
         if _NO_MORE.search(negative.text) and _CEASING & set(other.predicates):
             return []  # "will not sell its caplets any longer" / "will stop selling its caplets": one claim
+        if _negation_not_in_dispute(negative, other):
+            return []  # a negated slogan both print; the other a part of the negative statement, cue left out
         if not pair.same_document and (_both_report_the_denial(negative, pair, denial) or asks_or_hedges(other)
                                        or debunk_cues(other.text)):
             # both outlets report the dispute; the other reports only an allegation or a question; or it calls
@@ -331,7 +387,7 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
             return []
     # content words in common, the denier's name aside: "Joan Rivers Doctor Denies Selfie" disputes nothing of
     # "Star-studded send-off at Joan Rivers' funeral"
-    if len((set(a.lemmas) & set(b.lemmas)) - _name_words(denier)) < p.min_shared_lemmas and not pair.same_document:
+    if len(_shared_content(a, b) - _name_words(denier)) < p.min_shared_lemmas and not pair.same_document:
         return []
     if negative is not None and not _close_enough(pair, negative, other, denial, p):
         return []

@@ -111,6 +111,9 @@ DEBRIS_LINES = {
         "The bridge is finally happening! http://t.co/AbC123xyz pic.twitter.com/XyZ987abc",
         "Ferry queue at 6am again: http://t.co/QwE456rty",
         "Follow Ana Ruiz (@anaruiz) on Twitter"),
+    "a page's own furniture": ("Scroll down for video", "ON A MOBILE DEVICE? Click here to watch the vote",
+                               "Sorry we are not currently accepting comments on this article.",
+                               "Comments are closed.", "The Associated Press contributed to this report."),
     "calls to readers and keyword clouds": (
         "Did the storm flood your street? Email newsdesk@harborgazette.example with your pictures",
         "Watch the latest video at video.harborgazette.example",
@@ -140,7 +143,11 @@ def test_story_sentences_about_comments_following_and_support_stay_story():
              "North Quay, Dock Works and Mariner Holdings.",
              "The picture, which Valdez posted on Twitter on Monday, shows the pier's broken piles at low tide.",
              "Getty Images, which owns the photograph, said it had not been altered before it was published.",
-             "Valdez wrote via her office that the bridge would open in June, two months later than planned.")
+             "Valdez wrote via her office that the bridge would open in June, two months later than planned.",
+             # the words of furniture inside story sentences
+             "Residents had to scroll down for several pages of the council's website to find the bridge budget.",
+             "The council said it was not accepting comments on the design after Friday, when the consultation ends.",
+             "Harbor Ferries, which contributed to the study, said the ferry would run until the bridge opens.")
     assert marked(article(*lines)) == []
 
 

@@ -108,6 +108,17 @@ def test_repeated_texts_are_read_once_and_chunking_changes_nothing(pipeline, tmp
     assert [p.verdict for p in expected][:3] == ["contradiction", "agreement", "agreement"]
 
 
+def test_rows_with_the_same_texts_each_keep_their_finding(pipeline, tmp_path):
+    """A finding's fingerprint is its texts; two rows (stories) with the same two texts each have the finding.
+    Keyed by the fingerprint alone, the second row lost it when both were read in one chunk (on FNC-1 fold 0
+    a row's POL02 finding came or went with another row that shared its headline and debunking sentence)."""
+    twice = dict(CONTRADICTION, id="pps-twice")
+    rows, _ = read_rows(write_jsonl(tmp_path / "r.jsonl", [CONTRADICTION, twice]))
+    together = Evaluator(pipeline, chunk_rows=10).predict(rows)
+    assert [p.verdict for p in together] == ["contradiction", "contradiction"]
+    assert together == Evaluator(pipeline, chunk_rows=1).predict(rows)
+
+
 def test_a_contradiction_finding_stands_whatever_the_combiner_says():
     """``check`` reports every contradiction finding; eval's verdict must not hide one because the combiner
     finds agreement more probable. Without a contradiction finding, the combiner's class decides."""

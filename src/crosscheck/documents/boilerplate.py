@@ -53,7 +53,11 @@ _NAV = re.compile(r"^(?:<<|>>|\u00ab|\u00bb|\u2039|\u203a|\u2190|\u2192)"
 _COMMENTS = re.compile(r"(?:(?:show|view|load|hide|see|read)(?:\s+all)?(?:\s+\d+)?\s+comments?"
                        r"|leave\s+a\s+(?:comment|reply)|post\s+a\s+comment|add\s+(?:a|your)\s+comment"
                        r"|join\s+the\s+(?:conversation|discussion)|\d+\s+comments?|comments?(?:\s*\(\d+\))?"
-                       r"|no\s+comments(?:\s+yet)?|be\s+the\s+first\s+to\s+comment)\s*[.!:]?", re.I)
+                       r"|no\s+comments(?:\s+yet)?|be\s+the\s+first\s+to\s+comment"
+                       # "Sorry we are not currently accepting comments on this article.", "Comments are closed."
+                       r"|(?:sorry,?\s+)?(?:we\s+are\s+|we['\u2019]re\s+)?not\s+(?:currently\s+)?accepting\s+comments"
+                       r"(?:\s+on\s+this\s+(?:article|story|post|page))?|comments\s+(?:are|have\s+been)\s+(?:closed|disabled))"
+                       r"\s*[.!:]?", re.I)
 _LIST_HEAD = re.compile(r"(?:recommend(?:ed)?(?:\s+(?:for\s+you|reading|articles?|stories|posts|news|videos?))?"
                         r"|related(?:\s+(?:articles?|stories|posts|news|content|reading|coverage|links|topics))?"
                         r"|read\s+more|more\s+(?:from|on|in|about)\s+.{1,40}"
@@ -76,6 +80,7 @@ _CREDIT = re.compile(r"^[\[(]?\s*(?:(?:top\s+|main\s+|header\s+|cover\s+|file\s+
                      r"|(?:additional\s+)?(?:reporting|writing|editing)\s+by\b"
                      r"|copyright\s*(?:\u00a9|\(c\)|\d{4})|\u00a9)"
                      r"|\b(?:additional|extra)\s+(?:content|reporting|writing|research)\s+by\b|all\s+rights\s+reserved"
+                     r"|\bcontributed\s+to\s+this\s+(?:report|story|article)\.?$"  # "The Associated Press contributed ..."
                      r"|^\[?h/t\b|^\[[^\[\]\n]{1,60}\s+via\s+[^\[\]\n]{1,60}\]$"
                      r"|^via\s+[^\n.!?:]{1,40}$"  # "via Daily Mail"
                      r"|(?:photo|image|picture)s?\s*:\s*[^\n:.!?]{1,30}$"  # "Lisa BonetPhoto: WireImage"
@@ -105,7 +110,10 @@ _PROMPT = re.compile(r"(?:\b(?:in|to)\s+the\s+comments?(?:\s+(?:below|section))?
                      r"|\bclick\s+(?:here|below|the\s+link)|\btap\s+here"
                      r"|^(?:read|see|watch|listen\s+to|find\s+out)\b[^\n]{0,60}\bhere)\s*[.!?:)]*$"
                      rf"|\b(?:e-?mail|write\s+to|send\s+\w+\s+to)\s+(?:us\s+(?:at\s+)?)?{_EMAIL}\s+with\s+your\b"
-                     r"|^watch\s+(?:the\s+)?(?:latest\s+|full\s+)?videos?\s+(?:at|on)\b", re.I)
+                     r"|^watch\s+(?:the\s+)?(?:latest\s+|full\s+)?videos?\s+(?:at|on)\b"
+                     # a page's own furniture: "Scroll down for video", "ON A MOBILE DEVICE? ..."
+                     r"|^scroll\s+down\s+(?:for|to\s+(?:see|watch|read))\b[^\n]{0,40}$"
+                     r"|^(?:are\s+you\s+)?(?:reading\s+this\s+)?on\s+a\s+mobile(?:\s+(?:device|phone))?\s*\?", re.I)
 # what an embedded post leaves behind: a tweet's signature line, an Instagram caption line, a shared link
 _EMBED = re.compile(r"^(?:[\u2014\u2013-]|\u00e2\u20ac[\u201d\u201c])"  # a dash, or one mis-decoded ("â€”")
                     r"\s*[^\n]{0,80}\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$"

@@ -159,7 +159,7 @@ def run_rules(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequen
     neighbours = Neighbours(alignments, by_stmt)
     pair_rules = [r for r in rules if KINDS[r.kind].check is not None]
     story_rules = [r for r in rules if KINDS[r.kind].check_story is not None]
-    findings: dict[str, Finding] = {}
+    findings: dict[tuple[str, str], Finding] = {}  # by story and fingerprint
     nli = next((r.params for r in pair_rules if r.kind == "nli"), None)
 
     indexed = list(enumerate(pair_rules))
@@ -198,10 +198,14 @@ def run_rules(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequen
             # a measured probability as it is (the model's, POL02's precision); a rule's guess weighed by the alignment
             measured = KINDS[rule.kind].measures(verdict.kind)
             score = round(verdict.confidence if measured else min(1.0, al.score) * verdict.confidence, 4)
-            finding = Finding(fid, verdict.kind, rule.id, rule.level_for(verdict.kind), story_of.get(pair.a.document, ""),  # type: ignore[arg-type]
+            story = story_of.get(pair.a.document, "")
+            finding = Finding(fid, verdict.kind, rule.id, rule.level_for(verdict.kind), story,  # type: ignore[arg-type]
                               rule.render(_values(pair, verdict)), score, refs)
-            if fid not in findings or findings[fid].score < score:
-                findings[fid] = finding
+            # one finding per story and fingerprint: the same two texts in another story are that story's finding
+            # (keyed by the fingerprint alone, two rows of an eval file that share a headline and a debunking
+            # sentence made one finding between them, and which row kept it hung on the rows read together)
+            if (story, fid) not in findings or findings[story, fid].score < score:
+                findings[story, fid] = finding
 
     findings = _best_agreement_per_statement(findings)
     findings = _best_debunk_per_statement(findings, {r.id for r in pair_rules if r.kind == "debunk"})
@@ -226,33 +230,35 @@ def run_rules(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequen
                           **verdict.values}
                 ref = _ref(s, ())
                 fid = fingerprint(rule.id, verdict.kind, [(s.document, s.text)])
-                findings[fid] = Finding(fid, verdict.kind, rule.id, rule.level_for(verdict.kind), story.id,  # type: ignore[arg-type]
+                findings[story.id, fid] = Finding(fid, verdict.kind, rule.id, rule.level_for(verdict.kind), story.id,  # type: ignore[arg-type]
                                         rule.render(values), 1.0, (ref,))
     return sort_findings(findings.values())
 
 
-def _keep_best(findings: dict[str, Finding], chosen: Callable[[Finding], bool],
-               keys: Callable[[Finding], Iterable[tuple]]) -> dict[str, Finding]:
-    """Of the ``chosen`` findings, only the best-scoring one under each of their ``keys``; the rest kept."""
-    best: dict[tuple, Finding] = {}
-    for f in findings.values():
+def _keep_best(findings: dict[tuple[str, str], Finding], chosen: Callable[[Finding], bool],
+               keys: Callable[[Finding], Iterable[tuple]]) -> dict[tuple[str, str], Finding]:
+    """Of the ``chosen`` findings (keyed by story and fingerprint), only the best-scoring one under each of their
+    ``keys``; the rest kept."""
+    best: dict[tuple, tuple[str, str]] = {}
+    for at, f in findings.items():
         if not chosen(f):
             continue
         for key in keys(f):
-            if key not in best or (f.score, f.id) > (best[key].score, best[key].id):
-                best[key] = f
-    keep = {f.id for f in best.values()}
-    return {fid: f for fid, f in findings.items() if not chosen(f) or fid in keep}
+            if key not in best or (f.score, f.id) > (findings[best[key]].score, findings[best[key]].id):
+                best[key] = at
+    keep = set(best.values())
+    return {at: f for at, f in findings.items() if not chosen(f) or at in keep}
 
 
-def _best_agreement_per_statement(findings: dict[str, Finding]) -> dict[str, Finding]:
+def _best_agreement_per_statement(findings: dict[tuple[str, str], Finding]) -> dict[tuple[str, str], Finding]:
     """One agreement per statement and other document: the best-scoring one."""
     return _keep_best(findings, lambda f: f.kind == "agreement",
                       lambda f: ((f.statements[0].statement, f.statements[1].document),
                                  (f.statements[1].statement, f.statements[0].document)))
 
 
-def _best_debunk_per_statement(findings: dict[str, Finding], rule_ids: set[str]) -> dict[str, Finding]:
+def _best_debunk_per_statement(findings: dict[tuple[str, str], Finding], rule_ids: set[str]
+                               ) -> dict[tuple[str, str], Finding]:
     """One debunk finding per debunking statement and other document: the best-scoring counterpart.
     A refutation aligns loosely with many sentences of the article it disputes; one is the dispute."""
     def key(f: Finding) -> tuple[tuple, ...]:

@@ -63,6 +63,9 @@ NO_COMMENT_VERBS = frozenset({"comment", "respond", "reply", "answer", "return",
 # a question left open, not a claim denied: "Psaki would not say whether this would constitute an act of war"
 _NO_ANSWER = re.compile(r"(?:\bnot|n[’']t|\bdeclined\s+to|\brefused\s+to)\s+(?:\w+\s+)?(?:say|tell|reveal|discuss|disclose)"
                         r"\s+(?:\w+\s+)?(?:whether|if|how|what|when|why|who|where|which)\b", re.IGNORECASE)
+# "has not expanded since X" says when it last did: "The league last expanded in 2000 with X" says the same
+_NOT_SINCE = re.compile(r"(?:n[’']t|\bnot|\bnever)\s+(?:[\w-]+\s+){0,3}?since\b", re.IGNORECASE)
+_LAST = re.compile(r"\blast\b|\bmost\s+recent(?:ly)?\b", re.IGNORECASE)
 # "not ... any longer" says what a verb of ceasing says: "will stop selling" / "will not sell any longer"
 _NO_MORE = re.compile(r"\b(?:any\s*more|any\s+longer|no\s+longer)\b", re.IGNORECASE)
 _CEASING = frozenset({"stop", "cease", "quit", "halt", "end", "discontinue", "suspend", "abandon"})
@@ -378,6 +381,9 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
             return []  # "has not commented", "declined to answer questions", "would not say whether"
         if _NO_MORE.search(negative.text) and _CEASING & set(other.predicates):
             return []  # "will not sell its caplets any longer" / "will stop selling its caplets": one claim
+        if (_NOT_SINCE.search(negative.text) and _LAST.search(other.text)
+                and negative.polarity.scope in other.predicates):
+            return []  # "hasn't expanded since 2000" / "last expanded in 2000": one claim, the last time it did
         if _negation_not_in_dispute(negative, other):
             return []  # a negated slogan both print; the other a part of the negative statement, cue left out
         if not pair.same_document and (_both_report_the_denial(negative, pair, denial) or asks_or_hedges(other)

@@ -811,3 +811,37 @@ def test_two_statements_that_both_say_something_share_no_claim_by_it():
     a2 = Statement("a:0", "a", 0, 0, len(said), said, entities=a.entities,
                    lemmas=(*a.lemmas, "fighter", "bring"), predicates=a.predicates)
     assert [v.kind for v in check(Pair(a2, b, pair.doc_a, pair.doc_b, pair.alignment), PolarityParams())] == ["contradiction"]
+
+
+def test_an_affirmation_that_reports_the_dispute_too_is_no_contradiction():
+    """"Acting FBI head disputes White House claim Comey had lost staff support" against "... Comey enjoyed broad
+    support among its staff - directly contradicting the White House assertion ...": both report the dispute (a
+    POL01 false alarm on the bench corpus). An affirmation beside someone's refusal ("Abbas had rejected the
+    offer") is no such report."""
+    from crosscheck.nouns import Alignment, Entity, Polarity, Statement
+    from crosscheck.verdicts.rules.kinds.base import Pair
+    from crosscheck.verdicts.rules.kinds.polarity import PolarityParams, check
+    from tests.conftest import make_doc
+
+    disputed = "Acting agency head disputes ministry claim Rowe had lost staff support."
+    b = Statement("b:0", "b", 0, 0, len(disputed), disputed,
+                  entities=(Entity(disputed.index("Rowe"), disputed.index("Rowe") + 4, "Rowe", "PERSON", "rowe"),),
+                  lemmas=("act", "agency", "head", "dispute", "ministry", "claim", "rowe", "lose", "staff", "support"),
+                  predicates=("dispute", "lose"), roles=(("dispute", "subject", "agency head"),),
+                  polarity=Polarity(negated=False, denial=True, cue="disputes", start=disputed.index("disputes"),
+                                    end=disputed.index("disputes") + 8, scope="claim"))
+
+    def affirming(text, verb):
+        return Statement("a:0", "a", 0, 0, len(text), text,
+                         entities=(Entity(text.index("Rowe"), text.index("Rowe") + 4, "Rowe", "PERSON", "rowe"),),
+                         lemmas=("agency", "head", "say", "rowe", "enjoy", "broad", "support", "staff", verb, "ministry"),
+                         predicates=("say", "enjoy", verb))
+
+    def verdicts(a):
+        pair = Pair(a, b, make_doc("a", a.text), make_doc("b", disputed), Alignment("a:0", "b:0", 0.7, 0.7, 0.4, 1.0))
+        return [v.kind for v in check(pair, PolarityParams())]
+
+    assert verdicts(affirming("The agency head said Rowe enjoyed broad support among its staff, directly contradicting "
+                              "the ministry.", "contradict")) == []
+    assert verdicts(affirming("The agency head said Rowe enjoyed broad support among its staff, and the ministry "
+                              "rejected the offer.", "reject")) == ["contradiction"]

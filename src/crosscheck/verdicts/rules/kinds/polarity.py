@@ -66,6 +66,11 @@ _NO_ANSWER = re.compile(r"(?:\bnot|n[’']t|\bdeclined\s+to|\brefused\s+to)\s+(?
 # "has not expanded since X" says when it last did: "The league last expanded in 2000 with X" says the same
 _NOT_SINCE = re.compile(r"(?:n[’']t|\bnot|\bnever)\s+(?:[\w-]+\s+){0,3}?since\b", re.IGNORECASE)
 _LAST = re.compile(r"\blast\b|\bmost\s+recent(?:ly)?\b", re.IGNORECASE)
+# verbs that report a claim as contested: an affirming statement that uses one reports the dispute too ("The acting
+# head of the FBI said ... Comey enjoyed broad support - directly contradicting the White House assertion" against
+# "Acting FBI head disputes White House claim"). Not "deny", "reject" or "refuse": a party's own denial or refusal
+# of something else is often reported beside a claim ("al-Sisi had offered Abbas ... and Abbas had rejected the offer")
+_DISPUTING = frozenset({"dispute", "contradict", "refute", "rebut", "debunk", "repudiate"})
 # "not ... any longer" says what a verb of ceasing says: "will stop selling" / "will not sell any longer"
 _NO_MORE = re.compile(r"\b(?:any\s*more|any\s+longer|no\s+longer)\b", re.IGNORECASE)
 _CEASING = frozenset({"stop", "cease", "quit", "halt", "end", "discontinue", "suspend", "abandon"})
@@ -384,6 +389,8 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
         if (_NOT_SINCE.search(negative.text) and _LAST.search(other.text)
                 and negative.polarity.scope in other.predicates):
             return []  # "hasn't expanded since 2000" / "last expanded in 2000": one claim, the last time it did
+        if negative.polarity.denial and not pair.same_document and _DISPUTING & set(other.lemmas):
+            return []  # both report a dispute: "... disputes White House claim" / "... directly contradicting the White House"
         if _negation_not_in_dispute(negative, other):
             return []  # a negated slogan both print; the other a part of the negative statement, cue left out
         if not pair.same_document and (_both_report_the_denial(negative, pair, denial) or asks_or_hedges(other)

@@ -73,13 +73,13 @@ def row_pairs(rows: list[dict], texts: list | None = None) -> list[list[tuple[fl
         by_doc.setdefault(s.document, []).append(i)
     out = []
     for a, b in docs:
-        out.append([(float(vectors[x] @ vectors[y]), lexical_overlap(statements[x], statements[y]),
-                     entity_overlap(statements[x], statements[y]))
-                    for x in by_doc.get(a.id, []) for y in by_doc.get(b.id, [])])
+        xy = [(x, y) for x in by_doc.get(a.id, []) for y in by_doc.get(b.id, [])]
+        features = [(float(vectors[x] @ vectors[y]), lexical_overlap(statements[x], statements[y]),
+                     entity_overlap(statements[x], statements[y])) for x, y in xy]
+        out.append(features)
         if texts is not None:
-            pairs = [(float(vectors[x] @ vectors[y]), x, y) for x in by_doc.get(a.id, []) for y in by_doc.get(b.id, [])]
-            best = max(pairs, default=None)
-            texts.append((statements[best[1]].text, statements[best[2]].text) if best else None)
+            best = max(range(len(xy)), key=lambda i: (features[i][0], xy[i]), default=None)
+            texts.append((statements[xy[best][0]].text, statements[xy[best][1]].text) if best is not None else None)
     return out
 
 
@@ -89,11 +89,7 @@ def model_features(texts: list) -> np.ndarray:
     from crosscheck.verdicts.contradiction_model import LABELS, ContradictionModel
 
     pairs = [p for t in texts if t for p in (t, t[::-1])]
-    model = ContradictionModel()
-    try:
-        probs = np.asarray(model.probabilities(pairs), dtype=float)
-    finally:
-        getattr(model, "close", lambda: None)()
+    probs = np.asarray(ContradictionModel().probabilities(pairs), dtype=float)
     agree, contra = LABELS.index("agreement"), LABELS.index("contradiction")
     out, k = np.zeros((len(texts), 2)), 0
     for i, t in enumerate(texts):

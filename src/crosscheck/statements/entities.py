@@ -57,8 +57,8 @@ def same_entity(a: str, b: str, min_ratio: float = 92.0) -> bool:
     name), or the same surname with each given name one letter apart (``_given_name_spelt_otherwise``)."""
     if same_name(a, b) or _surname_of(a, b) or _surname_of(b, a):
         return True
-    if a in _ALIASES or b in _ALIASES:
-        return same_name(_ALIASES.get(a, a), _ALIASES.get(b, b))  # "ISIS" / "Islamic State (IS)"
+    if (a in _ALIASES or b in _ALIASES) and same_name(_ALIASES.get(a, a), _ALIASES.get(b, b)):
+        return True  # "ISIS" / "Islamic State (IS)"
     wa, wb = a.split(), b.split()
     if len(wa) > 1 and sorted(wa) == sorted(wb):
         return True  # "Music Beats" / "Beats Music"

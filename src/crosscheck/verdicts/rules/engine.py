@@ -230,8 +230,8 @@ def run_rules(rules: Sequence[Rule], stories: Sequence[Story], documents: Sequen
                           **verdict.values}
                 ref = _ref(s, ())
                 fid = fingerprint(rule.id, verdict.kind, [(s.document, s.text)])
-                findings[story.id, fid] = Finding(fid, verdict.kind, rule.id, rule.level_for(verdict.kind), story.id,  # type: ignore[arg-type]
-                                        rule.render(values), 1.0, (ref,))
+                findings[story.id, fid] = Finding(fid, verdict.kind, rule.id, rule.level_for(verdict.kind),  # type: ignore[arg-type]
+                                                  story.id, rule.render(values), 1.0, (ref,))
     return sort_findings(findings.values())
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict
+from crosscheck.nouns import Statement
 from crosscheck.statements.entities import same_entity, shared_names
 
 
@@ -65,7 +66,7 @@ def _described(key: str) -> bool:
     return key.rsplit(" ", 1)[-1] in _ROLE_NOUNS
 
 
-def _adds_an_actor(s, verb: str) -> bool:
+def _adds_an_actor(s: Statement, verb: str) -> bool:
     """Whether the statement says its actor did it too ("Salahuddin security commission also disclosed that ...",
     "Jordan, too, has launched airstrikes"): the other outlet's actor is then one more, not another
     (an error-level ENT01 alarm on the bench corpus)."""

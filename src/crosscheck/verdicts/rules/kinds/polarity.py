@@ -322,9 +322,9 @@ _TOKENS = re.compile(r"\w+")
 _NEW_CLAUSE = re.compile(r"[,;:]|\b(?:but|and|while|whereas|although|though|yet)\b", re.IGNORECASE)
 
 
-def _tokens(text: str, offset: int = 0) -> list[tuple[str, int, int]]:
-    return [(m.group(0).lower(), offset + m.start(), offset + m.end())
-            for m in _TOKENS.finditer(text.replace("\u2019", "'"))]
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    """The text's words, lower-cased, with their offsets."""
+    return [(m.group(0).lower(), m.start(), m.end()) for m in _TOKENS.finditer(text.replace("\u2019", "'"))]
 
 
 def _find(needle: list[str], hay: list[str]) -> list[int]:
@@ -391,8 +391,6 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
             return []  # "hasn't expanded since 2000" / "last expanded in 2000": one claim, the last time it did
         if negative.polarity.denial and not pair.same_document and _DISPUTING & set(other.lemmas):
             return []  # both report a dispute: "... disputes White House claim" / "... directly contradicting the White House"
-        if _negation_not_in_dispute(negative, other):
-            return []  # a negated slogan both print; the other a part of the negative statement, cue left out
         if not pair.same_document and (_both_report_the_denial(negative, pair, denial) or asks_or_hedges(other)
                                        or debunk_cues(other.text)):
             # both outlets report the dispute; the other reports only an allegation or a question; or it calls
@@ -406,6 +404,8 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
         return []
     if negative is not None and not pair.same_document and not _denies_what_the_other_says(negative, other):
         return []
+    if negative is not None and _negation_not_in_dispute(negative, other):
+        return []  # a negated slogan both print; the other a part of the negative statement, cue left out
     date_a, date_b = date_label(pair)
     values = {"subject": _subject(a, shared, negative, denier), "a_polarity": "denies" if neg_a else "affirms",
               "b_polarity": "denies" if neg_b else "affirms", "antonyms": ""}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-from crosscheck.statements.lexicon import NAME_SUFFIXES
+from crosscheck.statements.lexicon import GROUP_NAMES, NAME_SUFFIXES
 
 _POSSESSIVE = re.compile(r"['\u2019]s?(?=\s|$)")
 _NON_WORD = re.compile(r"[^\w\s&.-]+")
@@ -42,14 +42,6 @@ def compact(key: str) -> str:
     return _COMPACT.sub("", key)
 
 
-# one group under each outlet's house style: "beheaded by ISIS" / "The Islamic State (IS) has beheaded" named two
-# actors for ENT01 on the bench corpus (QUOTE01 reads the same house styles inside quotes)
-_ALIASES = {"isis": "islamic state", "isil": "islamic state", "daesh": "islamic state", "daish": "islamic state",
-            "islamic state of iraq and syria": "islamic state", "islamic state in iraq and syria": "islamic state",
-            "islamic state of iraq and the levant": "islamic state", "islamic state in iraq and the levant": "islamic state",
-            "islamic state of iraq and al-sham": "islamic state"}
-
-
 def same_entity(a: str, b: str, min_ratio: float = 92.0) -> bool:
     """Whether two keys name one entity written two ways: ``same_name``, the same letters once spacing,
     punctuation and hyphenation are dropped ("Pink News" / "PinkNews", "Kim Jong-un" / "Kim Jong Un"),
@@ -57,7 +49,7 @@ def same_entity(a: str, b: str, min_ratio: float = 92.0) -> bool:
     name), or the same surname with each given name one letter apart (``_given_name_spelt_otherwise``)."""
     if same_name(a, b) or _surname_of(a, b) or _surname_of(b, a):
         return True
-    if (a in _ALIASES or b in _ALIASES) and same_name(_ALIASES.get(a, a), _ALIASES.get(b, b)):
+    if (a in GROUP_NAMES or b in GROUP_NAMES) and same_name(GROUP_NAMES.get(a, a), GROUP_NAMES.get(b, b)):
         return True  # "ISIS" / "Islamic State (IS)"
     wa, wb = a.split(), b.split()
     if len(wa) > 1 and sorted(wa) == sorted(wb):

@@ -154,8 +154,10 @@ def _surname(party: str, negative: Statement) -> str:
 
 # verbs of saying and reporting: two statements that both "say" something share no claim by it ("'It's very clear
 # that the tactics ISIS is using expand by the day,' Mladenov said" / "Isis fighter denies claim and says
-# organ-harvesting 'would bring in peanuts'": the bench corpus)
-_SAYING = frozenset({"say", "tell", "report", "state", "add", "claim", "write", "note", "accord", "announce", "reveal"})
+# organ-harvesting 'would bring in peanuts'": the bench corpus); nor by a verb of thinking, whose claim is its
+# complement ("she 'didn't feel that Jim was a priority'" / "I really feel that our country let Jim down")
+_SAYING = frozenset({"say", "tell", "report", "state", "add", "claim", "write", "note", "accord", "announce", "reveal",
+                     "feel", "think", "believe"})
 
 
 def _shared_content(a: Statement, b: Statement) -> set[str]:
@@ -333,12 +335,21 @@ def _find(needle: list[str], hay: list[str]) -> list[int]:
     return [i for i in range(len(hay) - n + 1) if hay[i:i + n] == needle] if n else []
 
 
+# words the negative statement quotes its subject saying after the cue ("denies claim and says organ-harvesting 'would
+# bring in peanuts'"), not the claim it denies ("denies the prince 'was at the party'")
+_SAYS_QUOTE = re.compile(r"\b(?:says?|said|saying|adds?|added|insists?|insisted)\b[^'\"\u2018\u201c.]{0,40}?"
+                         r"['\"\u2018\u201c]([^'\"\u2019\u201d]{8,})['\"\u2019\u201d]")
+
+
 def _negation_not_in_dispute(negative: Statement, other: Statement) -> bool:
     """Whether the negation is not what sets the two statements apart: the other prints the negative one's cue
     with a word either side too ("adopted the 'hands up, don't shoot' gesture" / "using the 'hands up, don't
     shoot' gesture": a slogan, negated on both sides), or the other is a run of the negative statement's own
     words that leaves its cue out ("People will ask why you brought the body" / "People will ask why you brought
-    the body but you didn't bring him when he was alive.": the fuller quote says the shorter one too)."""
+    the body but you didn't bring him when he was alive.": the fuller quote says the shorter one too), or the other
+    prints four or more words the negative one quotes its subject saying ("Isis fighter denies claim and says organ-harvesting 'would
+    bring in peanuts'" / "This 'organ selling' would bring in peanuts in comparison ...": both report the denier's
+    own words, which dispute nothing the other outlet says)."""
     span = cue_span(negative)
     if span is None:
         return False
@@ -348,6 +359,10 @@ def _negation_not_in_dispute(negative: Statement, other: Statement) -> bool:
     if cue:
         lo, hi = max(0, cue[0] - 1), min(len(words), cue[-1] + 2)
         if hi - lo >= 3 and _find([w for w, _, _ in words[lo:hi]], theirs):
+            return True
+    for said in _SAYS_QUOTE.finditer(negative.text, span.end):  # what the denier says, which the other prints too
+        quoted = [w for w, _, _ in _tokens(said.group(1))]
+        if len(quoted) >= 4 and _find(quoted, theirs):
             return True
     if len(theirs) >= 6 and cue:  # six words or more: enough to stand for a claim of its own
         mine = [w for w, _, _ in words]

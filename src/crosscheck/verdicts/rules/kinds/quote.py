@@ -11,6 +11,7 @@ from rapidfuzz import fuzz
 from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict
 from crosscheck.nouns import Span, Statement
 from crosscheck.statements.entities import same_entity
+from crosscheck.statements.lexicon import GROUP_NAMES
 
 # what a quote's words are read as: a word, or an editor's mark standing for words of the speaker's that are
 # left out ("procedures\u2026nor", "procedures...nor") or put in other words ("[the] police", "[Hasson]")
@@ -35,7 +36,8 @@ _IS = frozenset("it he she that there what who here where how".split())  # "it's
 _SAME_WORD = {"somebody": "someone", "anybody": "anyone", "everybody": "everyone", "nobody": "no one",
               "ok": "okay", "till": "until", "toward": "towards",
               # one group under each outlet's house style ("the tactics ISIS is using" / "... ISIL is using")
-              "isil": "isis", "daesh": "isis"}
+              **{form: name for form, name in GROUP_NAMES.items() if " " not in form}}
+_GROUP = GROUP_NAMES["isis"].split()  # the group's name as quote words: "IS" in a quote may stand for it
 # an editor's "[sic]" inside a quote marks a slip as the speaker's own; it is not a word of the quote
 _SIC = re.compile(r"\[\s*sic\s*\]", re.IGNORECASE)
 
@@ -110,7 +112,7 @@ def internal_changes(a: list[str], b: list[str]) -> list[str]:
             continue
         if a1 - a0 == b1 - b0 and all(map(house_spelling, a[a0:a1], b[b0:b1])):
             continue
-        if {*a[a0:a1], *b[b0:b1]} == {"is", "isis"} and a1 - a0 == b1 - b0 == 1:
+        if sorted((a[a0:a1], b[b0:b1])) == [["is"], _GROUP]:
             continue  # "the IS terrorist network" / "the ISIL terrorist network": the group, lower-cased
         if op in ("delete", "insert") and (tuple(a[a0:a1]) or tuple(b[b0:b1])) in moved:
             continue

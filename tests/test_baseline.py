@@ -95,3 +95,16 @@ def test_unwritable_baseline_is_an_error(tmp_path):
     with pytest.raises(ConfigError) as info:
         write_baseline(report(), tmp_path / "missing" / "b.json")
     assert info.value.code == "E313"
+
+
+def test_an_oversized_baseline_is_refused_unread(tmp_path, monkeypatch):
+    """The baseline's limit is its own (a large run's baseline is megabytes), and past it the file is not read."""
+    import crosscheck.baseline as baseline_module
+
+    path = tmp_path / "baseline.json"
+    path.write_text('{"schema": "crosscheck.baseline/1", "findings": []}' + " " * 2000, encoding="utf-8")
+    assert read_baseline(path) == set()
+    monkeypatch.setattr(baseline_module, "MAX_BASELINE_BYTES", 1000)
+    with pytest.raises(ConfigError) as info:
+        read_baseline(path)
+    assert info.value.code == "E310" and "larger than the limit of 1,000 bytes" in str(info.value)

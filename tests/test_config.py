@@ -231,3 +231,43 @@ def test_deeply_nested_toml_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError) as info:
         read_config_file(cfg)
     assert info.value.code == "E302"
+
+
+def test_an_oversized_config_file_is_refused_unread(tmp_path):
+    """A config file is untrusted input: one larger than the limit is an error naming it, not read whole."""
+    from crosscheck.config import MAX_CONFIG_BYTES, read_config_file
+    from crosscheck.errors import ConfigError
+
+    cfg = tmp_path / "crosscheck.toml"
+    cfg.write_text('format = "json"\n' + "# padding\n" * (MAX_CONFIG_BYTES // 10 + 1))
+    with pytest.raises(ConfigError) as info:
+        read_config_file(cfg)
+    assert info.value.code == "E301" and info.value.path == str(cfg.resolve())
+    assert "larger than the limit" in str(info.value)
+
+
+def test_a_fifo_named_as_config_is_refused_without_blocking(tmp_path):
+    import os
+    import threading
+
+    from crosscheck.config import read_config_file
+    from crosscheck.errors import ConfigError
+
+    cfg = tmp_path / "crosscheck.toml"
+    os.mkfifo(cfg)  # opening it for reading would wait for a writer forever
+    outcome: list = []
+
+    def load():
+        try:
+            read_config_file(cfg)
+        except ConfigError as exc:
+            outcome.append(exc)
+
+    reader = threading.Thread(target=load, daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    if reader.is_alive():  # unblock the reader so the test session can end
+        with open(cfg, "w"):
+            pass
+        pytest.fail("reading a FIFO named as the config file blocked")
+    assert outcome and outcome[0].code == "E301" and "not a regular file" in str(outcome[0])

@@ -436,3 +436,24 @@ def test_entity_key_is_idempotent_and_never_raises(name):
     assert entity_key(key) == key
     assert key == key.strip() and "  " not in key
     assert not key.startswith("the ")
+
+
+def test_a_document_cut_at_the_statement_limit_is_named(tmp_path):
+    """The statements stage stops at ``max_statements_per_document``; the sentences after it go unchecked, and
+    the editor is told so (W151) for that document alone."""
+    from crosscheck.pipeline import Pipeline, Settings
+
+    long_text = " ".join(f"The council approved a budget of {n} million euros for bridge number {n}." for n in range(1, 7))
+    write(tmp_path, "long-minutes.md", "---\ntitle: Minutes\noutlet: Harbor Gazette\npublished: 2015-01-10\n---\n\n"
+          + long_text + "\n")
+    write(tmp_path, "a-tech-daily.md", GOOD_A)
+    pipeline = Pipeline(Settings(max_statements_per_document=4, cache_dir=tmp_path / "cache"))
+    try:
+        analysis = pipeline.check_paths([tmp_path])
+    finally:
+        pipeline.close()
+    cut = [(p.code, Path(p.path).name) for p in analysis.problems]
+    assert cut == [("W151", "long-minutes.md")]
+    assert "limit of 4 statements" in analysis.problems[0].message
+    long_doc = next(d for d in analysis.documents if d.path.endswith("long-minutes.md"))
+    assert sum(s.document == long_doc.id for s in analysis.statements) == 4

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from crosscheck.config import read_settings_text
+from crosscheck.config import MAX_BASELINE_BYTES, read_settings_text
 from crosscheck.errors import ConfigError
 from crosscheck.nouns import Finding, Report
 
@@ -71,7 +71,7 @@ def write_baseline(report: Report, path: Path) -> int:
 
 def read_baseline(path: Path) -> frozenset[str]:
     """The finding ids of a baseline file; ConfigError (E310-E312) naming the file when it is broken."""
-    text = read_settings_text(path, "baseline", "E310")
+    text = read_settings_text(path, "baseline", "E310", MAX_BASELINE_BYTES)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

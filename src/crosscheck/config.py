@@ -107,10 +107,23 @@ def _has_crosscheck_table(path: Path) -> bool:
     return isinstance(data.get("tool"), dict) and "crosscheck" in data["tool"]
 
 
-def read_settings_text(path: Path, what: str, code: str) -> str:
-    """A UTF-8 settings file's text, or a ConfigError that names it (config files, baselines)."""
+MAX_CONFIG_BYTES = 1_000_000  # a config file is a few hundred bytes; a larger one is not one
+MAX_BASELINE_BYTES = 50_000_000  # a baseline of a 10,000-article run is a few MB; articles have the same limit
+
+
+def read_settings_text(path: Path, what: str, code: str, limit: int = MAX_CONFIG_BYTES) -> str:
+    """A UTF-8 settings file's text, or a ConfigError that names it (config files, baselines). Read with one
+    bounded read: a settings file is as untrusted as an article, and a huge one (or a FIFO, /dev/zero) must not
+    be read whole into memory."""
+    if path.exists() and not path.is_file() and not path.is_dir():
+        raise ConfigError(f"cannot read {what}: not a regular file", path=str(path), code=code)
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise ConfigError(f"cannot read {what}: larger than the limit of {limit:,} bytes", path=str(path),
+                              code=code)
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise ConfigError(f"cannot read {what}: {reason}", path=str(path), code=code) from exc

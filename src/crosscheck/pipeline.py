@@ -162,7 +162,9 @@ class Pipeline:
         loading = time.perf_counter() - started
         analysis = self.analyse(documents)
         self.timings = {"loading": loading, **self.timings}
-        return replace(analysis, problems=(*problems, *claimless(analysis.documents, analysis.statements)))
+        return replace(analysis, problems=(*problems, *claimless(analysis.documents, analysis.statements),
+                                           *cut_short(analysis.documents, analysis.statements,
+                                                      self.settings.max_statements_per_document)))
 
     def statements_of(self, documents: Sequence[Document],
                       each_document: Callable[[str, Sequence[Statement]], None] | None = None) -> list[Statement]:
@@ -531,6 +533,17 @@ def claimless(documents: Sequence[Document], statements: Sequence[Statement]) ->
                                          "nothing in it was checked",
                          d.first_line if per_file[d.path] > 1 else None)  # a JSONL record: its line
             for d in documents if d.id not in have]
+
+
+def cut_short(documents: Sequence[Document], statements: Sequence[Statement], limit: int) -> list[InputProblem]:
+    """A warning (W151) for each document whose statements reached the per-document limit: the statements
+    stage stops there, so sentences after it were not checked, and "no findings" must not be read as "none in
+    the whole text"."""
+    counts = Counter(s.document for s in statements)
+    per_file = Counter(d.path for d in documents)
+    return [InputProblem(d.path, "W151", f"reached the limit of {limit:,} statements per document: sentences "
+                                         "after it were not checked", d.first_line if per_file[d.path] > 1 else None)
+            for d in documents if counts[d.id] >= limit]
 
 
 def _expected_texts(documents: Sequence[Document]) -> int:

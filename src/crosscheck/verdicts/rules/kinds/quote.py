@@ -129,12 +129,20 @@ def one_quote(a: list[str], b: list[str], share: float) -> bool:
     the shorter one's words (editor's marks aside) are the other's in the same order, a word or two put in
     another's place counting as kept ("called like 50 or 60" / "called 53 or 60"), or a run of
     ``_VERBATIM_RUN`` words is the same ("our thoughts and prayers, first and foremost, are with his family" /
-    "... are with Mr. Sotloff and Mr. Sotloff's family")."""
+    "... are with Mr. Sotloff and Mr. Sotloff's family"); but not when more words stand between two shared runs
+    than the shorter quote has (at least ``_VERBATIM_RUN``)."""
     a, b = [w for w in a if w != GAP], [w for w in b if w != GAP]
     if not a or not b:
         return False
+    ops = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+    if any(op != "equal" and 0 < n < len(ops) - 1 and max(a1 - a0, b1 - b0) >= max(_VERBATIM_RUN, min(len(a), len(b)))
+           for n, (op, a0, a1, b0, b1) in enumerate(ops)):
+        # more words between two shared runs than the shorter quote has: two passages that share a phrase ("We
+        # cannot confirm these reports." / "We don't have any representation inside Syria, and so it is difficult
+        # to confirm these reports.")
+        return False
     kept = 0
-    for op, a0, a1, b0, b1 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+    for op, a0, a1, b0, b1 in ops:
         if op == "equal" and a1 - a0 >= _VERBATIM_RUN:
             return True
         if op == "equal" or (op == "replace" and a1 - a0 <= 2 and b1 - b0 <= 2):

@@ -443,7 +443,8 @@ def test_a_document_cut_at_the_statement_limit_is_named(tmp_path):
     the editor is told so (W151) for that document alone."""
     from crosscheck.pipeline import Pipeline, Settings
 
-    long_text = " ".join(f"The council approved a budget of {n} million euros for bridge number {n}." for n in range(1, 7))
+    long_text = " ".join(f"The council approved a budget of {n} million euros for bridge number {n}."
+                         for n in range(1, 7))
     write(tmp_path, "long-minutes.md", "---\ntitle: Minutes\noutlet: Harbor Gazette\npublished: 2015-01-10\n---\n\n"
           + long_text + "\n")
     write(tmp_path, "a-tech-daily.md", GOOD_A)

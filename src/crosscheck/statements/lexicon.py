@@ -15,7 +15,8 @@ NEGATION_WORDS = frozenset({"not", "n't", "never", "no", "neither", "nor", "none
 GROUP_NAMES = {"isis": "islamic state", "isil": "islamic state", "daesh": "islamic state", "daish": "islamic state",
                "islamic state of iraq and syria": "islamic state", "islamic state in iraq and syria": "islamic state",
                "islamic state of iraq and the levant": "islamic state",
-               "islamic state in iraq and the levant": "islamic state", "islamic state of iraq and al-sham": "islamic state"}
+               "islamic state in iraq and the levant": "islamic state",
+               "islamic state of iraq and al-sham": "islamic state"}
 SPEECH_VERBS = frozenset({
     "say", "tell", "report", "state", "announce", "note", "add", "claim", "confirm", "forecast",
     "predict", "estimate", "show", "believe", "reveal", "disclose", "write", "explain", "argue",

@@ -347,9 +347,9 @@ def _negation_not_in_dispute(negative: Statement, other: Statement) -> bool:
     shoot' gesture": a slogan, negated on both sides), or the other is a run of the negative statement's own
     words that leaves its cue out ("People will ask why you brought the body" / "People will ask why you brought
     the body but you didn't bring him when he was alive.": the fuller quote says the shorter one too), or the other
-    prints four or more words the negative one quotes its subject saying ("Isis fighter denies claim and says organ-harvesting 'would
-    bring in peanuts'" / "This 'organ selling' would bring in peanuts in comparison ...": both report the denier's
-    own words, which dispute nothing the other outlet says)."""
+    prints four or more words the negative one quotes its subject saying ("Isis fighter denies claim and says
+    organ-harvesting 'would bring in peanuts'" / "This 'organ selling' would bring in peanuts in comparison ...":
+    both report the denier's own words, which dispute nothing the other outlet says)."""
     span = cue_span(negative)
     if span is None:
         return False

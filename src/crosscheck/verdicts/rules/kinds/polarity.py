@@ -212,6 +212,18 @@ class _Denial:
     explicit: bool  # a denial verb, not a bare negation
 
 
+# denial verbs that also turn a party away: with a named object they disown someone, not a claim
+_DISOWNING = frozenset({"disown", "disavow"})
+
+
+def _rejects_a_party(s: Statement) -> bool:
+    """Whether the statement disowns a named party rather than denying a claim: "the family disowns the so-called
+    Mariam Al Mansouri" turns someone away, as a refusal does, and denies nothing another outlet reports of her.
+    Not "deny" or "reject", whose named object is often the subject of the denied claim in a headline's grammar
+    ("The palace denies Prince Tomas 'was at the party'")."""
+    return any(role == "object" and pred in _DISOWNING for pred, role, _ in s.roles)
+
+
 def _read_denial(negative: Statement, other: Statement, p: PolarityParams) -> _Denial:
     denier = _denier(negative, p.extra_denial_verbs)
     plan = _denies_a_plan(negative)
@@ -220,7 +232,8 @@ def _read_denial(negative: Statement, other: Statement, p: PolarityParams) -> _D
     return _Denial(denier=denier, denier_named=bool(denier) and _names_the_denier(denier, negative, other),
                    plan=plan, owner=owner, owner_named=plan and _plan_owner_named(negative, other),
                    refusal=negative.polarity.cue.lower().startswith(_REFUSALS)
-                   or (negative.polarity.denial and negative.polarity.scope in _REQUESTS),
+                   or (negative.polarity.denial and negative.polarity.scope in _REQUESTS)
+                   or (negative.polarity.denial and _rejects_a_party(negative)),
                    explicit=negative.polarity.denial)
 
 
@@ -270,9 +283,25 @@ def _both_report_the_denial(negative: Statement, pair: Pair, d: _Denial) -> bool
                for end in _denials_by(name, other_doc))
 
 
+_ALWAYS_BEFORE = re.compile(r"\b(?:always|consistently|repeatedly)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_EVER_AFTER = re.compile(r"^\s+to\s+(?:ever|never)\b", re.IGNORECASE)
+
+
+def _for_all_time(s: Statement) -> bool:
+    """Whether the statement's refusal holds for all time: "always" just before its cue or "to ever" just after."""
+    span = cue_span(s)
+    if span is None:
+        return False
+    return bool(_ALWAYS_BEFORE.search(s.text[:span.start]) or _EVER_AFTER.match(s.text[span.end:]))
+
+
 def _close_enough(pair: Pair, negative: Statement, other: Statement, d: _Denial, p: PolarityParams) -> bool:
     """Denials need their denier named on the other side; bare negations need a close match."""
-    if pair.same_document or d.denier_named:
+    # a refusal is an act, its doer named or not: "Tridevil refused to give her real name" says nothing against
+    # "Tridevil (going by her real name Alisha Hessler) lists ..."; it must meet the other's verb, as below. One that
+    # holds for all time ("refused to ever act in a Malayalam film", "always rejected offers to play") says the act
+    # never happened, as a denial does
+    if pair.same_document or (d.denier_named and (not d.refusal or _for_all_time(negative))):
         return True
     if d.owner_named:
         return pair.alignment.score >= p.min_alignment_negation

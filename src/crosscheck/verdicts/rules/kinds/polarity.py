@@ -17,7 +17,7 @@ from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, cu
 from crosscheck.verdicts.rules.kinds.timeline import date_label, says_it_changed
 from crosscheck.nouns import Statement
 from crosscheck.statements.cues import asks_or_hedges, debunk_cues
-from crosscheck.statements.entities import shared_names
+from crosscheck.statements.entities import same_entity, shared_names
 from crosscheck.statements.lexicon import DENIAL_VERBS
 
 DEFAULT_ANTONYMS = (
@@ -156,8 +156,8 @@ def _surname(party: str, negative: Statement) -> str:
 # that the tactics ISIS is using expand by the day,' Mladenov said" / "Isis fighter denies claim and says
 # organ-harvesting 'would bring in peanuts'": the bench corpus); nor by a verb of thinking, whose claim is its
 # complement ("she 'didn't feel that Jim was a priority'" / "I really feel that our country let Jim down")
-_SAYING = frozenset({"say", "tell", "report", "state", "add", "claim", "write", "note", "accord", "announce", "reveal",
-                     "feel", "think", "believe"})
+_SPEAKING = frozenset({"say", "tell", "report", "state", "add", "claim", "write", "note", "accord", "announce", "reveal"})
+_SAYING = _SPEAKING | {"feel", "think", "believe"}
 
 
 def _shared_content(a: Statement, b: Statement) -> set[str]:
@@ -221,7 +221,15 @@ def _rejects_a_party(s: Statement) -> bool:
     Mariam Al Mansouri" turns someone away, as a refusal does, and denies nothing another outlet reports of her.
     Not "deny" or "reject", whose named object is often the subject of the denied claim in a headline's grammar
     ("The palace denies Prince Tomas 'was at the party'")."""
-    return any(role == "object" and pred in _DISOWNING for pred, role, _ in s.roles)
+    return (any(role == "object" and pred in _DISOWNING for pred, role, _ in s.roles)
+            or _DISOWNS_SOMEONE.search(s.text) is not None)
+
+
+# "the family has disowned her": a person named by a pronoun is no role of the statement
+_DISOWNS_SOMEONE = re.compile(r"\bdisown(?:s|ed|ing)?\s+(?:him|her|them|me|us|the\s+so-called)\b", re.IGNORECASE)
+# a scenario, not a claim of fact: "In that case, CBO warns, the number of uninsured will abruptly increase" says
+# nothing against "the number of uninsured will drop this year"
+_CONDITIONAL = re.compile(r"^\W*(?:if|unless)\b|\bin\s+(?:that|which|such\s+a)\s+case\b", re.IGNORECASE)
 
 
 def _read_denial(negative: Statement, other: Statement, p: PolarityParams) -> _Denial:
@@ -405,6 +413,24 @@ def _negation_not_in_dispute(negative: Statement, other: Statement) -> bool:
     return False
 
 
+def _unsaid_by_another(negative: Statement, other: Statement) -> bool:
+    """Whether the negative statement denies only that a named party said something ("Raven-Symone has NOT actually
+    claimed Cosby molested her": a negated verb of saying whose subject is named) and the other does not report that
+    party saying anything (its speaker, and the subjects of its verbs of saying, are others): what is denied is a
+    party's words, which the other does not report. Not a verb of thinking: "Smith does not believe the fire was
+    arson" is Smith's position, which disputes "The fire was arson, police said"."""
+    scope = negative.polarity.scope
+    if not negative.polarity.negated or negative.polarity.denial or scope not in _SPEAKING:
+        return False
+    sayers = {k for pred, role, k in negative.roles if pred == scope and role == "subject"}
+    if not sayers:
+        return False  # "it says nothing about Justin Bieber": who says nothing is not named
+    speakers = {k for pred, role, k in other.roles if role == "subject" and pred in _SPEAKING}
+    if other.attribution is not None and other.attribution.source:
+        speakers.add(other.attribution.source)
+    return not any(same_entity(x, y) for x in sayers for y in speakers)
+
+
 def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
     a, b = pair.a, pair.b
     # each test below only rejects, so their order does not change a verdict: the one that rejects most
@@ -419,6 +445,8 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
         return []
     if not shared and not pair.same_document and pair.alignment.score < p.min_alignment_unnamed:
         return []
+    if not pair.same_document and (_CONDITIONAL.search(a.text) or _CONDITIONAL.search(b.text)):
+        return []  # a scenario ("In that case ...", "If the council ...") is not a claim either side makes
     negative: Statement | None = None
     denier = ""
     if neg_a != neg_b:
@@ -433,6 +461,8 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
         if (_NOT_SINCE.search(negative.text) and _LAST.search(other.text)
                 and negative.polarity.scope in other.predicates):
             return []  # "hasn't expanded since 2000" / "last expanded in 2000": one claim, the last time it did
+        if _unsaid_by_another(negative, other):
+            return []  # "Raven-Symone has NOT claimed Cosby molested her" / "The site claims there were rumours ..."
         if negative.polarity.denial and not pair.same_document and _DISPUTING & set(other.lemmas):
             return []  # both report a dispute: "... disputes White House claim" / "... directly contradicting the White House"
         if not pair.same_document and (_both_report_the_denial(negative, pair, denial) or asks_or_hedges(other)

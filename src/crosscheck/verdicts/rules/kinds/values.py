@@ -130,9 +130,17 @@ _NEGATED_BEFORE = re.compile(r"(?:\bnot|n['\u2019]t|\bnever)\s+(?:[a-z]+\s+){0,2
 _NEGATED_COMPARISON = re.compile(r"(?:\bnot|n['\u2019]t|\bnever)\s+(?:as|so)\s+[a-z]+\s+as\s+$", re.I)
 
 
+# an age worn as an attribute ("would not be marrying 80-year-old Charles Manson"): the negation is of the verb,
+# never of the age, which the sentence takes as given
+_ATTRIBUTIVE_AGE = re.compile(r"-(?:year|month|week|day)s?-old\b", re.I)
+
+
 def negated(s: Statement, q: Quantity) -> bool:
     """Whether the statement denies the figure itself ("Nishikori didn't make $46 million last year but just
-    $11 million"); a negation inside the figure's own words ("no more than 5") is its hedge, not this."""
+    $11 million"); a negation inside the figure's own words ("no more than 5") is its hedge, not this, and an age
+    worn as an attribute ("not be marrying 80-year-old Charles Manson") is never denied."""
+    if _ATTRIBUTIVE_AGE.match(s.text, q.end - s.start):
+        return False
     return _just_before(s, q, _NEGATED_BEFORE)
 
 

@@ -416,3 +416,39 @@ def test_ages_are_compared_person_by_person():
     found = compare_quantities(A, B, tolerance=0.0, max_ratio=10.0, min_frame_overlap=0.0)  # type: ignore[arg-type]
     assert [(qa.value, qb.value) for qa, qb in found.conflicts] == [(23.0, 25.0)]
     assert not found.matches
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("the two new clubs paid $80 million each in fees", "the expansion could raise $1.4 billion in fees"),
+    ("the bidder hopes to pay about $20 a share", "the shares were up 3 percent at $10.8"),
+    ("15 million more people will join the ranks of the uninsured", "the 23.5 million people who were uninsured"),
+    ("the army sent an additional 3,000 troops to the border", "the army has 5,000 troops at the border"),
+])
+def test_a_share_or_an_increment_is_not_the_total(first, second):
+    """A figure of one of several ("each", "a share") or an increment ("more", "an additional") is not the total
+    the other statement gives, so the two are not compared at all."""
+    from crosscheck.verdicts.rules.kinds.values import compare_quantities
+
+    class A:
+        start, text = 0, first
+        quantities = parse_quantities(text)
+
+    class B:
+        start, text = 0, second
+        quantities = parse_quantities(text)
+    found = compare_quantities(A, B, tolerance=0.0, max_ratio=20.0, min_frame_overlap=0.0)  # type: ignore[arg-type]
+    assert not found.conflicts and not found.matches
+
+
+def test_two_shares_or_two_increments_are_still_compared():
+    from crosscheck.verdicts.rules.kinds.values import compare_quantities
+
+    class A:
+        start, text = 0, "the two clubs paid $80 million each in fees"
+        quantities = parse_quantities(text)
+
+    class B:
+        start, text = 0, "the two clubs paid $90 million each in fees"
+        quantities = parse_quantities(text)
+    found = compare_quantities(A, B, tolerance=0.0, max_ratio=20.0, min_frame_overlap=0.0)  # type: ignore[arg-type]
+    assert [(qa.value, qb.value) for qa, qb in found.conflicts] == [(80e6, 90e6)]

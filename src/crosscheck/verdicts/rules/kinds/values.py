@@ -169,7 +169,8 @@ def compare_quantities(a: Statement, b: Statement, *, tolerance: float, max_rati
     pairs = [(qa, qb) for qa in a.quantities for qb in b.quantities
              if comparable(qa, qb, max_ratio=max_ratio, min_frame_overlap=min_frame_overlap, kinds=kinds)
              and _same_place(measured_from(a, qa), measured_from(b, qb))
-             and _same_person(aged(a, qa), aged(b, qb))]
+             and _same_person(aged(a, qa), aged(b, qb))
+             and basis(a, qa) == basis(b, qb)]
     if not pairs:
         return _NOTHING
     denied = {id(q) for s in (a, b) for q in s.quantities if negated(s, q)}
@@ -194,6 +195,46 @@ def compare_quantities(a: Statement, b: Statement, *, tolerance: float, max_rati
                       and id(qa) not in paired_a | denied and id(qb) not in paired_b | denied
                       and _reaches(qb if id(qa) in bounds else qa, qa if id(qa) in bounds else qb)]
     return Comparison(tuple(matches), tuple(conflicts))
+
+
+# what a figure counts besides its unit: one of several ("$80 million each", "$5 a share", "per year"), or an increment
+# ("14 million more people", "an additional 3,000 troops"); neither is the total another statement gives
+_EACH_AFTER = re.compile(r"\s*(?:each|apiece|per\s+(?!cent\b)[a-z]+|an?\s+(?:piece|head|share|barrel|gallon|litre|liter"
+                         r"|ton|tonne|pound|ounce|kilo|unit|hour|day|night|week|month|year|person|seat|ticket)"
+                         r"|the\s+(?:share|barrel|gallon|litre|liter|ton|tonne|ounce))\b", re.I)
+_MORE_AFTER = re.compile(r"\s*(?:more|fewer|additional|extra|higher|lower)\b", re.I)
+# a percentage or a sum named as a change: "a 56.4% increase", "an increase of 38.5%", "by 13 percent"
+_CHANGE_AFTER = re.compile(r"\s*(?:up|down|(?:[a-z-]+\s+){0,2}?(?:increase|rise|raise|hike|gain|jump|drop|decline|fall"
+                           r"|decrease|cut|growth|reduction))\b", re.I)
+_CHANGE_OF = re.compile(r"\b(?:(?:increase|rise|gain|jump|drop|decline|fall|decrease|cut|growth)\s+of|by)\s+"
+                        r"(?:about\s+|nearly\s+|almost\s+|some\s+|roughly\s+|around\s+)?$", re.I)
+_MORE_BEFORE = re.compile(r"\b(?:another|an?\s+(?:additional|extra|further)|(?:increas|ris|rose|grow|grew|climb|jump"
+                          r"|soar|fall|fell|drop|declin|decreas|gain|los|lost|shrank|shrink|surg|plung|slump|tumbl)\w*"
+                          r"\s+by)\s+(?:about\s+|nearly\s+|almost\s+|some\s+|roughly\s+|around\s+)?$", re.I)
+# a percentage or a sum right after a verb of change or "up"/"down" is the change too ("rose 5%", "up 3.5 percent",
+# "down 28 cents"); a count or a size is not ("growing up to 5 inches", "grows to ten inches"), nor a share or sum
+# after a verb that also takes one as its object ("cut 27 percent of its workforce" is the share let go, as "26% of
+# its work force let go" is; "could raise $1.4 billion in fees" collects it)
+_CHANGE_BEFORE = re.compile(r"\b(?:up|down|(?:increas|ris|rose|grow|grew|climb|jump|soar|fall|fell|drop|declin|decreas"
+                            r"|gain|los|lost|shrank|shrink|surg|plung|slump|tumbl)\w*)\s+(?:about\s+|nearly\s+|almost\s+"
+                            r"|some\s+|roughly\s+|around\s+)?$", re.I)
+
+
+def basis(s: Statement, q: Quantity) -> str:
+    """"each" for a figure of one of several, "more" for an increment (a change: "14 million more people", "an
+    additional 3,000", "rose 5%", "will increase by 15 million"), "" for a total or a level ("rose to 5%"): "$80
+    million each in expansion fees" and "could raise $1.4 billion in expansion fees" are different figures, as are
+    "Twenty million more people have health insurance" and "27.9 million people lacked coverage"."""
+    end, start = q.end - s.start, q.start - s.start
+    if _EACH_AFTER.match(s.text, end):
+        return "each"
+    before = s.text[max(0, start - 25):start]
+    if _MORE_AFTER.match(s.text, end) or _MORE_BEFORE.search(before):
+        return "more"
+    if q.kind in ("percent", "money") and (_CHANGE_BEFORE.search(before) or _CHANGE_OF.search(before)
+                                           or _CHANGE_AFTER.match(s.text, end)):
+        return "more"
+    return ""
 
 
 def _echoed(s: Statement, other: Statement, denied: set[int]) -> set[int]:

@@ -452,3 +452,19 @@ def test_two_shares_or_two_increments_are_still_compared():
         quantities = parse_quantities(text)
     found = compare_quantities(A, B, tolerance=0.0, max_ratio=20.0, min_frame_overlap=0.0)  # type: ignore[arg-type]
     assert [(qa.value, qb.value) for qa, qb in found.conflicts] == [(80e6, 90e6)]
+
+
+def test_a_change_named_in_quotes_is_still_a_change():
+    """ "growth of 110%" and "“explosive growth” of 110%" are one figure on one basis (the README's draft example
+    lost its support when the closing quote hid the noun of change)."""
+    from crosscheck.verdicts.rules.kinds.values import compare_quantities
+
+    class A:
+        start, text = 0, "China saw growth of 110% in smart speaker shipments last year"
+        quantities = parse_quantities(text)
+
+    class B:
+        start, text = 0, "China saw \u201cexplosive growth\u201d of 110% in shipments of the device last year"
+        quantities = parse_quantities(text)
+    found = compare_quantities(A, B, tolerance=0.0, max_ratio=20.0, min_frame_overlap=0.0)  # type: ignore[arg-type]
+    assert [(qa.value, qb.value) for qa, qb in found.matches] == [(110.0, 110.0)]

@@ -206,7 +206,7 @@ _MORE_AFTER = re.compile(r"\s*(?:more|fewer|additional|extra|higher|lower)\b", r
 # a percentage or a sum named as a change: "a 56.4% increase", "an increase of 38.5%", "by 13 percent"
 _CHANGE_AFTER = re.compile(r"\s*(?:up|down|(?:[a-z-]+\s+){0,2}?(?:increase|rise|raise|hike|gain|jump|drop|decline|fall"
                            r"|decrease|cut|growth|reduction))\b", re.I)
-_CHANGE_OF = re.compile(r"\b(?:(?:increase|rise|gain|jump|drop|decline|fall|decrease|cut|growth)\s+of|by)\s+"
+_CHANGE_OF = re.compile(r"\b(?:(?:increase|rise|gain|jump|drop|decline|fall|decrease|cut|growth)[\"'\u201d\u2019]?\s+of|by)\s+"
                         r"(?:about\s+|nearly\s+|almost\s+|some\s+|roughly\s+|around\s+)?$", re.I)
 _MORE_BEFORE = re.compile(r"\b(?:another|an?\s+(?:additional|extra|further)|(?:increas|ris|rose|grow|grew|climb|jump"
                           r"|soar|fall|fell|drop|declin|decreas|gain|los|lost|shrank|shrink|surg|plung|slump|tumbl)\w*"

@@ -402,18 +402,20 @@ def test_whose_age_a_figure_gives(text, names):
     assert [set(aged(Said, q)) for q in Said.quantities] == names  # type: ignore[arg-type]
 
 
-def test_ages_are_compared_person_by_person():
-    """The bride's 23 conflicts with her 25, not with the groom's 28 in the same sentence."""
+def _compare(first: str, second: str, max_ratio: float = 20.0):
+    """``compare_quantities`` on two statement-shaped values: each text at offset 0 with the figures in it."""
+    from types import SimpleNamespace
+
     from crosscheck.verdicts.rules.kinds.values import compare_quantities
 
-    class A:
-        start, text = 0, "the 23-year-old bride Anjali greeted the guests"
-        quantities = parse_quantities(text)
+    a, b = (SimpleNamespace(start=0, text=t, quantities=parse_quantities(t)) for t in (first, second))
+    return compare_quantities(a, b, tolerance=0.0, max_ratio=max_ratio, min_frame_overlap=0.0)  # type: ignore[arg-type]
 
-    class B:
-        start, text = 0, "28-year-old Ravi Sethi was to wed 25-year-old Anjali"
-        quantities = parse_quantities(text)
-    found = compare_quantities(A, B, tolerance=0.0, max_ratio=10.0, min_frame_overlap=0.0)  # type: ignore[arg-type]
+
+def test_ages_are_compared_person_by_person():
+    """The bride's 23 conflicts with her 25, not with the groom's 28 in the same sentence."""
+    found = _compare("the 23-year-old bride Anjali greeted the guests",
+                     "28-year-old Ravi Sethi was to wed 25-year-old Anjali", max_ratio=10.0)
     assert [(qa.value, qb.value) for qa, qb in found.conflicts] == [(23.0, 25.0)]
     assert not found.matches
 
@@ -427,44 +429,19 @@ def test_ages_are_compared_person_by_person():
 def test_a_share_or_an_increment_is_not_the_total(first, second):
     """A figure of one of several ("each", "a share") or an increment ("more", "an additional") is not the total
     the other statement gives, so the two are not compared at all."""
-    from crosscheck.verdicts.rules.kinds.values import compare_quantities
-
-    class A:
-        start, text = 0, first
-        quantities = parse_quantities(text)
-
-    class B:
-        start, text = 0, second
-        quantities = parse_quantities(text)
-    found = compare_quantities(A, B, tolerance=0.0, max_ratio=20.0, min_frame_overlap=0.0)  # type: ignore[arg-type]
+    found = _compare(first, second)
     assert not found.conflicts and not found.matches
 
 
 def test_two_shares_or_two_increments_are_still_compared():
-    from crosscheck.verdicts.rules.kinds.values import compare_quantities
-
-    class A:
-        start, text = 0, "the two clubs paid $80 million each in fees"
-        quantities = parse_quantities(text)
-
-    class B:
-        start, text = 0, "the two clubs paid $90 million each in fees"
-        quantities = parse_quantities(text)
-    found = compare_quantities(A, B, tolerance=0.0, max_ratio=20.0, min_frame_overlap=0.0)  # type: ignore[arg-type]
+    found = _compare("the two clubs paid $80 million each in fees",
+                     "the two clubs paid $90 million each in fees")
     assert [(qa.value, qb.value) for qa, qb in found.conflicts] == [(80e6, 90e6)]
 
 
 def test_a_change_named_in_quotes_is_still_a_change():
     """ "growth of 110%" and "“explosive growth” of 110%" are one figure on one basis (the README's draft example
     lost its support when the closing quote hid the noun of change)."""
-    from crosscheck.verdicts.rules.kinds.values import compare_quantities
-
-    class A:
-        start, text = 0, "China saw growth of 110% in smart speaker shipments last year"
-        quantities = parse_quantities(text)
-
-    class B:
-        start, text = 0, "China saw \u201cexplosive growth\u201d of 110% in shipments of the device last year"
-        quantities = parse_quantities(text)
-    found = compare_quantities(A, B, tolerance=0.0, max_ratio=20.0, min_frame_overlap=0.0)  # type: ignore[arg-type]
+    found = _compare("China saw growth of 110% in smart speaker shipments last year",
+                     "China saw \u201cexplosive growth\u201d of 110% in shipments of the device last year")
     assert [(qa.value, qb.value) for qa, qb in found.matches] == [(110.0, 110.0)]

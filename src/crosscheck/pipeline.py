@@ -162,9 +162,8 @@ class Pipeline:
         loading = time.perf_counter() - started
         analysis = self.analyse(documents)
         self.timings = {"loading": loading, **self.timings}
-        return replace(analysis, problems=(*problems, *claimless(analysis.documents, analysis.statements),
-                                           *cut_short(analysis.documents, analysis.statements,
-                                                      self.settings.max_statements_per_document)))
+        return replace(analysis, problems=(*problems, *unchecked_text(analysis.documents, analysis.statements,
+                                                                       self.settings.max_statements_per_document)))
 
     def statements_of(self, documents: Sequence[Document],
                       each_document: Callable[[str, Sequence[Statement]], None] | None = None) -> list[Statement]:
@@ -523,27 +522,23 @@ class _Deferred:
 CHARS_PER_STATEMENT = 150  # a news sentence (measured 180 on sources/, 120 on the benchmark corpus)
 
 
-def claimless(documents: Sequence[Document], statements: Sequence[Statement]) -> list[InputProblem]:
-    """A warning (W150) for each document that yields no statement: its text was all page debris (a
-    scraped page's script, a share bar) or too short to hold a claim, so nothing in it is checked, and an
-    editor should know that rather than read "no findings" as "no problems"."""
-    have = {s.document for s in statements}
-    per_file = Counter(d.path for d in documents)
-    return [InputProblem(d.path, "W150", "no claim found in its text (only page script, debris or fragments): "
-                                         "nothing in it was checked",
-                         d.first_line if per_file[d.path] > 1 else None)  # a JSONL record: its line
-            for d in documents if d.id not in have]
-
-
-def cut_short(documents: Sequence[Document], statements: Sequence[Statement], limit: int) -> list[InputProblem]:
-    """A warning (W151) for each document whose statements reached the per-document limit: the statements
-    stage stops there, so sentences after it were not checked, and "no findings" must not be read as "none in
-    the whole text"."""
+def unchecked_text(documents: Sequence[Document], statements: Sequence[Statement], limit: int) -> list[InputProblem]:
+    """A warning for each document whose text was not all checked, so that an editor does not read "no findings" as
+    "no problems": W150 when it yields no statement (all page debris, a scraped page's script or share bar, or too
+    short to hold a claim), W151 when its statements reached the per-document ``limit`` and the statements stage
+    stopped there. A JSONL record is named with its line."""
     counts = Counter(s.document for s in statements)
     per_file = Counter(d.path for d in documents)
-    return [InputProblem(d.path, "W151", f"reached the limit of {limit:,} statements per document: sentences "
-                                         "after it were not checked", d.first_line if per_file[d.path] > 1 else None)
-            for d in documents if counts[d.id] >= limit]
+    out = []
+    for d in documents:
+        line = d.first_line if per_file[d.path] > 1 else None
+        if not counts[d.id]:
+            out.append(InputProblem(d.path, "W150", "no claim found in its text (only page script, debris or "
+                                                    "fragments): nothing in it was checked", line))
+        elif counts[d.id] >= limit:
+            out.append(InputProblem(d.path, "W151", f"reached the limit of {limit:,} statements per document: "
+                                                    "sentences after it were not checked", line))
+    return out
 
 
 def _expected_texts(documents: Sequence[Document]) -> int:

@@ -203,21 +203,20 @@ _EACH_AFTER = re.compile(r"\s*(?:each|apiece|per\s+(?!cent\b)[a-z]+|an?\s+(?:pie
                          r"|ton|tonne|pound|ounce|kilo|unit|hour|day|night|week|month|year|person|seat|ticket)"
                          r"|the\s+(?:share|barrel|gallon|litre|liter|ton|tonne|ounce))\b", re.I)
 _MORE_AFTER = re.compile(r"\s*(?:more|fewer|additional|extra|higher|lower)\b", re.I)
+# one word list each, read by the patterns below: nouns and verbs of change, and the hedges between them and a figure
+_CHANGE_NOUNS = r"increase|rise|gain|jump|drop|decline|fall|decrease|cut|growth"
+_CHANGE_VERB = (r"(?:increas|ris|rose|grow|grew|climb|jump|soar|fall|fell|drop|declin|decreas|gain|los|lost|shrank"
+                r"|shrink|surg|plung|slump|tumbl)\w*")
+_ROUGHLY = r"(?:(?:about|nearly|almost|some|roughly|around)\s+)?"
 # a percentage or a sum named as a change: "a 56.4% increase", "an increase of 38.5%", "by 13 percent"
-_CHANGE_AFTER = re.compile(r"\s*(?:up|down|(?:[a-z-]+\s+){0,2}?(?:increase|rise|raise|hike|gain|jump|drop|decline|fall"
-                           r"|decrease|cut|growth|reduction))\b", re.I)
-_CHANGE_OF = re.compile(r"\b(?:(?:increase|rise|gain|jump|drop|decline|fall|decrease|cut|growth)[\"'\u201d\u2019]?\s+of|by)\s+"
-                        r"(?:about\s+|nearly\s+|almost\s+|some\s+|roughly\s+|around\s+)?$", re.I)
-_MORE_BEFORE = re.compile(r"\b(?:another|an?\s+(?:additional|extra|further)|(?:increas|ris|rose|grow|grew|climb|jump"
-                          r"|soar|fall|fell|drop|declin|decreas|gain|los|lost|shrank|shrink|surg|plung|slump|tumbl)\w*"
-                          r"\s+by)\s+(?:about\s+|nearly\s+|almost\s+|some\s+|roughly\s+|around\s+)?$", re.I)
+_CHANGE_AFTER = re.compile(rf"\s*(?:up|down|(?:[a-z-]+\s+){{0,2}}?(?:{_CHANGE_NOUNS}|raise|hike|reduction))\b", re.I)
+_CHANGE_OF = re.compile(rf"\b(?:(?:{_CHANGE_NOUNS})[\"'\u201d\u2019]?\s+of|by)\s+{_ROUGHLY}$", re.I)
+_MORE_BEFORE = re.compile(rf"\b(?:another|an?\s+(?:additional|extra|further)|{_CHANGE_VERB}\s+by)\s+{_ROUGHLY}$", re.I)
 # a percentage or a sum right after a verb of change or "up"/"down" is the change too ("rose 5%", "up 3.5 percent",
 # "down 28 cents"); a count or a size is not ("growing up to 5 inches", "grows to ten inches"), nor a share or sum
 # after a verb that also takes one as its object ("cut 27 percent of its workforce" is the share let go, as "26% of
 # its work force let go" is; "could raise $1.4 billion in fees" collects it)
-_CHANGE_BEFORE = re.compile(r"\b(?:up|down|(?:increas|ris|rose|grow|grew|climb|jump|soar|fall|fell|drop|declin|decreas"
-                            r"|gain|los|lost|shrank|shrink|surg|plung|slump|tumbl)\w*)\s+(?:about\s+|nearly\s+|almost\s+"
-                            r"|some\s+|roughly\s+|around\s+)?$", re.I)
+_CHANGE_BEFORE = re.compile(rf"\b(?:up|down|{_CHANGE_VERB})\s+{_ROUGHLY}$", re.I)
 
 
 def basis(s: Statement, q: Quantity) -> str:

@@ -65,16 +65,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "eval" / "dev")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "nli_eval.md")
     parser.add_argument("--limit", type=int, default=0, help="rows per file (0: all)")
+    parser.add_argument("--write-pairs", type=Path,
+                        help="write the judged pairs with their gold labels (JSONL, gzip if .gz) and stop: "
+                             "`nli_train --eval` scores them at each epoch's end")
     args = parser.parse_args(argv)
-    model = ContradictionModel(args.model)
+    model = _PairWriter(args.write_pairs) if args.write_pairs else ContradictionModel(args.model)
     results: dict[str, dict] = {}
     started = time.perf_counter()
 
     def run(name: str, rows: list[dict], premise, gold_of, labels, tag_field: bool = False) -> None:
         rows = rows[:args.limit] if args.limit else rows
+        gold = [gold_of(r) for r in rows]
+        if isinstance(model, _PairWriter):
+            model.add(name, [(premise(r), r["text_b"]) for r in rows], gold, labels)
+            return
         probs = model.probabilities([(premise(r), r["text_b"]) for r in rows])
         pred = [LABELS[i] for i in probs.argmax(1)]
-        gold = [gold_of(r) for r in rows]
         if labels == ("agreement", "not_agreement"):
             pred = [p if p == "agreement" else "not_agreement" for p in pred]
         results[name] = scores(gold, pred, labels)
@@ -106,12 +112,34 @@ def main(argv: list[str] | None = None) -> int:
 
         run("xnli_en (never trained on)", list(read_jsonl(xnli)), lambda r: r["text_a"],
             lambda r: THREE[r["gold"]], LABELS)
+    if isinstance(model, _PairWriter):
+        model.close()
+        return 0
     seconds = time.perf_counter() - started
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps({"model": model.card, "results": results,
                                                          "seconds": round(seconds, 1)}, indent=1) + "\n")
     args.out.write_text(markdown(results, model.card, seconds))
     return 0
+
+
+class _PairWriter:
+    """--write-pairs: the rows as the model would judge them, for ``nli_train --eval``."""
+
+    def __init__(self, path: Path) -> None:
+        import gzip
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.fh = gzip.open(path, "wt", encoding="utf-8") if path.suffix == ".gz" else open(path, "w",
+                                                                                              encoding="utf-8")
+
+    def add(self, name: str, pairs: list[tuple[str, str]], gold: list[str], labels: tuple[str, ...]) -> None:
+        binary = labels == ("agreement", "not_agreement")
+        for (a, b), g in zip(pairs, gold):
+            self.fh.write(json.dumps({"set": name, "a": a, "b": b, "gold": g, "binary": binary}) + "\n")
+
+    def close(self) -> None:
+        self.fh.close()
 
 
 def markdown(results: dict, card: dict, seconds: float) -> str:

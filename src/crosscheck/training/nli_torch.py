@@ -2,11 +2,14 @@
 
 Parameters carry the backbone's (Hugging Face BERT) names, so the shipped file maps one to one; the
 word-embedding matrix is a frozen buffer (it is reused from the installed backbone at run time).
+With ``add_lora`` each encoder matrix ``W`` computes as ``W + B @ A`` (rank ``r``), the matrices themselves
+frozen: a retraining of every layer that ships as the small factors (``contradiction_model.export_delta``).
 """
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +50,44 @@ class CrossEncoderNet(nn.Module):
     def p(self, name: str) -> torch.Tensor:
         return self.params[name.replace(".", "__")]
 
+    def add_lora(self, rank: int, alpha: float | None = None) -> None:
+        """Low-rank updates on every encoder matrix; only they, the encoder's biases and layer norms (and the
+        head) learn. B starts at zero, so the network starts as it was."""
+        self.lora = nn.ParameterDict()
+        self.lora_scale = (alpha or 2.0 * rank) / rank
+        for key, param in self.params.items():
+            name = self._names[key]
+            matrix = name.startswith("encoder.") and name.endswith(".weight") and param.ndim == 2
+            param.requires_grad = name.startswith("encoder.") and not matrix
+            if matrix:
+                out, inp = param.shape
+                self.lora[key + "__a"] = nn.Parameter(torch.randn(rank, inp) / math.sqrt(inp))
+                self.lora[key + "__b"] = nn.Parameter(torch.zeros(out, rank))
+
+    def w(self, name: str) -> torch.Tensor:
+        """A weight as the network computes with it: the parameter, plus its low-rank update if it has one."""
+        key = name.replace(".", "__")
+        base = self.params[key]
+        lora = getattr(self, "lora", None)
+        if lora is not None and key + "__a" in lora:
+            return base + (lora[key + "__b"] @ lora[key + "__a"]) * self.lora_scale
+        return base
+
+    def lora_factors(self) -> dict[str, np.ndarray]:
+        """The low-rank updates as shipped: ``NAME.lora_a`` (r x in) and ``NAME.lora_b`` (out x r, the scale
+        folded in), so that ``W = W0 + lora_b @ lora_a``; with the biases and layer norms that learnt."""
+        out: dict[str, np.ndarray] = {}
+        for key in self.params:
+            if getattr(self, "lora", None) is not None and key + "__a" in self.lora:
+                name = self._names[key]
+                out[name + ".lora_a"] = self.lora[key + "__a"].detach().cpu().numpy()
+                out[name + ".lora_b"] = (self.lora[key + "__b"] * self.lora_scale).detach().cpu().numpy()
+            elif self.params[key].requires_grad:
+                out[self._names[key]] = self.params[key].detach().cpu().numpy()
+        out["head.weight"] = self.head.weight.detach().cpu().numpy()
+        out["head.bias"] = self.head.bias.detach().cpu().numpy()
+        return out
+
     def forward(self, ids: torch.Tensor, types: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         batch, width = ids.shape
         heads, size, dim = self.heads, self.dim // self.heads, self.dim
@@ -59,18 +100,18 @@ class CrossEncoderNet(nn.Module):
         attend = mask[:, None, None, :]
         for n in range(self.layers_n):
             pre = f"encoder.layer.{n}."
-            w = torch.cat([self.p(pre + f"attention.self.{k}.weight") for k in ("query", "key", "value")])
+            w = torch.cat([self.w(pre + f"attention.self.{k}.weight") for k in ("query", "key", "value")])
             b = torch.cat([self.p(pre + f"attention.self.{k}.bias") for k in ("query", "key", "value")])
             q, k, v = F.linear(x, w, b).view(batch, width, 3, heads, size).permute(2, 0, 3, 1, 4).unbind(0)
             context = F.scaled_dot_product_attention(q, k, v, attn_mask=attend)
             context = context.transpose(1, 2).reshape(batch, width, dim)
-            attended = F.dropout(F.linear(context, self.p(pre + "attention.output.dense.weight"),
+            attended = F.dropout(F.linear(context, self.w(pre + "attention.output.dense.weight"),
                                           self.p(pre + "attention.output.dense.bias")), drop, self.training)
             x = F.layer_norm(attended + x, (dim,), self.p(pre + "attention.output.LayerNorm.weight"),
                              self.p(pre + "attention.output.LayerNorm.bias"), eps=self.eps)
-            hidden = F.gelu(F.linear(x, self.p(pre + "intermediate.dense.weight"),
+            hidden = F.gelu(F.linear(x, self.w(pre + "intermediate.dense.weight"),
                                      self.p(pre + "intermediate.dense.bias")))
-            out = F.dropout(F.linear(hidden, self.p(pre + "output.dense.weight"), self.p(pre + "output.dense.bias")),
+            out = F.dropout(F.linear(hidden, self.w(pre + "output.dense.weight"), self.p(pre + "output.dense.bias")),
                             drop, self.training)
             x = F.layer_norm(out + x, (dim,), self.p(pre + "output.LayerNorm.weight"),
                              self.p(pre + "output.LayerNorm.bias"), eps=self.eps)
@@ -82,7 +123,7 @@ class CrossEncoderNet(nn.Module):
         return {k: v for k, v in self.state_dict().items() if k != "word"}
 
     def numpy_weights(self) -> dict[str, np.ndarray]:
-        out = {self._names[k]: v.detach().cpu().numpy() for k, v in self.params.items()}
+        out = {self._names[k]: self.w(self._names[k]).detach().cpu().numpy() for k in self.params}
         out["head.weight"] = self.head.weight.detach().cpu().numpy()
         out["head.bias"] = self.head.bias.detach().cpu().numpy()
         return out

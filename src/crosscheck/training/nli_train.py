@@ -17,7 +17,12 @@ Continued training (``--start-from FOLDER --train-layers K``): the network start
 only its top ``K`` transformer layers and head learn (everything under them frozen), on the pairs of the
 new kinds (``--bounded``) and ``--replay`` pairs drawn from the rest so that it keeps what it knew; the
 output is ``FOLDER``'s model with the retrained tensors in a small delta file
-(``contradiction_model.export_delta``).
+(``contradiction_model.export_delta``). ``--lora-rank R`` instead retrains every layer as a rank-R update
+of each encoder matrix (a ~1.4 MB delta at rank 16).
+
+On a machine with torch and nothing else (a lent GPU): ``--pack`` reads the backbone from a training pack
+(``training.nli_pack``), WORK/pairs.jsonl is built here first (``--pairs-only``), and ``--eval`` scores
+the dev rows at each epoch's end and keeps that epoch's model (``bench/nli_gpu_sweep.sh``).
 """
 
 from __future__ import annotations
@@ -124,13 +129,36 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --start-from: train only the top K transformer layers and the head")
     parser.add_argument("--replay", type=int, default=0,
                         help="with --start-from: train on every pair of the new kinds and this many of the others")
+    parser.add_argument("--lora-rank", type=int, default=0,
+                        help="with --start-from: train a rank-R update of every encoder matrix (and the biases, "
+                             "layer norms and head) instead of whole layers; ships as a ~1.5 MB delta")
+    parser.add_argument("--class-weights", default="",
+                        help="loss weights of agreement,neutral,contradiction (e.g. 1,1,2); default equal")
+    parser.add_argument("--eval", type=Path,
+                        help="labelled pairs (bench/nli_eval.py --write-pairs) scored at each epoch's end, "
+                             "when the epoch's model is also written to WORK/epoch-N")
+    parser.add_argument("--pack", type=Path,
+                        help="read the backbone from a training pack (training.nli_pack) instead of the "
+                             "installed package: for a machine that has torch and nothing else; needs --start-from")
+    parser.add_argument("--pairs-only", action="store_true",
+                        help="build WORK/pairs.jsonl and stop (e.g. before packing for another machine)")
     args = parser.parse_args(argv)
+    if (args.lora_rank or args.pack) and not args.start_from:
+        parser.error("--lora-rank and --pack continue a shipped model: give --start-from")
+    if args.lora_rank and args.train_layers:
+        parser.error("--lora-rank trains every layer: leave out --train-layers")
     args.work.mkdir(parents=True, exist_ok=True)
+    if args.pairs_only:
+        build_pairs(args, args.work)
+        return 0
 
     import torch
 
-    from crosscheck.verdicts.contradiction_model import PairTokenizer, backbone_folder
+    from crosscheck.verdicts.contradiction_model import PairTokenizer, backbone_folder, delta_names
     from crosscheck.training.nli_torch import CrossEncoderNet
+
+    if args.lora_rank and delta_names(args.start_from):
+        parser.error(f"{args.start_from} already holds a delta; a low-rank update applies to full weights only")
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -142,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         new = [p for p in pairs if p.source in NEW_SOURCES]
         pairs = new + [p for p in pairs if p.source not in NEW_SOURCES][:args.replay]
         log(args.work, f"continued training on {len(new)} new pairs and {len(pairs) - len(new)} replayed")
-    folder = backbone_folder()
+    folder = args.pack or backbone_folder()
     tok = PairTokenizer(folder, args.max_length)
     encoded = tok.encode([(p.premise, p.hypothesis) for p in pairs])
     labels = [LABELS.index(p.label) for p in pairs]
@@ -153,10 +181,22 @@ def main(argv: list[str] | None = None) -> int:
     epochs = math.ceil(args.epochs)
     order = [b for _ in range(epochs) for b in batches(lengths, args.batch_size, rng)]
     order = order[:int(len(order) * args.epochs / epochs)]
-    net = CrossEncoderNet.from_backbone(folder)
+    if args.pack:
+        from crosscheck.training.nli_pack import read_pack
+        from crosscheck.verdicts.contradiction_model import WORD_EMBEDDINGS, shipped_weights
+
+        word, config, args.backbone_hash = read_pack(args.pack)
+        net = CrossEncoderNet({WORD_EMBEDDINGS: word, **shipped_weights(args.start_from)[0]}, config)
+    else:
+        net = CrossEncoderNet.from_backbone(folder)
     if args.start_from:
         net = continued(net, args.start_from, args.train_layers)
+    if args.lora_rank:
+        torch.manual_seed(args.seed)
+        net.add_lora(args.lora_rank)
     net = net.to(device)
+    evaluation = read_eval(args.eval, tok) if args.eval else None
+    per_epoch = len(order) // epochs if evaluation else 0
     body = [p for n, p in net.named_parameters() if p.requires_grad and not n.startswith("head.")]
     opt = torch.optim.AdamW([{"params": body, "lr": args.lr},
                              {"params": net.head.parameters(), "lr": args.head_lr}], weight_decay=0.01)
@@ -175,7 +215,9 @@ def main(argv: list[str] | None = None) -> int:
         log(args.work, f"resumed at step {step}/{len(order)}")
     net.train()
     started, seen, running = time.perf_counter(), 0, []
-    loss_fn = torch.nn.CrossEntropyLoss()
+    weight = torch.tensor([float(x) for x in args.class_weights.split(",")], device=device) \
+        if args.class_weights else None
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weight)
     while step < len(order):
         idx = order[step]
         ids, types, mask = tok.pad([encoded[i] for i in idx])
@@ -199,6 +241,11 @@ def main(argv: list[str] | None = None) -> int:
                         "step": step, "torch_rng": torch.get_rng_state()}, tmp)
             tmp.replace(ckpt)
             write(net, args, args.work / "latest", _meta(args, step, len(order), len(pairs)))
+        if per_epoch and step % per_epoch == 0 and not (args.work / f"epoch-{step // per_epoch}").exists():
+            net.eval()
+            log(args.work, f"epoch {step // per_epoch}: " + json.dumps(evaluate(net, evaluation, device)))
+            write(net, args, args.work / f"epoch-{step // per_epoch}", _meta(args, step, len(order), len(pairs)))
+            net.train()
     write(net, args, args.out, _meta(args, step, len(order), len(pairs)))
     log(args.work, f"done: {step} steps; weights in {args.out}")
     return 0
@@ -212,9 +259,9 @@ def continued(net, start: Path, train_layers: int):
     ``train_layers`` layers and head trainable (all of it when 0)."""
     import torch
 
-    from crosscheck.verdicts.contradiction_model import load_weights
+    from crosscheck.verdicts.contradiction_model import shipped_weights
 
-    weights, _ = load_weights(start)
+    weights, _ = shipped_weights(start)
     with torch.no_grad():
         for key, param in net.params.items():
             param.copy_(torch.from_numpy(weights[net._names[key]]))
@@ -237,12 +284,60 @@ def write(net, args, folder: Path, meta: dict) -> None:
     """The shipped form: the whole model, or with --start-from --train-layers the start model plus a delta."""
     from crosscheck.verdicts.contradiction_model import delta_names, export, export_delta
 
-    if args.start_from and args.train_layers:
+    if args.start_from and getattr(args, "lora_rank", 0):
+        factors = net.lora_factors()
+        export_delta(factors, sorted(factors), folder, args.start_from, meta=meta)
+    elif args.start_from and args.train_layers:
         # a start model that is itself a delta: its retrained tensors stay in the new one
         names = sorted({*trained_names(net), *delta_names(args.start_from)})
         export_delta(net.numpy_weights(), names, folder, args.start_from, meta=meta)
     else:
-        export(net.numpy_weights(), folder, meta=meta)
+        export(net.numpy_weights(), folder, meta=meta, backbone_hash=getattr(args, "backbone_hash", None))
+
+
+def read_eval(path: Path, tok) -> dict[str, tuple[list, list[str], bool]]:
+    """``bench/nli_eval.py --write-pairs`` rows by set: (encoded pairs, gold labels, binary agreement task)."""
+    import gzip
+
+    sets: dict[str, tuple[list, list, bool]] = {}
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        for row in map(json.loads, fh):
+            item = sets.setdefault(row["set"], ([], [], bool(row.get("binary"))))
+            item[0].append((row["a"], row["b"]))
+            item[1].append(row["gold"])
+    return {name: (tok.encode(texts), gold, binary) for name, (texts, gold, binary) in sets.items()}
+
+
+def evaluate(net, evaluation: dict, device: str) -> dict[str, float]:
+    """Macro-F1 of each set (agreement against the rest where the set is binary), the most probable class."""
+    import torch
+
+    from crosscheck.verdicts.contradiction_model import PairTokenizer
+
+    out = {}
+    for name, (encoded, gold, binary) in evaluation.items():
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i][0]))
+        pred = [""] * len(encoded)
+        with torch.no_grad():
+            for start in range(0, len(order), 256):
+                idx = order[start:start + 256]
+                ids, types, mask = PairTokenizer.pad([encoded[i] for i in idx])
+                logits = net(torch.from_numpy(ids).to(device), torch.from_numpy(types).to(device),
+                             torch.from_numpy(mask).to(device))
+                for i, k in zip(idx, logits.argmax(1).tolist()):
+                    pred[i] = LABELS[k]
+        if binary:
+            pred = [p if p == "agreement" else "not_agreement" for p in pred]
+        labels = sorted(set(gold))
+        f1s = []
+        for lab in labels:
+            tp = sum(g == lab and p == lab for g, p in zip(gold, pred))
+            fp = sum(g != lab and p == lab for g, p in zip(gold, pred))
+            fn = sum(g == lab and p != lab for g, p in zip(gold, pred))
+            f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+        out[name] = round(float(np.mean(f1s)), 4)
+    return out
 
 
 def _meta(args, step: int, steps: int, pairs: int) -> dict:

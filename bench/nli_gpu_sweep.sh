@@ -2,12 +2,15 @@
 # Continued training of the shipped contradiction model on a lent GPU: several variants at once, each
 # scored on the dev pairs at every epoch's end (nli_train --eval), every epoch's delta kept.
 #
-# Prepared here (docs/model-card.md, "Low-rank retraining on a GPU"):
+# Prepared here (docs/model-card.md, "Low-rank retraining of every layer on a lent GPU"):
 #   python -m crosscheck.training.nli_train --work W --pairs-only [data options]   # W/pairs.jsonl
 #   python -m crosscheck.training.nli_pack .gpack                                   # tokenizer, embeddings
 #   python bench/nli_eval.py --write-pairs .gpack/eval.jsonl.gz
 #   gzip -c W/pairs.jsonl > .gpack/pairs-NAME.jsonl.gz
-# Run there (the `device` tool, carry .gpack):  bash bench/nli_gpu_sweep.sh .gpack OUT_FOLDER
+# with NAME "def" for the default data and "v4" for --rows conjnli=all --rows snli_dev=all
+# --rows breaking_nli=5000 --synthetic-from frank,qags --synthetic-articles 1200.
+# Run there (the `device` tool, carry .gpack; .gitignore keeps it out of commits):
+#   bash bench/nli_gpu_sweep.sh .gpack OUT_FOLDER   (SWEEP=2 for the second set of variants)
 set -u
 PACK=$1; OUT=$2; LIMIT=${LIMIT:-420}
 export PYTHONPATH=src PYTHONUNBUFFERED=1

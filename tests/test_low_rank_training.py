@@ -53,12 +53,12 @@ def test_a_low_rank_update_ships_as_a_small_checked_delta_that_computes_what_tra
     from crosscheck.training.nli_train import write
 
     net = _shipped_net()
+    torch.manual_seed(0)  # A's initial values and B's below: the same model on every run
     net.add_lora(8)
-    torch.manual_seed(0)
     with torch.no_grad():
         for key, param in net.lora.items():
             if key.endswith("__b"):
-                param.normal_(0, 0.02)  # a visibly different model
+                param.normal_(0, 0.1)  # a visibly different model
     want = _forward(net)
     folder = tmp_path / "m"
     write(net, SimpleNamespace(start_from=SHIPPED, train_layers=0, lora_rank=8), folder, {"steps": 1})
@@ -120,3 +120,7 @@ def test_training_from_a_pack_with_a_low_rank_update_runs_end_to_end(tmp_path, c
     with pytest.raises(SystemExit) as stop:
         main(["--work", str(tmp_path / "w2"), "--lora-rank", "2"])
     assert stop.value.code == 2 and "--start-from" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:
+        main(["--work", str(tmp_path / "w3"), "--pack", str(tmp_path), "--start-from", str(SHIPPED)])
+    assert stop.value.code == 2 and "not a training pack" in capsys.readouterr().err
+    assert not (tmp_path / "w3").exists()

@@ -147,6 +147,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--lora-rank and --pack continue a shipped model: give --start-from")
     if args.lora_rank and args.train_layers:
         parser.error("--lora-rank trains every layer: leave out --train-layers")
+    if args.pack and not (args.pack / "pack.json").is_file():
+        parser.error(f"{args.pack} is not a training pack (no pack.json): python -m crosscheck.training.nli_pack "
+                     f"{args.pack}")
     args.work.mkdir(parents=True, exist_ok=True)
     if args.pairs_only:
         build_pairs(args, args.work)

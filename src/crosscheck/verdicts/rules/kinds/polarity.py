@@ -315,7 +315,47 @@ def _close_enough(pair: Pair, negative: Statement, other: Statement, d: _Denial,
         return pair.alignment.score >= p.min_alignment_negation
     if (d.refusal or not d.explicit) and negative.polarity.scope not in other.predicates:
         return False  # "no details were disclosed" does not negate "X entered the TV business"
+    if not d.explicit and _another_verb_by_its_particle(negative, other):
+        return False
     return pair.alignment.score >= p.min_alignment_negation
+
+
+# particles that make another verb of the one they follow ("report back" is not "report"); prepositions that may
+# also be particles ("report on", "turn in") are left out: there the verb usually keeps its sense
+_PARTICLES = frozenset("back up out off away down".split())
+
+
+def _particle_after(text: str, start: int, lemma: str) -> str | None:
+    """The particle right after the first form of ``lemma`` from ``start`` on ("They didn't report back" ->
+    "back"), "" where that form has none, None where no form of ``lemma`` is found."""
+    words = _tokens(text[start:])
+    stem = _stem(lemma.lower())
+    for i, (word, _, _) in enumerate(words):
+        if _stem(word) == stem:
+            return words[i + 1][0] if i + 1 < len(words) and words[i + 1][0] in _PARTICLES else ""
+    return None
+
+
+def _another_verb_by_its_particle(negative: Statement, other: Statement) -> bool:
+    """Whether the negated verb and the other's verb of the same lemma are two verbs, one with a particle and
+    the other without it: "They didn't report back (to the base)" negates nothing of "the three men were reported
+    missing". The other side has the particle when it comes within eight words after its verb ("called the strike
+    at the plant off" is "call off")."""
+    span = cue_span(negative)
+    lemma = negative.polarity.scope
+    if span is None or not lemma:
+        return False
+    particle = _particle_after(negative.text, span.end, lemma)
+    if particle is None:
+        return False
+    stem = _stem(lemma.lower())
+    words = _tokens(other.text)
+    forms = [i for i, (word, _, _) in enumerate(words) if _stem(word) == stem]
+    if not forms:
+        return False
+    if particle:
+        return not any(particle in (w for w, _, _ in words[i + 1:i + 9]) for i in forms)
+    return all(i + 1 < len(words) and words[i + 1][0] in _PARTICLES for i in forms)
 
 
 # words that say nothing of what is denied: function words, and the nouns a denial's object is wrapped in

@@ -516,6 +516,8 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
         return []
     if negative is not None and not _close_enough(pair, negative, other, denial, p):
         return []
+    if negative is not None and not denial.explicit and _another_actors_act(negative, other):
+        return []  # "Manson does not want to marry Burton" / "Burton wanted access to Manson's corpse": two wishes
     if negative is not None and not pair.same_document and not _denies_what_the_other_says(negative, other):
         return []
     if negative is not None and _negation_not_in_dispute(negative, other):
@@ -562,6 +564,39 @@ def _other_actors(a: Statement, verb_a: str, b: Statement, verb_b: str) -> bool:
     sa = {k for v, role, k in a.roles if v == verb_a and role == "subject"}
     sb = {k for v, role, k in b.roles if v == verb_b and role == "subject"}
     return bool(sa and sb and not shared_names(sa, sb))
+
+
+# words of a title or a body, not a name: "Argentina's President" may well be "Cristina Kirchner"
+_TITLE_WORDS = frozenset("""president minister premier chancellor governor mayor king queen prince princess ceo
+chairman chairwoman chief head leader spokesman spokeswoman spokesperson director secretary senator judge official
+officials police government company firm army""".split())
+
+
+def _one_party(x: str, y: str) -> bool:
+    """Two keys for one party: ``same_entity``, or the same last word ("Jared Kushner" / "Kushner", "Mrs Kirchner"
+    / "Cristina Kirchner")."""
+    return same_entity(x, y) or x.split()[-1] == y.split()[-1]
+
+
+def _another_actors_act(negative: Statement, other: Statement) -> bool:
+    """Whether the negated verb and the other's same verb have different named subjects, neither of whom the
+    other side's verb takes in any role: two parties' acts or wishes, both of which can be true ("But Manson does
+    not want to marry Burton" / "Burton wanted access to Manson's corpse"). A subject the other side names as the
+    verb's object is one act told in the passive or the active ("Smith was not elected by the council" / "The
+    council elected Smith") and still conflicts; so does a subject named by a title ("Argentina's President didn't
+    adopt a werewolf" / "Cristina Kirchner has adopted a Jewish boy")."""
+    verb = negative.polarity.scope
+    if not verb:
+        return False
+    subjects_neg = {k for v, role, k in negative.roles if v == verb and role == "subject" and k}
+    subjects_other = {k for v, role, k in other.roles if v == verb and role == "subject" and k}
+    if not subjects_neg or not subjects_other or any(_TITLE_WORDS & set(k.split())
+                                                      for k in subjects_neg | subjects_other):
+        return False
+    said_neg = {k for v, _, k in negative.roles if v == verb and k}
+    said_other = {k for v, _, k in other.roles if v == verb and k}
+    return (not any(_one_party(x, y) for x in subjects_neg for y in said_other)
+            and not any(_one_party(x, y) for x in subjects_other for y in said_neg))
 
 
 KIND = Kind("polarity", PolarityParams,

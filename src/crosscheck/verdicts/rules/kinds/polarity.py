@@ -453,6 +453,25 @@ def _negation_not_in_dispute(negative: Statement, other: Statement) -> bool:
     return False
 
 
+_THING = frozenset({"it", "this"})
+_BETWEEN = frozenset({"does", "did", "do", "has", "had", "not", "n't", "t", "also", "actually", "really", "even",
+                      "still", "just"})
+
+
+def _a_thing_says(text: str, verb: str) -> bool:
+    """Whether ``verb``'s first form in ``text`` has "it" or "this" for its subject, auxiliaries and adverbs aside
+    ("it says nothing about ...", "This doesn't mention ...")."""
+    words = _tokens(text)
+    stem = _stem(verb)
+    for i, (word, _, _) in enumerate(words):
+        if _stem(word) == stem:
+            j = i - 1
+            while j >= 0 and words[j][0] in _BETWEEN:
+                j -= 1
+            return j >= 0 and words[j][0] in _THING
+    return False
+
+
 def _unsaid_by_another(negative: Statement, other: Statement) -> bool:
     """Whether the negative statement denies only that a named party said something ("Raven-Symone has NOT actually
     claimed Cosby molested her": a negated verb of saying whose subject is named) and the other does not report that
@@ -464,7 +483,8 @@ def _unsaid_by_another(negative: Statement, other: Statement) -> bool:
         return False
     sayers = {k for pred, role, k in negative.roles if pred == scope and role == "subject"}
     if not sayers:
-        return False  # "it says nothing about Justin Bieber": who says nothing is not named
+        # "it says nothing about Justin Bieber", "this does not mention the merger": a text's silence, not a denial
+        return _a_thing_says(negative.text, scope)
     speakers = {k for pred, role, k in other.roles if role == "subject" and pred in _SPEAKING}
     if other.attribution is not None and other.attribution.source:
         speakers.add(other.attribution.source)

@@ -438,6 +438,17 @@ def _split_coordination(tokens: list["Token"]) -> list[list["Token"]]:
 
 
 def _dates(sent: "SpacySpan", base: int, doc: Document) -> Iterator[DateMention]:
+    """The sentence's dates, each with the verb it hangs from; not a wire dateline's ("BUENOS AIRES, Dec. 29 (UPI)
+    --"), which dates the report as the publication date does, not anything the sentence says happened."""
+    dateline = _DATELINE.match(sent.text)
+    if dateline:
+        cut = base + sent.start_char + dateline.end()
+        yield from (d for d in _dates_in(sent, base, doc) if d.start >= cut)
+    else:
+        yield from _dates_in(sent, base, doc)
+
+
+def _dates_in(sent: "SpacySpan", base: int, doc: Document) -> Iterator[DateMention]:
     found = False
     for ent in sent.ents:
         if ent.label_ == "DATE":

@@ -126,3 +126,28 @@ def same_words(a: str, b: str) -> bool:
     """The same words in the same order, whatever the quotes, dashes and case: a reprint. Two outlets
     printing one sentence say one thing, even where its relative dates resolve to different days."""
     return _WORDS.findall(a.lower().replace("\u2019", "'")) == _WORDS.findall(b.lower().replace("\u2019", "'"))
+
+
+# words that carry no claim: function words, and the nouns a claim is wrapped in ("reports that ...")
+NOT_CONTENT = frozenset("""a an the and or but nor of to in on at for with by from as is are was were be been being it
+its this that these those he she they we you i his her their our your them him us me not no do does did has have had
+will would can could may might shall should about after before over under than then there here what which who whom
+whose when where why how said says say also just ever even actually really more most some any all into out up down
+off so if claim claims report reports reported rumour rumours rumor rumors allegation allegations story stories
+suggestion suggestions""".split())
+_CONTENT_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough to meet "fired" / "fire" and "werewolves" / "werewolf" across two statements."""
+    for suffix, instead in (("ings", ""), ("ing", ""), ("ies", "y"), ("ied", "y"), ("ves", "f"), ("ed", ""),
+                            ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            word = word[:-len(suffix)] + instead
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+
+
+def content_stems(text: str) -> set[str]:
+    """The stems of a text's content words: what two statements must share to be about one thing."""
+    return {stem(w) for w in (m.group(0).lower() for m in _CONTENT_WORD.finditer(text)) if w not in NOT_CONTENT}

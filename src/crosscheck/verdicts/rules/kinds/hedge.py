@@ -6,11 +6,15 @@ A plan ("will", "plans to") against a completed fact is neither: plans are often
 
 from __future__ import annotations
 
-from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict
+from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, content_stems
 
 
 class HedgeParams(Params):
     min_alignment: float = 0.7
+    # content words the two sentences themselves share: alignment also reads the sentence a statement leans on
+    # ("They believed it may have been taken by a stray dog" is embedded with "Doctors ... combed the area"), so a
+    # pair can align through that context while its own words say two different things
+    min_shared_words: int = 2
 
 
 def check(pair: Pair, p: HedgeParams) -> list[Verdict]:
@@ -19,6 +23,8 @@ def check(pair: Pair, p: HedgeParams) -> list[Verdict]:
         return []
     if (a.polarity.negated or a.polarity.denial) != (b.polarity.negated or b.polarity.denial):
         return []
+    if len(content_stems(a.text) & content_stems(b.text)) < p.min_shared_words:
+        return []  # aligned through the sentence one of them leans on, not through what either says
     certain, unsure = ("a", "b") if a.modality == "asserted" else ("b", "a")
     return [Verdict("discrepancy", {"certain": certain.upper(), "hedged": unsure.upper(),
                                     "a_value": a.modality, "b_value": b.modality}, confidence=0.5)]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from pydantic import Field
 
-from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, cue_span
+from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, content_stems, cue_span, stem
 from crosscheck.verdicts.rules.kinds.timeline import date_label, says_it_changed
 from crosscheck.nouns import Statement
 from crosscheck.statements.cues import asks_or_hedges, debunk_cues
@@ -329,9 +329,9 @@ def _particle_after(text: str, start: int, lemma: str) -> str | None:
     """The particle right after the first form of ``lemma`` from ``start`` on ("They didn't report back" ->
     "back"), "" where that form has none, None where no form of ``lemma`` is found."""
     words = _tokens(text[start:])
-    stem = _stem(lemma.lower())
+    wanted = stem(lemma.lower())
     for i, (word, _, _) in enumerate(words):
-        if _stem(word) == stem:
+        if stem(word) == wanted:
             return words[i + 1][0] if i + 1 < len(words) and words[i + 1][0] in _PARTICLES else ""
     return None
 
@@ -348,38 +348,14 @@ def _another_verb_by_its_particle(negative: Statement, other: Statement) -> bool
     particle = _particle_after(negative.text, span.end, lemma)
     if particle is None:
         return False
-    stem = _stem(lemma.lower())
+    wanted = stem(lemma.lower())
     words = _tokens(other.text)
-    forms = [i for i, (word, _, _) in enumerate(words) if _stem(word) == stem]
+    forms = [i for i, (word, _, _) in enumerate(words) if stem(word) == wanted]
     if not forms:
         return False
     if particle:
         return not any(particle in (w for w, _, _ in words[i + 1:i + 9]) for i in forms)
     return all(i + 1 < len(words) and words[i + 1][0] in _PARTICLES for i in forms)
-
-
-# words that say nothing of what is denied: function words, and the nouns a denial's object is wrapped in
-_NOT_CONTENT = frozenset("""a an the and or but nor of to in on at for with by from as is are was were be been being it
-its this that these those he she they we you i his her their our your them him us me not no do does did has have had
-will would can could may might shall should about after before over under than then there here what which who whom
-whose when where why how said says say also just ever even actually really more most some any all into out up down
-off so if claim claims report reports reported rumour rumours rumor rumors allegation allegations story stories
-suggestion suggestions""".split())
-_WORD = re.compile(r"[^\W\d_]{3,}")
-
-
-def _stem(word: str) -> str:
-    """A crude stem, enough to meet "fired" / "fire" and "werewolves" / "werewolf" across two statements."""
-    for suffix, instead in (("ings", ""), ("ing", ""), ("ies", "y"), ("ied", "y"), ("ves", "f"), ("ed", ""),
-                            ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
-            word = word[:-len(suffix)] + instead
-            break
-    return word[:-1] if word.endswith("e") and len(word) > 3 else word
-
-
-def _stems(text: str) -> set[str]:
-    return {_stem(w) for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _NOT_CONTENT}
 
 
 def _denies_what_the_other_says(negative: Statement, other: Statement) -> bool:
@@ -390,10 +366,10 @@ def _denies_what_the_other_says(negative: Statement, other: Statement) -> bool:
     span = cue_span(negative)
     if span is None or span.end == 0:
         return True
-    denied = _stems(negative.text[span.end:])
+    denied = content_stems(negative.text[span.end:])
     if len(denied) < 2:
         return True
-    said = _stems(other.text) | {_stem(w) for w in other.lemmas}
+    said = content_stems(other.text) | {stem(w) for w in other.lemmas}
     return bool(denied & said)
 
 
@@ -462,9 +438,9 @@ def _a_thing_says(text: str, verb: str) -> bool:
     """Whether ``verb``'s first form in ``text`` has "it" or "this" for its subject, auxiliaries and adverbs aside
     ("it says nothing about ...", "This doesn't mention ...")."""
     words = _tokens(text)
-    stem = _stem(verb)
+    wanted = stem(verb)
     for i, (word, _, _) in enumerate(words):
-        if _stem(word) == stem:
+        if stem(word) == wanted:
             j = i - 1
             while j >= 0 and words[j][0] in _BETWEEN:
                 j -= 1

@@ -73,6 +73,17 @@ def test_a_low_rank_update_ships_as_a_small_checked_delta_that_computes_what_tra
     loaded = load_weights(folder)[0]["encoder.layer.2.intermediate.dense.weight"]
     assert np.abs(merged - loaded).max() < 1e-3
 
+    # continuing that model's top layer (--train-layers) keeps the low-rank update merged into its matrices
+    from crosscheck.training.nli_torch import CrossEncoderNet
+    from crosscheck.training.nli_train import continued
+
+    again = continued(CrossEncoderNet.from_backbone(backbone_folder()), folder, train_layers=1).eval()
+    write(again, SimpleNamespace(start_from=folder, train_layers=1), tmp_path / "again", {"steps": 2})
+    kept = load_weights(tmp_path / "again")[0]["encoder.layer.2.intermediate.dense.weight"]
+    base = load_weights(SHIPPED)[0]["encoder.layer.2.intermediate.dense.weight"]
+    scale = np.abs(merged).max()
+    assert np.abs(kept - merged).max() < 0.01 * scale < np.abs(base - merged).max()  # the update, stored again in int8
+
 
 @pytest.mark.parametrize("bad", ["one_half", "wrong_shape", "no_such_matrix"])
 def test_a_low_rank_update_that_does_not_fit_the_base_is_a_numbered_error(tmp_path, bad):

@@ -285,14 +285,16 @@ def trained_names(net) -> list[str]:
 
 def write(net, args, folder: Path, meta: dict) -> None:
     """The shipped form: the whole model, or with --start-from --train-layers the start model plus a delta."""
-    from crosscheck.verdicts.contradiction_model import delta_names, export, export_delta
+    from crosscheck.verdicts.contradiction_model import LORA_SUFFIXES, delta_names, export, export_delta
 
     if args.start_from and getattr(args, "lora_rank", 0):
         factors = net.lora_factors()
         export_delta(factors, sorted(factors), folder, args.start_from, meta=meta)
     elif args.start_from and args.train_layers:
-        # a start model that is itself a delta: its retrained tensors stay in the new one
-        names = sorted({*trained_names(net), *delta_names(args.start_from)})
+        # a start model that is itself a delta: its retrained tensors stay in the new one (a low-rank update's
+        # matrix in full: the network computes with it merged)
+        earlier = {n.rsplit(".", 1)[0] if n.endswith(LORA_SUFFIXES) else n for n in delta_names(args.start_from)}
+        names = sorted({*trained_names(net), *earlier})
         export_delta(net.numpy_weights(), names, folder, args.start_from, meta=meta)
     else:
         export(net.numpy_weights(), folder, meta=meta, backbone_hash=getattr(args, "backbone_hash", None))

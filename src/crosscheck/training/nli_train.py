@@ -318,6 +318,7 @@ def evaluate(net, evaluation: dict, device: str) -> dict[str, float]:
     """Macro-F1 of each set (agreement against the rest where the set is binary), the most probable class."""
     import torch
 
+    from crosscheck.evaluation.metrics import class_scores, macro_f1
     from crosscheck.verdicts.contradiction_model import PairTokenizer
 
     out = {}
@@ -334,14 +335,7 @@ def evaluate(net, evaluation: dict, device: str) -> dict[str, float]:
                     pred[i] = LABELS[k]
         if binary:
             pred = [p if p == "agreement" else "not_agreement" for p in pred]
-        labels = sorted(set(gold))
-        f1s = []
-        for lab in labels:
-            tp = sum(g == lab and p == lab for g, p in zip(gold, pred))
-            fp = sum(g != lab and p == lab for g, p in zip(gold, pred))
-            fn = sum(g == lab and p != lab for g, p in zip(gold, pred))
-            f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-        out[name] = round(float(np.mean(f1s)), 4)
+        out[name] = round(macro_f1(class_scores(gold, pred, sorted(set(gold)))), 4)
     return out
 
 

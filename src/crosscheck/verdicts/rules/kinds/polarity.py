@@ -325,15 +325,21 @@ def _close_enough(pair: Pair, negative: Statement, other: Statement, d: _Denial,
 _PARTICLES = frozenset("back up out off away down".split())
 
 
+def _forms(words: list[tuple[str, int, int]], lemma: str) -> list[int]:
+    """Where ``words`` (``_tokens``) hold a form of ``lemma``, by the crude stem ("reported" / "report")."""
+    wanted = stem(lemma.lower())
+    return [i for i, (word, _, _) in enumerate(words) if stem(word) == wanted]
+
+
 def _particle_after(text: str, start: int, lemma: str) -> str | None:
     """The particle right after the first form of ``lemma`` from ``start`` on ("They didn't report back" ->
     "back"), "" where that form has none, None where no form of ``lemma`` is found."""
     words = _tokens(text[start:])
-    wanted = stem(lemma.lower())
-    for i, (word, _, _) in enumerate(words):
-        if stem(word) == wanted:
-            return words[i + 1][0] if i + 1 < len(words) and words[i + 1][0] in _PARTICLES else ""
-    return None
+    forms = _forms(words, lemma)
+    if not forms:
+        return None
+    i = forms[0]
+    return words[i + 1][0] if i + 1 < len(words) and words[i + 1][0] in _PARTICLES else ""
 
 
 def _another_verb_by_its_particle(negative: Statement, other: Statement) -> bool:
@@ -348,9 +354,8 @@ def _another_verb_by_its_particle(negative: Statement, other: Statement) -> bool
     particle = _particle_after(negative.text, span.end, lemma)
     if particle is None:
         return False
-    wanted = stem(lemma.lower())
     words = _tokens(other.text)
-    forms = [i for i, (word, _, _) in enumerate(words) if stem(word) == wanted]
+    forms = _forms(words, lemma)
     if not forms:
         return False
     if particle:
@@ -438,14 +443,13 @@ def _a_thing_says(text: str, verb: str) -> bool:
     """Whether ``verb``'s first form in ``text`` has "it" or "this" for its subject, auxiliaries and adverbs aside
     ("it says nothing about ...", "This doesn't mention ...")."""
     words = _tokens(text)
-    wanted = stem(verb)
-    for i, (word, _, _) in enumerate(words):
-        if stem(word) == wanted:
-            j = i - 1
-            while j >= 0 and words[j][0] in _BETWEEN:
-                j -= 1
-            return j >= 0 and words[j][0] in _THING
-    return False
+    forms = _forms(words, verb)
+    if not forms:
+        return False
+    j = forms[0] - 1
+    while j >= 0 and words[j][0] in _BETWEEN:
+        j -= 1
+    return j >= 0 and words[j][0] in _THING
 
 
 def _unsaid_by_another(negative: Statement, other: Statement) -> bool:

@@ -140,6 +140,14 @@ def test_money_is_normalised_with_a_frame(nlp):
     assert any("invest" in q.frame for q in s.quantities)
 
 
+def test_a_count_carries_the_names_on_what_it_counts(nlp):
+    s = one(nlp, "Observers said Varn militants beheaded nine Kurdish fighters near the border.")
+    (fighters,) = [q for q in s.quantities if q.unit == "fighter"]
+    assert fighters.qualifiers == ("kurdish",)
+    s = one(nlp, "Observers said militants beheaded nine fighters near the border.")
+    assert [q.qualifiers for q in s.quantities] == [()]
+
+
 def test_relative_date_resolves_against_publication(nlp):
     s = one(nlp, "A media outlet published the letter yesterday.", published=dt.date(2013, 9, 10))
     assert [d.value for d in s.dates] == [dt.date(2013, 9, 9)]

@@ -71,6 +71,9 @@ class Quantity:
     # lemmas of the words the figure is about (its syntactic head chain and their subjects/objects),
     # filled by the statements stage so rules compare "46% penetration" only with another penetration
     frame: tuple[str, ...] = ()
+    # names on the noun a count counts, lowercased: "isis" in "100 ISIS fighters", "kurdish" in "nine Kurdish
+    # fighters" (the rules tell two groups apart by them)
+    qualifiers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -569,7 +569,26 @@ def _with_frame(q: Quantity, sent: "SpacySpan", base: int) -> Quantity:
             if child.i not in inside and child.pos_ in ("NOUN", "PROPN") and child.i not in seen:
                 seen.add(child.i)
                 frame.append(child.lemma_.lower())
-    return replace(q, frame=tuple(dict.fromkeys(frame)))
+    return replace(q, frame=tuple(dict.fromkeys(frame)), qualifiers=_qualifiers(q, toks, inside))
+
+
+_GROUP_ENTITIES = frozenset({"NORP", "ORG", "GPE", "PERSON", "PRODUCT"})
+
+
+def _qualifiers(q: Quantity, toks: list["Token"], inside: set[int]) -> tuple[str, ...]:
+    """The names on the noun a count counts ("100 ISIS fighters", "nine Kurdish fighters"): the noun the
+    figure modifies, if it is the count's unit, and its name-like compound or adjective modifiers."""
+    if q.kind != "count" or not q.unit:
+        return ()
+    out: list[str] = []
+    for tok in toks:
+        noun = tok.head
+        if noun.i in inside or noun.pos_ not in ("NOUN", "PROPN") or noun.lemma_.lower() not in (q.unit, "people" if q.unit == "person" else q.unit):
+            continue
+        out.extend(c.text.lower() for c in noun.children
+                   if c.i not in inside and c.dep_ in ("compound", "amod") and c.i < noun.i
+                   and (c.ent_type_ in _GROUP_ENTITIES or c.pos_ == "PROPN"))
+    return tuple(dict.fromkeys(out))
 
 
 _ROLE_DEPS = {"nsubj": "subject", "agent": "subject", "dobj": "object", "nsubjpass": "object"}

@@ -170,7 +170,8 @@ def compare_quantities(a: Statement, b: Statement, *, tolerance: float, max_rati
              if comparable(qa, qb, max_ratio=max_ratio, min_frame_overlap=min_frame_overlap, kinds=kinds)
              and _same_place(measured_from(a, qa), measured_from(b, qb))
              and _same_person(aged(a, qa), aged(b, qb))
-             and basis(a, qa) == basis(b, qb)]
+             and basis(a, qa) == basis(b, qb)
+             and not other_groups(a, qa, b, qb)]
     if not pairs:
         return _NOTHING
     denied = {id(q) for s in (a, b) for q in s.quantities if negated(s, q)}
@@ -217,6 +218,19 @@ _MORE_BEFORE = re.compile(rf"\b(?:another|an?\s+(?:additional|extra|further)|{_C
 # after a verb that also takes one as its object ("cut 27 percent of its workforce" is the share let go, as "26% of
 # its work force let go" is; "could raise $1.4 billion in fees" collects it)
 _CHANGE_BEFORE = re.compile(rf"\b(?:up|down|{_CHANGE_VERB})\s+{_ROUGHLY}$", re.I)
+
+
+def other_groups(a: Statement, qa: Quantity, b: Statement, qb: Quantity) -> bool:
+    """Counts of two differently named groups ("killing 100 ISIS fighters" / "Isis militants beheaded nine Kurdish
+    fighters"): told apart where one statement names the other's group elsewhere, so it knows both groups and
+    counts another one. Names that never meet ("three US soldiers" / "four American soldiers") may be one group."""
+    if not qa.qualifiers or not qb.qualifiers or set(qa.qualifiers) & set(qb.qualifiers):
+        return False
+    return any(_names(b.text, w) for w in qa.qualifiers) or any(_names(a.text, w) for w in qb.qualifiers)
+
+
+def _names(text: str, word: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE) is not None
 
 
 def basis(s: Statement, q: Quantity) -> str:

@@ -144,6 +144,8 @@ def test_a_count_carries_the_names_on_what_it_counts(nlp):
     s = one(nlp, "Observers said Varn militants beheaded nine Kurdish fighters near the border.")
     (fighters,) = [q for q in s.quantities if q.unit == "fighter"]
     assert fighters.qualifiers == ("kurdish",)
+    s = one(nlp, "The app now has 5 million daily active users.")
+    assert [q.qualifiers for q in s.quantities] == [("daily",)]
     s = one(nlp, "Observers said militants beheaded nine fighters near the border.")
     assert [q.qualifiers for q in s.quantities] == [()]
 

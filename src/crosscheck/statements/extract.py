@@ -576,8 +576,9 @@ _GROUP_ENTITIES = frozenset({"NORP", "ORG", "GPE", "PERSON", "PRODUCT"})
 
 
 def _qualifiers(q: Quantity, toks: list["Token"], inside: set[int]) -> tuple[str, ...]:
-    """The names on the noun a count counts ("100 ISIS fighters", "nine Kurdish fighters"): the noun the
-    figure modifies, if it is the count's unit, and its name-like compound or adjective modifiers."""
+    """The names on the noun a count counts ("100 ISIS fighters", "nine Kurdish fighters") and the window it is
+    counted over ("5 million daily active users"): the noun the figure modifies, if it is the count's unit, and
+    its name-like compound or adjective modifiers and window words."""
     if q.kind != "count" or not q.unit:
         return ()
     out: list[str] = []
@@ -587,7 +588,7 @@ def _qualifiers(q: Quantity, toks: list["Token"], inside: set[int]) -> tuple[str
             continue
         out.extend(c.text.lower() for c in noun.children
                    if c.i not in inside and c.dep_ in ("compound", "amod") and c.i < noun.i
-                   and (c.ent_type_ in _GROUP_ENTITIES or c.pos_ == "PROPN"))
+                   and (c.ent_type_ in _GROUP_ENTITIES or c.pos_ == "PROPN" or c.lower_ in lx.COUNT_WINDOWS))
     return tuple(dict.fromkeys(out))
 
 

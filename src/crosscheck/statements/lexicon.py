@@ -60,3 +60,7 @@ CLAIM_NOUNS = frozenset({
     "article", "articles", "post", "posts", "tweet", "tweets", "page", "site", "website", "headline", "headlines",
     "quote", "quotes", "letter", "document", "documents", "statement", "statements",
 })
+
+# the window an activity count is measured over: "5 million daily active users" is not "25 million users", nor
+# "monthly active users" (the count's noun carries it as a modifier; ``Quantity.qualifiers``)
+COUNT_WINDOWS = frozenset({"daily", "weekly", "monthly"})

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from crosscheck.nouns import DateMention, Quantity, Statement
 from crosscheck.statements.dates import same_period
+from crosscheck.statements.lexicon import COUNT_WINDOWS
 
 COMPARABLE_KINDS = frozenset({"money", "percent", "count", "multiplier"})
 _SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
@@ -223,10 +224,14 @@ _CHANGE_BEFORE = re.compile(rf"\b(?:up|down|{_CHANGE_VERB})\s+{_ROUGHLY}$", re.I
 def other_groups(a: Statement, qa: Quantity, b: Statement, qb: Quantity) -> bool:
     """Counts of two differently named groups ("killing 100 ISIS fighters" / "Isis militants beheaded nine Kurdish
     fighters"): told apart where one statement names the other's group elsewhere, so it knows both groups and
-    counts another one. Names that never meet ("three US soldiers" / "four American soldiers") may be one group."""
-    if not qa.qualifiers or not qb.qualifiers or set(qa.qualifiers) & set(qb.qualifiers):
+    counts another one. Names that never meet ("three US soldiers" / "four American soldiers") may be one group.
+    Activity counted over different windows is two measures ("5 million daily active users" / "25 million users")."""
+    if set(qa.qualifiers) & COUNT_WINDOWS != set(qb.qualifiers) & COUNT_WINDOWS:
+        return True
+    names_a, names_b = set(qa.qualifiers) - COUNT_WINDOWS, set(qb.qualifiers) - COUNT_WINDOWS
+    if not names_a or not names_b or names_a & names_b:
         return False
-    return any(_names(b.text, w) for w in qa.qualifiers) or any(_names(a.text, w) for w in qb.qualifiers)
+    return any(_names(b.text, w) for w in names_a) or any(_names(a.text, w) for w in names_b)
 
 
 def _names(text: str, word: str) -> bool:

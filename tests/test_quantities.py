@@ -166,6 +166,10 @@ CASES: list[tuple[str, list[tuple[str, str, float, str, str]]]] = [
     ("Call +86 10 1234 5678 for details", []),
     ("the COVID-19 outbreak", []),
     ("The new Xiaomi Mi 9 launched", []),
+    # a temperature's scale is its unit
+    ("below 2 degrees Celsius, or 3.6 degrees Fahrenheit", [("below 2", "count", 2, "degree celsius", "less_than"),
+                                                             ("3.6", "count", 3.6, "degree fahrenheit", "")]),
+    ("a target of 1.5 degrees Celsius", [("1.5", "count", 1.5, "degree celsius", "")]),
     ("the 5G network", []),
     ("a 4K TV", []),
     ("Call (555) 123-4567 now", []),

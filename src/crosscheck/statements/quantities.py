@@ -195,6 +195,8 @@ _PERIOD_AFTER = re.compile(rf"(?:{_SP}+|-)(?:quarters?|half|halves|quarterly|hal
 _FRACTION_BEFORE = re.compile(rf"(?<![A-Za-z])(?:an?|one|two|three|four|five|six|seven|eight|nine){_SP}+$", _FLAGS)
 _OF_AFTER = re.compile(rf"{_SP}+of\b", _FLAGS)
 _PAREN_BETWEEN = re.compile(rf"{_SP}*[(\[]{_SP}*$")
+# a temperature's scale ("2 degrees Celsius", "3.6 degrees Fahrenheit"): the unit, so that the two are not compared
+_DEGREE_SCALE = re.compile(rf"{_SP}*-?{_SP}*degrees?{_SP}+(celsius|centigrade|fahrenheit)\b", _FLAGS)
 _HAS_DIGIT = re.compile(r"[0-9]")
 
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
@@ -615,6 +617,8 @@ def _single(scan: _Scan, fig: _Figure, lo: int, hedge: str, hedge_words: str, hs
         low, high = _interval(value, fig.half * fig.scale * fig.factor, hedge)
         return _make(scan, start, end, value, fig.kind, fig.unit, hedge, low, high)
     unit, plural = _unit_noun(text, end, compound=value != 1 and not _year_like(fig))
+    if unit == "degree" and (scale := _DEGREE_SCALE.match(text, end)):
+        unit = "degree fahrenheit" if scale.group(1).lower() == "fahrenheit" else "degree celsius"
     if plural and _next_word(text, end)[:1].isupper():
         plural = False  # "the 2012 Olympics"
     age = _AGE.match(text, end) if unit in _AGE_UNITS else None

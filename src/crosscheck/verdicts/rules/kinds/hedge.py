@@ -6,6 +6,10 @@ A plan ("will", "plans to") against a completed fact is neither: plans are often
 
 from __future__ import annotations
 
+import re
+
+from crosscheck.nouns import Statement
+from crosscheck.statements.cues import asks_or_hedges
 from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, content_stems
 
 
@@ -26,8 +30,29 @@ def check(pair: Pair, p: HedgeParams) -> list[Verdict]:
     if len(content_stems(a.text) & content_stems(b.text)) < p.min_shared_words:
         return []  # aligned through the sentence one of them leans on, not through what either says
     certain, unsure = ("a", "b") if a.modality == "asserted" else ("b", "a")
+    stated, hedged = (a, b) if certain == "a" else (b, a)
+    if not _states_it(stated, hedged):
+        return []
     return [Verdict("discrepancy", {"certain": certain.upper(), "hedged": unsure.upper(),
                                     "a_value": a.modality, "b_value": b.modality}, confidence=0.5)]
+
+
+# hearsay in the passive: "Lenovo is said to make a $15 per share offer", "is reported to be", "are believed to"
+_REPORTED_TO = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?(?:said|reported|rumou?red|believed|thought"
+                          r"|understood|alleged|tipped)\s+to\b", re.IGNORECASE)
+_MODAL = re.compile(r"\b(?:may|might|could)\b", re.IGNORECASE)
+
+
+def _states_it(stated: Statement, hedged: Statement) -> bool:
+    """Whether the statement read as a fact states it as one. Not when it passes the claim on as hearsay ("is said to
+    make an offer"), an unnamed report's or an unconfirmed one ("There is no way to confirm if ..."), and not
+    when it names who reported it while the other's only hedge is "reportedly" or "allegedly": a report against a
+    report ("NBC News reported the soldiers were apprehended" / "were reportedly caught"). A named source's
+    fact against a "may" is still a difference in certainty ("ISIS is harvesting organs, the ambassador said" /
+    "ISIS may be harvesting organs")."""
+    if asks_or_hedges(stated) or _REPORTED_TO.search(stated.text):
+        return False
+    return stated.attribution is None or _MODAL.search(hedged.text) is not None
 
 
 KIND = Kind("hedge", HedgeParams, frozenset({"certain", "hedged", "a_value", "b_value"}), check=check,

@@ -48,13 +48,19 @@ def comparable(a: Quantity, b: Quantity, *, max_ratio: float, min_frame_overlap:
         return False
     if a.kind in ("money", "percent") and a.unit != b.unit:
         return False
-    if a.kind == "count" and (not a.unit or a.unit != b.unit):
+    if a.kind == "count" and (not a.unit or not _same_unit(a.unit, b.unit)):
         return False
     lo, hi = sorted((abs(a.value), abs(b.value)))
     if lo == 0 or hi / lo > max_ratio:
         return hi == lo
     overlap = frame_overlap(a, b)
     return overlap is None or overlap >= min_frame_overlap
+
+
+def _same_unit(a: str, b: str) -> bool:
+    """One unit: the same lemma, or a temperature without its scale against one with it ("30 degrees" / "35
+    degrees Celsius"); two scales are two units ("2 degrees Celsius" / "3.6 degrees Fahrenheit")."""
+    return a == b or {a.partition(" ")[0], b.partition(" ")[0]} == {"degree"} and "degree" in (a, b)
 
 
 def compatible(a: Quantity, b: Quantity, tolerance: float = 0.0) -> bool:
@@ -397,6 +403,9 @@ def _plural(noun: str) -> str:
     """English plural of a unit lemma ('user' -> 'users', 'company' -> 'companies'); units stay as they are."""
     if noun in _IRREGULAR:
         return _IRREGULAR[noun]
+    head, space, rest = noun.partition(" ")
+    if space and head.isalpha():  # "degree fahrenheit" -> "degrees fahrenheit"
+        return f"{_plural(head)} {rest}"
     if not noun.isalpha() or not noun.islower() or noun.endswith("s") or len(noun) < 3 or noun in _SAME_IN_PLURAL:
         return noun
     if noun.endswith("y") and noun[-2] not in "aeiou":

@@ -46,6 +46,11 @@ DEBUNK_CUES = (
     r"never happened", r"(?:did not|didn[’']t) (?:actually )?happen", r"debunk\w*", r"satir\w+", r"parody", r"spoof", r"prank(?:ed)?",
     r"photoshop\w*", r"doctored", r"made[- ]up(?! of)(?!\s+(?:his|her|their|my|your|our|its)\s+minds?)", r"no evidence", r"not real", r"(?:is|was)n[’']t real",
     r"scam", r"baseless", r"unfounded", r"not actually", r"bs(?=\s+(?:story|stories|report|reports|claims?|news)\b)",
+    # a scene acted out: "a mockumentary", "the video was staged", "a staged prank"; not "staged a protest" nor
+    # an event someone organised ("a coup d'etat was staged by nationalists", "was staged in Lima")
+    r"mockumentar(?:y|ies)",
+    r"(?:is|was|were|are|been) (?:all |completely |entirely |actually )?(?:staged|scripted)\b(?!\s+(?:by|in|at|on|during|for|as)\b)",
+    r"(?:staged|scripted) (?:videos?|photos?|footage|stunts?|scenes?|pranks?|encounters?)\b",
     # "the woman claiming to have 3 boobs is A FRAUD": a person or story called a fraud, not a fraud case
     r"(?:is|was|are|were) (?:a |an )?(?:total |complete |big )?fraud(?!\s+(?:case|charges?|investigation|inquiry|probe|trial|squad|unit|department))",
     # the story called a lie ("Two Boobs and a Lie", "Don't Believe the Big Fat Lie"), not a lie detector

@@ -458,3 +458,21 @@ def test_a_document_cut_at_the_statement_limit_is_named(tmp_path):
     assert "limit of 4 statements" in analysis.problems[0].message
     long_doc = next(d for d in analysis.documents if d.path.endswith("long-minutes.md"))
     assert sum(s.document == long_doc.id for s in analysis.statements) == 4
+
+
+def test_one_bounded_read_serves_every_reader(tmp_path):
+    """Articles, rule files and settings files share one bounded read: a file over the limit is refused after
+    limit + 1 bytes, a FIFO before it is opened (opening it would wait for a writer)."""
+    from crosscheck.files import FileTooLarge, read_bounded
+
+    big = tmp_path / "big.md"
+    big.write_bytes(b"x" * 11)
+    assert read_bounded(big, 11) == b"x" * 11
+    with pytest.raises(FileTooLarge) as info:
+        read_bounded(big, 10)
+    assert "larger than the limit of 10 bytes" in str(info.value)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.yml")
+        with pytest.raises(OSError) as err:
+            read_bounded(tmp_path / "pipe.yml", 10)
+        assert err.value.strerror == "not a regular file"

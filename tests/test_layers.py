@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "crosscheck"
 # report -> the command line. Each layer may import itself and the layers listed before it (nouns,
 # errors and exit codes are shared); the embeddings are a service the stages after the statements read.
 LAYERS = [
-    {"crosscheck.nouns", "crosscheck.errors", "crosscheck.exitcodes"},
+    {"crosscheck.nouns", "crosscheck.errors", "crosscheck.exitcodes", "crosscheck.files"},
     {"crosscheck.documents"},
     {"crosscheck.statements"},
     {"crosscheck.embeddings"},

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from crosscheck.errors import ConfigError
+from crosscheck.files import FileTooLarge, read_bounded
 from crosscheck.nouns import Document, Finding, Report
 
 CONFIG_FILES = ("crosscheck.toml", "pyproject.toml")  # looked for in this order in each folder
@@ -115,15 +116,10 @@ def read_settings_text(path: Path, what: str, code: str, limit: int = MAX_CONFIG
     """A UTF-8 settings file's text, or a ConfigError that names it (config files, baselines). Read with one
     bounded read: a settings file is as untrusted as an article, and a huge one (or a FIFO, /dev/zero) must not
     be read whole into memory."""
-    if path.exists() and not path.is_file() and not path.is_dir():
-        raise ConfigError(f"cannot read {what}: not a regular file", path=str(path), code=code)
     try:
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
-        if len(data) > limit:
-            raise ConfigError(f"cannot read {what}: larger than the limit of {limit:,} bytes", path=str(path),
-                              code=code)
-        return data.decode("utf-8")
+        return read_bounded(path, limit).decode("utf-8")
+    except FileTooLarge as exc:
+        raise ConfigError(f"cannot read {what}: {exc}", path=str(path), code=code) from exc
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise ConfigError(f"cannot read {what}: {reason}", path=str(path), code=code) from exc

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from crosscheck.errors import InputError
+from crosscheck.files import FileTooLarge, read_bounded
 
 # share of control characters above which decoded "text" is really binary data
 _MAX_CONTROL_SHARE = 0.10
@@ -43,13 +44,12 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
     """At most ``max_bytes`` bytes of the file; E104 when it is larger, E105 when unreadable, E101 when empty."""
     where = str(path)
     try:
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+        data = read_bounded(path, max_bytes)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise InputError(f"cannot read file: {reason}", path=where, code="E105") from exc
-    if len(data) > max_bytes:
-        raise InputError(f"file is larger than the limit of {max_bytes:,} bytes", path=where, code="E104")
+    except FileTooLarge as exc:
+        raise InputError(f"file is {exc}", path=where, code="E104") from exc
     if not data:
         raise InputError("file is empty", path=where, code="E101")
     return data

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from crosscheck.errors import RuleFileError
+from crosscheck.files import FileTooLarge, read_bounded
 
 MAX_RULE_FILE_BYTES = 256_000
 # real rule and case files nest 4-5 levels and hold a few hundred values
@@ -62,15 +63,11 @@ def _read_bounded(path: Path) -> bytes:
     """At most MAX_RULE_FILE_BYTES bytes of a regular file (a FIFO or /dev/zero must not hang or fill memory)."""
     where = str(path)
     try:
-        if not path.is_file():
-            raise RuleFileError("cannot read rule file: not a regular file", path=where, code="E201")
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_RULE_FILE_BYTES + 1)
+        return read_bounded(path, MAX_RULE_FILE_BYTES)
     except OSError as exc:
         raise RuleFileError(f"cannot read rule file: {exc.strerror or exc}", path=where, code="E201") from exc
-    if len(raw) > MAX_RULE_FILE_BYTES:
-        raise RuleFileError(f"rule file is larger than {MAX_RULE_FILE_BYTES} bytes", path=where, code="E202")
-    return raw
+    except FileTooLarge as exc:
+        raise RuleFileError(f"rule file is {exc}", path=where, code="E202") from exc
 
 
 def _check_shape(text: str, where: str) -> None:

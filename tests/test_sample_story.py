@@ -121,3 +121,18 @@ def test_a_checked_folder_keeps_every_noun_of_its_run(sample_analysis):
     assert isinstance(passages, dict) and passages
     assert all(len(k) == 2 and len(v) == 3 for k, v in passages.items())
     assert sample_analysis.problems == ()  # every sample article holds claims: no W150
+
+
+def test_an_agreement_pairs_each_figure_once_and_marks_rounding(pipeline, tmp_path):
+    """Each figure is shown with its closest partner only, and "=" only for equal values: a hedged or rounded
+    figure that fits another is "≈" ("about USD 18 = USD 16" read as a false equality)."""
+    head = "---\ntitle: {t}\noutlet: {t}\npublished: 2024-01-0{d}\n---\n\n"
+    (tmp_path / "a.md").write_text(head.format(t="Alpha", d=2) + (
+        "Quillo now has 5 million users, and more than 1 million of them joined this year, the company said.\n\n"
+        "Korvex is offering around $15 per share and may go to around $18 per share, sources said.\n"))
+    (tmp_path / "b.md").write_text(head.format(t="Beta", d=3) + (
+        "Quillo now has 5 million users, the company said this week.\n\n"
+        "Korvex is offering $15 per share and may go to around $21 per share, sources said.\n"))
+    messages = sorted(f.message for f in pipeline.check_paths([tmp_path]).findings if f.rule == "AGR01")
+    assert messages == ["Alpha and Beta agree: 5 million users = 5 million users",
+                        "Alpha and Beta agree: about USD 15 = USD 15; about USD 18 ≈ about USD 21"]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import Field
 
+from crosscheck.nouns import Quantity
 from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel
 from crosscheck.verdicts.rules.kinds.values import compare_quantities, describe, has_figures, times_differ
 
@@ -29,14 +32,12 @@ def check(pair: Pair, p: AgreementParams) -> list[Verdict]:
     if cmp.conflicts:
         return []
     if cmp.matches:
-        seen: dict[str, tuple] = {}
-        for qa, qb in cmp.matches:
-            seen.setdefault(describe(qa), (qa, qb))
-        shown = "; ".join(f"{describe(qa)} = {describe(qb)}" for qa, qb in seen.values())
-        return [Verdict("agreement", {"values": shown, "a_value": describe(cmp.matches[0][0]),
-                                      "b_value": describe(cmp.matches[0][1])},
-                        tuple(rel(a, qa.start, qa.end) for qa, _ in seen.values()),
-                        tuple(rel(b, qb.start, qb.end) for _, qb in seen.values()), confidence=0.9)]
+        pairs = one_to_one(cmp.matches)
+        shown = "; ".join(f"{describe(qa)} {'=' if qa.value == qb.value else '≈'} {describe(qb)}" for qa, qb in pairs)
+        return [Verdict("agreement", {"values": shown, "a_value": describe(pairs[0][0]),
+                                      "b_value": describe(pairs[0][1])},
+                        tuple(rel(a, qa.start, qa.end) for qa, _ in pairs),
+                        tuple(rel(b, qb.start, qb.end) for _, qb in pairs), confidence=0.9)]
     figures = has_figures(a) or has_figures(b)
     # context borrowed from a previous sentence helps find a pair, but a paraphrase must stand on its own
     standalone = not a.context and not b.context
@@ -44,6 +45,28 @@ def check(pair: Pair, p: AgreementParams) -> list[Verdict]:
         return [Verdict("agreement", {"values": "same claim", "a_value": "", "b_value": ""},
                         confidence=pair.alignment.cosine)]
     return []
+
+
+def one_to_one(matches: Sequence[tuple[Quantity, Quantity]]) -> list[tuple[Quantity, Quantity]]:
+    """Each figure shown with one partner, the closest values paired first, in the first statement's order: "5
+    million users = 5 million users", and not also "more than 1 million users = 5 million users"; a figure the
+    statement repeats is shown once."""
+    def gap(m: tuple[Quantity, Quantity]) -> float:
+        va, vb = m[0].value, m[1].value
+        return abs(va - vb) / max(abs(va), abs(vb), 1e-12)
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    shown: set[tuple[str, str]] = set()
+    out = []
+    for qa, qb in sorted(matches, key=gap):
+        if id(qa) in used_a or id(qb) in used_b:
+            continue
+        used_a.add(id(qa))
+        used_b.add(id(qb))
+        if (said := (describe(qa), describe(qb))) not in shown:
+            shown.add(said)
+            out.append((qa, qb))
+    return sorted(out, key=lambda m: m[0].start)
 
 
 KIND = Kind("agreement", AgreementParams, frozenset({"values", "a_value", "b_value"}), check=check,

@@ -41,16 +41,28 @@ def check(pair: Pair, p: HedgeParams) -> list[Verdict]:
 _REPORTED_TO = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?(?:said|reported|rumou?red|believed|thought"
                           r"|understood|alleged|tipped)\s+to\b", re.IGNORECASE)
 _MODAL = re.compile(r"\b(?:may|might|could)\b", re.IGNORECASE)
+# a claim the sentence reports rather than makes: "abuzz with claims that ...", "after reports that she ...", "a
+# video that claims to show ...", "purporting to show"
+_REPORTED_CLAIM = re.compile(r"\b(?:claims?|reports?|rumou?rs?|allegations?|speculation)\s+that\b"
+                             r"|\b(?:claim(?:s|ed|ing)?|purport(?:s|ed|ing)?)\s+to\s+(?:show|depict|be|have)\b",
+                             re.IGNORECASE)
+# a sentence that is one quotation from start to end ("“NHL expansion – four teams added by 2017 ...”"): someone's
+# words, which the outlet prints, not its own statement of fact
+_WHOLLY_QUOTED = re.compile(r"^\W{0,3}[\"“‘'].*[\"”’']\W{0,3}$", re.DOTALL)
 
 
 def _states_it(stated: Statement, hedged: Statement) -> bool:
     """Whether the statement read as a fact states it as one. Not when it passes the claim on as hearsay ("is said to
-    make an offer"), an unnamed report's or an unconfirmed one ("There is no way to confirm if ..."), and not
+    make an offer"), an unnamed report's or an unconfirmed one ("There is no way to confirm if ..."), a claim it
+    reports ("abuzz with claims that ...", "a video that claims to show ..."), when a clause of it is itself
+    hedged ("would be valued at $2 billion and could be signed this week"), or when it is one quotation; and not
     when it names who reported it while the other's only hedge is "reportedly" or "allegedly": a report against a
     report ("NBC News reported the soldiers were apprehended" / "were reportedly caught"). A named source's
     fact against a "may" is still a difference in certainty ("ISIS is harvesting organs, the ambassador said" /
     "ISIS may be harvesting organs")."""
-    if asks_or_hedges(stated) or _REPORTED_TO.search(stated.text):
+    text = stated.text.strip()
+    if asks_or_hedges(stated) or _REPORTED_TO.search(text) or _REPORTED_CLAIM.search(text) or _MODAL.search(text) \
+            or _WHOLLY_QUOTED.match(text):
         return False
     return stated.attribution is None or _MODAL.search(hedged.text) is not None
 

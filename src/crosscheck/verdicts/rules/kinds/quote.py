@@ -81,13 +81,15 @@ _SPELLINGS = ((re.compile(r"our(s|ed|ing|ite|ites|able)?$"), r"or\1"), (re.compi
 
 
 def house_spelling(x: str, y: str) -> bool:
-    """Whether two different words of five letters or more are one word in British and American spelling."""
+    """Whether two different words of five letters or more are one word in British and American spelling, or one
+    word misspelt by letters in the wrong order ("passerbys" / "passersby", "recieve" / "receive": seven letters or
+    more, the same letters, the same first two)."""
     if x == y or min(len(x), len(y)) < 5:
         return x == y
     for pattern, american in _SPELLINGS:
         if pattern.sub(american, x) == pattern.sub(american, y):
             return True
-    return False
+    return len(x) >= 7 and x[:2] == y[:2] and sorted(x) == sorted(y)
 
 
 def internal_changes(a: list[str], b: list[str]) -> list[str]:

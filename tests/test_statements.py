@@ -150,6 +150,14 @@ def test_a_count_carries_the_names_on_what_it_counts(nlp):
     assert [q.qualifiers for q in s.quantities] == [()]
 
 
+def test_a_date_carries_the_named_place_of_its_verb(nlp):
+    s = one(nlp, "The cadets arrived at Camp Edwards on Sept. 11 for a training exercise.",
+            published=dt.date(2017, 9, 20))
+    assert [(d.anchor, d.place) for d in s.dates] == [("arrive", "camp edwards")]
+    s = one(nlp, "The cadets arrived on Sept. 11 for a training exercise.", published=dt.date(2017, 9, 20))
+    assert [d.place for d in s.dates] == [""]
+
+
 def test_relative_date_resolves_against_publication(nlp):
     s = one(nlp, "A media outlet published the letter yesterday.", published=dt.date(2013, 9, 10))
     assert [d.value for d in s.dates] == [dt.date(2013, 9, 9)]

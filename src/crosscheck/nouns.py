@@ -88,6 +88,8 @@ class DateMention:
     # lemma of the verb the date belongs to ("say" in "the carrier said on Sunday", "sting" in "stung a passenger
     # on Saturday"): which event it dates; "" when the parse gives none
     anchor: str = ""
+    # the named place that verb has ("Camp Edwards" in "arrived at Camp Edwards on Sept. 11"), lower case; "" if none
+    place: str = ""
 
 
 @dataclass(frozen=True)

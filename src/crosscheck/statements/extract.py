@@ -455,11 +455,11 @@ def _dates_in(sent: "SpacySpan", base: int, doc: Document) -> Iterator[DateMenti
             value, granularity = resolve_date(ent.text, doc.published)
             found = True
             yield DateMention(base + ent.start_char, base + ent.end_char, ent.text, value, granularity,  # type: ignore[arg-type]
-                              _anchor(ent.root))
+                              _anchor(ent.root), _place(ent.root))
     if not found:
         for m in find_dates(sent.text, doc.published, offset=base + sent.start_char):
             inside = _tokens_in(sent, base, m.start, m.end)
-            yield replace(m, anchor=_anchor(inside[-1])) if inside else m
+            yield replace(m, anchor=_anchor(inside[-1]), place=_place(inside[-1])) if inside else m
 
 
 def _tokens_in(sent: "SpacySpan", base: int, start: int, end: int) -> list["Token"]:
@@ -475,6 +475,32 @@ def _anchor(tok: "Token") -> str:
         tok = tok.head
         if tok.pos_ in ("VERB", "AUX"):
             return tok.lemma_.lower()
+    return ""
+
+
+_PLACE_PREPOSITIONS = frozenset({"at", "in", "to", "into", "from", "near", "outside", "inside"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG"})
+
+
+def _place(tok: "Token") -> str:
+    """The named place of the verb a date hangs from ("arrived at Camp Edwards on Sept. 11" -> "camp edwards"):
+    a place, building or organisation named after one of its prepositions; "" when it has none."""
+    for _ in range(4):
+        if tok.head.i == tok.i:
+            return ""
+        tok = tok.head
+        if tok.pos_ in ("VERB", "AUX"):
+            break
+    else:
+        return ""
+    for prep in tok.children:
+        if prep.dep_ != "prep" or prep.lower_ not in _PLACE_PREPOSITIONS:
+            continue
+        for obj in prep.children:
+            if obj.dep_ == "pobj" and obj.ent_type_ in _PLACE_LABELS:
+                ent = next((e for e in obj.doc.ents if e.start <= obj.i < e.end), None)
+                if ent is not None:
+                    return _strip_article(ent.text).lower()
     return ""
 
 

@@ -76,10 +76,20 @@ def one_event(a: Statement, x: DateMention, b: Statement, y: DateMention) -> boo
     """Whether date ``x`` of ``a`` and ``y`` of ``b`` can date one event: not when they hang from different verbs
     and one statement speaks of the other's dated event too ("A scorpion stung a passenger ..., the carrier said
     on Sunday" / "A scorpion stung a woman ... on Saturday": a day of saying against a day of stinging;
-    "TechCrunch reported on Monday ..." / "TechCrunch reports ... the service, which it acquired in May")."""
+    "TechCrunch reported on Monday ..." / "TechCrunch reports ... the service, which it acquired in May"), nor
+    when one verb happens at two named places and one statement names the other's place too, so it knows both
+    ("They arrived at Camp Edwards on Sept. 11" / "They arrived in the U.S. on Sept. 12 to train at Camp
+    Edwards"); two places that never meet ("in Kabul" / "in Afghanistan") may be one event."""
+    if x.anchor and x.anchor == y.anchor and x.place and y.place and x.place != y.place \
+            and (_names(b.text, x.place) or _names(a.text, y.place)):
+        return False  # "arrived at Camp Edwards on Sept. 11" / "arrived in the U.S. on Sept. 12 ... at Camp Edwards"
     if not x.anchor or not y.anchor or x.anchor == y.anchor:
         return True
     return x.anchor not in {*b.predicates, *b.lemmas} and y.anchor not in {*a.predicates, *a.lemmas}
+
+
+def _names(text: str, place: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(place)}(?![\w-])", text, re.IGNORECASE) is not None
 
 
 def fits(x: DateMention, wx: str, y: DateMention, wy: str) -> bool | None:

@@ -607,10 +607,11 @@ def _qualifiers(q: Quantity, toks: list["Token"], inside: set[int]) -> tuple[str
     its name-like compound or adjective modifiers and window words."""
     if q.kind != "count" or not q.unit:
         return ()
+    unit_words = {q.unit, "people"} if q.unit == "person" else {q.unit}
     out: list[str] = []
     for tok in toks:
         noun = tok.head
-        if noun.i in inside or noun.pos_ not in ("NOUN", "PROPN") or noun.lemma_.lower() not in (q.unit, "people" if q.unit == "person" else q.unit):
+        if noun.i in inside or noun.pos_ not in ("NOUN", "PROPN") or noun.lemma_.lower() not in unit_words:
             continue
         out.extend(c.text.lower() for c in noun.children
                    if c.i not in inside and c.dep_ in ("compound", "amod") and c.i < noun.i

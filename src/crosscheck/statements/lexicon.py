@@ -49,7 +49,8 @@ DEBUNK_CUES = (
     # a scene acted out: "a mockumentary", "the video was staged", "a staged prank"; not "staged a protest" nor
     # an event someone organised ("a coup d'etat was staged by nationalists", "was staged in Lima")
     r"mockumentar(?:y|ies)",
-    r"(?:is|was|were|are|been) (?:all |completely |entirely |actually )?(?:staged|scripted)\b(?!\s+(?:by|in|at|on|during|for|as)\b)",
+    r"(?:is|was|were|are|been) (?:all |completely |entirely |actually )?(?:staged|scripted)\b"
+    r"(?!\s+(?:by|in|at|on|during|for|as)\b)",
     r"(?:staged|scripted) (?:videos?|photos?|footage|stunts?|scenes?|pranks?|encounters?)\b",
     # "the woman claiming to have 3 boobs is A FRAUD": a person or story called a fraud, not a fraud case
     r"(?:is|was|are|were) (?:a |an )?(?:total |complete |big )?fraud(?!\s+(?:case|charges?|investigation|inquiry|probe|trial|squad|unit|department))",

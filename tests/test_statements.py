@@ -174,6 +174,12 @@ def test_roles_name_who_did_what(nlp):
     assert ("acquire", "subject", "baidu") in s.roles
 
 
+def test_a_headline_description_names_no_actor(nlp):
+    s = one(nlp, "Employer of 300,000 will separate its computer and printer business from its services arm")
+    assert not [r for r in s.roles if r[1] == "subject"]
+    assert ("deny", "subject", "skyworth") in one(nlp, "Skyworth denied joining the alliance.").roles
+
+
 def test_contrast_opener(nlp):
     text = "Skyworth denied joining. However, Skyworth and Alibaba will release a TV together."
     stmts = extract_statements([make_doc("d", text)], nlp)

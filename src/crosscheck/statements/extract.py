@@ -418,11 +418,13 @@ def _bare_capitalised(tok: "Token") -> bool:
     """A capitalised singular noun without a determiner opening the sentence is a name.
 
     English singular count nouns need a determiner ("The regulator approved"), so "Skyworth
-    denied" or "Tencent acquired" name someone even when the tagger calls the word a NOUN.
+    denied" or "Tencent acquired" name someone even when the tagger calls the word a NOUN. A headline drops
+    the determiner too, so a noun with an "of" after it describes ("Employer of 300,000 will separate its
+    businesses", "Maker of the Galaxy phones ...") and names no one.
     """
     return (bool(tok.is_sent_start) and tok.is_title and tok.tag_ in ("NN", "NNP")
             and tok.dep_ in ("nsubj", "nsubjpass", "compound")
-            and not any(c.dep_ in ("det", "poss") for c in tok.children)
+            and not any(c.dep_ in ("det", "poss") or (c.dep_ == "prep" and c.lower_ == "of") for c in tok.children)
             and not any(c.dep_ in ("det", "poss") for c in tok.head.children if tok.dep_ == "compound"))
 
 

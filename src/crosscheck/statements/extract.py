@@ -456,12 +456,14 @@ def _dates_in(sent: "SpacySpan", base: int, doc: Document) -> Iterator[DateMenti
         if ent.label_ == "DATE":
             value, granularity = resolve_date(ent.text, doc.published)
             found = True
+            verb = _verb_above(ent.root)
             yield DateMention(base + ent.start_char, base + ent.end_char, ent.text, value, granularity,  # type: ignore[arg-type]
-                              _anchor(ent.root), _place(ent.root))
+                              _anchor(verb), _place(verb))
     if not found:
         for m in find_dates(sent.text, doc.published, offset=base + sent.start_char):
             inside = _tokens_in(sent, base, m.start, m.end)
-            yield replace(m, anchor=_anchor(inside[-1]), place=_place(inside[-1])) if inside else m
+            verb = _verb_above(inside[-1]) if inside else None
+            yield replace(m, anchor=_anchor(verb), place=_place(verb)) if inside else m
 
 
 def _tokens_in(sent: "SpacySpan", base: int, start: int, end: int) -> list["Token"]:
@@ -469,33 +471,32 @@ def _tokens_in(sent: "SpacySpan", base: int, start: int, end: int) -> list["Toke
     return [t for t in sent if base + t.idx < end and base + t.idx + len(t) > start]
 
 
-def _anchor(tok: "Token") -> str:
-    """The lemma of the verb a date hangs from: the first verb up its head chain (four steps at most)."""
+def _verb_above(tok: "Token") -> "Token | None":
+    """The verb a date hangs from: the first verb up its head chain (four steps at most); None if there is none."""
     for _ in range(4):
         if tok.head.i == tok.i:
-            break
+            return None
         tok = tok.head
         if tok.pos_ in ("VERB", "AUX"):
-            return tok.lemma_.lower()
-    return ""
+            return tok
+    return None
+
+
+def _anchor(verb: "Token | None") -> str:
+    """The lemma of the verb a date hangs from ("" without one): which event the date dates."""
+    return verb.lemma_.lower() if verb is not None else ""
 
 
 _PLACE_PREPOSITIONS = frozenset({"at", "in", "to", "into", "from", "near", "outside", "inside"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG"})
 
 
-def _place(tok: "Token") -> str:
+def _place(verb: "Token | None") -> str:
     """The named place of the verb a date hangs from ("arrived at Camp Edwards on Sept. 11" -> "camp edwards"):
     a place, building or organisation named after one of its prepositions; "" when it has none."""
-    for _ in range(4):
-        if tok.head.i == tok.i:
-            return ""
-        tok = tok.head
-        if tok.pos_ in ("VERB", "AUX"):
-            break
-    else:
+    if verb is None:
         return ""
-    for prep in tok.children:
+    for prep in verb.children:
         if prep.dep_ != "prep" or prep.lower_ not in _PLACE_PREPOSITIONS:
             continue
         for obj in prep.children:

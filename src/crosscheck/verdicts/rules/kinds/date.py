@@ -7,7 +7,7 @@ import re
 from pydantic import Field
 
 from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, rel, same_words
-from crosscheck.verdicts.rules.kinds.values import has_figures, pinned_dates, sources_differ, time_word
+from crosscheck.verdicts.rules.kinds.values import has_figures, mentions, pinned_dates, sources_differ, time_word
 from crosscheck.nouns import DateMention, Statement
 from crosscheck.statements.dates import periods, same_period
 
@@ -81,15 +81,12 @@ def one_event(a: Statement, x: DateMention, b: Statement, y: DateMention) -> boo
     ("They arrived at Camp Edwards on Sept. 11" / "They arrived in the U.S. on Sept. 12 to train at Camp
     Edwards"); two places that never meet ("in Kabul" / "in Afghanistan") may be one event."""
     if x.anchor and x.anchor == y.anchor and x.place and y.place and x.place != y.place \
-            and (_names(b.text, x.place) or _names(a.text, y.place)):
+            and (mentions(b.text, x.place) or mentions(a.text, y.place)):
         return False  # "arrived at Camp Edwards on Sept. 11" / "arrived in the U.S. on Sept. 12 ... at Camp Edwards"
     if not x.anchor or not y.anchor or x.anchor == y.anchor:
         return True
     return x.anchor not in {*b.predicates, *b.lemmas} and y.anchor not in {*a.predicates, *a.lemmas}
 
-
-def _names(text: str, place: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(place)}(?![\w-])", text, re.IGNORECASE) is not None
 
 
 def fits(x: DateMention, wx: str, y: DateMention, wy: str) -> bool | None:

@@ -10,6 +10,7 @@ import re
 
 from crosscheck.nouns import Statement
 from crosscheck.statements.cues import asks_or_hedges
+from crosscheck.statements.lexicon import HEDGE_AUX
 from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, content_stems
 
 
@@ -40,7 +41,7 @@ def check(pair: Pair, p: HedgeParams) -> list[Verdict]:
 # hearsay in the passive: "Lenovo is said to make a $15 per share offer", "is reported to be", "are believed to"
 _REPORTED_TO = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?(?:said|reported|rumou?red|believed|thought"
                           r"|understood|alleged|tipped)\s+to\b", re.IGNORECASE)
-_MODAL = re.compile(r"\b(?:may|might|could)\b", re.IGNORECASE)
+_MODAL = re.compile(rf"\b(?:{'|'.join(sorted(HEDGE_AUX))})\b", re.IGNORECASE)  # "may", "might", "could"
 # a claim the sentence reports rather than makes: "abuzz with claims that ...", "after reports that she ...", "a
 # video that claims to show ...", "purporting to show"
 _REPORTED_CLAIM = re.compile(r"\b(?:claims?|reports?|rumou?rs?|allegations?|speculation)\s+that\b"

@@ -237,11 +237,12 @@ def other_groups(a: Statement, qa: Quantity, b: Statement, qb: Quantity) -> bool
     names_a, names_b = set(qa.qualifiers) - COUNT_WINDOWS, set(qb.qualifiers) - COUNT_WINDOWS
     if not names_a or not names_b or names_a & names_b:
         return False
-    return any(_names(b.text, w) for w in names_a) or any(_names(a.text, w) for w in names_b)
+    return any(mentions(b.text, w) for w in names_a) or any(mentions(a.text, w) for w in names_b)
 
 
-def _names(text: str, word: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE) is not None
+def mentions(text: str, name: str) -> bool:
+    """Whether ``text`` names ``name`` as a whole word or words, whatever the case ("Isis" names "isis")."""
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.IGNORECASE) is not None
 
 
 def basis(s: Statement, q: Quantity) -> str:

@@ -57,6 +57,42 @@ def test_a_denial_verb_that_denies_nothing(nlp, text):
     assert not one(nlp, text).polarity.denial
 
 
+@pytest.mark.parametrize("text, scope", [
+    ("The charges were denied by his family on Tuesday.", "charge"),
+    ("The reports were dismissed by the Zentrix spokesman as speculation.", "report"),
+    ("Allegations of a cover-up have been firmly rejected by the Ministry of Ports.", "allegation"),
+])
+def test_a_claim_denied_in_the_passive_is_a_denial(nlp, text, scope):
+    s = one(nlp, text)
+    assert s.polarity.denial and s.polarity.scope == scope
+
+
+@pytest.mark.parametrize("text", [
+    "All charges against the Halvorsen brothers were dismissed by the court in March.",  # a court's act
+    "The charges were dropped by the prosecutors on Friday.",  # not a denial verb
+])
+def test_charges_dismissed_are_no_denial(nlp, text):
+    assert not one(nlp, text).polarity.denial
+
+
+@pytest.mark.parametrize("text, source", [
+    ("The charges were denied by the Halvorsen family on Tuesday.", "halvorsen"),
+    ("The plan was announced by Zentrix Motors on Monday.", "zentrix motors"),
+])
+def test_the_passive_agent_is_the_source(nlp, text, source):
+    s = one(nlp, text)
+    assert s.attribution is not None and source in s.attribution.source
+
+
+@pytest.mark.parametrize("text", [
+    "The minister was told that the bridge would close in May.",  # the listener
+    "The charges were denied on Tuesday.",  # no one named: the charges are not the source
+])
+def test_a_passive_subject_is_no_source(nlp, text):
+    s = one(nlp, text)
+    assert s.attribution is None or s.attribution.source not in ("minister", "charge")
+
+
 def test_negated_main_verb(nlp):
     s = one(nlp, "The regulator did not approve the merger of the two operators.")
     assert s.polarity.negated and not s.polarity.denial

@@ -312,11 +312,28 @@ def _purpose(verb: "Token") -> bool:
 
 
 def _not_a_denial(verb: "Token") -> bool:
-    """A denial verb that denies nothing: passive ("asked for the honor and were denied": something was
-    refused to them), itself negated ("did not deny", "no longer denies": the reverse of a denial) or the
-    second half of "neither confirmed nor denied" (no answer either way)."""
-    return any(c.dep_ in ("auxpass", "nsubjpass", "neg") or c.lower_ == "longer" for c in verb.children) or (
-        verb.dep_ == "conj" and any(c.lower_ == "neither" for c in verb.head.children))
+    """A denial verb that denies nothing: passive ("asked for the honor and were denied", "the request was
+    denied by the council": something was refused) unless what it has for subject is a claim ("the charges
+    were denied by his family", "the reports were dismissed": a denial in the passive), itself negated
+    ("did not deny", "no longer denies": the reverse of a denial) or the second half of "neither confirmed
+    nor denied" (no answer either way)."""
+    if any(c.dep_ == "neg" or c.lower_ == "longer" for c in verb.children) or (
+            verb.dep_ == "conj" and any(c.lower_ == "neither" for c in verb.head.children)):
+        return True
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        return not _claim_denied(verb)
+    return False
+
+
+def _claim_denied(verb: "Token") -> bool:
+    """A passive denial verb whose subject is a claim: a report, an allegation, a rumour (or, for "deny",
+    "refute", "dispute" and "rebut", a charge: charges are "dismissed" or "dropped" by a court, which is
+    no one's denial)."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    if subject is None:
+        return False
+    noun = subject.lemma_.lower()
+    return noun in lx.DENIABLE_NOUNS or (noun == "charge" and verb.lemma_.lower() in lx.DISPUTE_VERBS)
 
 
 def _polarity(sent: "SpacySpan", base: int) -> Polarity:
@@ -326,8 +343,8 @@ def _polarity(sent: "SpacySpan", base: int) -> Polarity:
     chain_ids = {t.i for t in chain}
     for tok in chain:
         if tok.lemma_.lower() in lx.DENIAL_VERBS and tok.pos_ == "VERB" and not _not_a_denial(tok):
-            comp = next((c for c in tok.children if c.dep_ in ("xcomp", "ccomp", "dobj") and c.pos_ in ("VERB", "NOUN")),
-                        None)
+            comp = next((c for c in tok.children if c.dep_ in ("xcomp", "ccomp", "dobj", "nsubjpass")
+                         and c.pos_ in ("VERB", "NOUN")), None)
             return Polarity(negated=False, denial=True, cue=tok.text, start=base + tok.idx,
                             end=base + tok.idx + len(tok), scope=comp.lemma_.lower() if comp is not None else "")
     for tok in sent:
@@ -513,7 +530,7 @@ def _attribution(sent: "SpacySpan", base: int) -> Attribution | None:
     said = None
     for tok in sent:
         if tok.lemma_.lower() in lx.SPEECH_VERBS and tok.pos_ == "VERB":
-            subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+            subj = [c for c in tok.children if c.dep_ == "nsubj"] or _agent(tok)
             complement = any(c.dep_ in ("ccomp", "parataxis") for c in tok.children) or tok.dep_ in (
                 "parataxis", "ROOT") and tok.i > sent.start + 2
             if subj and (complement or tok.dep_ in ("parataxis", "ROOT")):
@@ -530,6 +547,13 @@ def _attribution(sent: "SpacySpan", base: int) -> Attribution | None:
     if said and according and said.start > according.start and said.named:
         return said
     return according or said
+
+
+def _agent(verb: "Token") -> list["Token"]:
+    """Who speaks in the passive: "The charges were denied by his family" is the family's word. The passive
+    subject is what was said ("the charges"), or the listener ("he was told"), or the claim's subject ("he is
+    said to have"), never the source."""
+    return [obj for by in verb.children if by.dep_ == "agent" for obj in by.children if obj.dep_ == "pobj"]
 
 
 def _attribution_from(head: "Token", cue: str, base: int) -> Attribution | None:

@@ -8,6 +8,11 @@ DENIAL_VERBS = frozenset({
     "deny", "reject", "refute", "dismiss", "rebut", "dispute", "disavow", "repudiate",
     "contradict", "retract", "decline", "refuse", "debunk", "disown", "quash",
 })
+# what a passive denial can have for subject and still be a denial ("the reports were dismissed"; lemmas)
+DENIABLE_NOUNS = frozenset({"claim", "allegation", "accusation", "report", "rumour", "rumor", "story", "suggestion",
+                            "speculation", "assertion"})
+# the denial verbs that deny a charge in the passive ("the charges were denied"; "dismissed": a court's act)
+DISPUTE_VERBS = frozenset({"deny", "refute", "dispute", "rebut"})
 NEGATION_WORDS = frozenset({"not", "n't", "never", "no", "neither", "nor", "none", "nobody", "nothing", "without"})
 # one group under each outlet's house style, every written form to one name: "beheaded by ISIS" / "The Islamic State
 # (IS) has beheaded" (ENT01, statements.entities) and "the tactics ISIS is using" / "... ISIL is using" inside quotes

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from pydantic import Field
+
 from crosscheck.nouns import Statement
 from crosscheck.statements.cues import asks_or_hedges
 from crosscheck.statements.lexicon import HEDGE_AUX
@@ -20,6 +22,9 @@ class HedgeParams(Params):
     # ("They believed it may have been taken by a stray dog" is embedded with "Doctors ... combed the area"), so a
     # pair can align through that context while its own words say two different things
     min_shared_words: int = 2
+    # two sentences whose main verbs differ still tell one act when they are this close in meaning (embedding
+    # cosine): "allegedly took a selfie" / "snapped a selfie". The agreement kind's bar for "the same claim"
+    min_cosine_other_verbs: float = Field(0.8, ge=0, le=1)
 
 
 def check(pair: Pair, p: HedgeParams) -> list[Verdict]:
@@ -30,12 +35,27 @@ def check(pair: Pair, p: HedgeParams) -> list[Verdict]:
         return []
     if len(content_stems(a.text) & content_stems(b.text)) < p.min_shared_words:
         return []  # aligned through the sentence one of them leans on, not through what either says
+    if not _one_act(a, b) and pair.alignment.cosine < p.min_cosine_other_verbs:
+        return []
     certain, unsure = ("a", "b") if a.modality == "asserted" else ("b", "a")
     stated, hedged = (a, b) if certain == "a" else (b, a)
     if not _states_it(stated, hedged):
         return []
     return [Verdict("discrepancy", {"certain": certain.upper(), "hedged": unsure.upper(),
                                     "a_value": a.modality, "b_value": b.modality}, confidence=0.5)]
+
+
+def _one_act(a: Statement, b: Statement) -> bool:
+    """Whether the two sentences tell of one act: a verb of one's main clause is a word of the other ("Alibaba
+    pre-installs ..." / "Alibaba may pre-install ..."); else only a near-paraphrase is (``min_cosine_other_verbs``).
+    Two acts around the same names ("A ban has just been
+    announced in Saudi Arabia" / "Perhaps it can sponsor a contest ... in Saudi Arabia", "Apple is reportedly
+    buying Path" / "Path and the team are going to Apple") are two claims, one of which is certain and the other
+    not: no difference in certainty about anything. A sentence whose main verb is a copula ("is worth",
+    "is likely") has none to share, and is judged by the words it shares alone."""
+    if not a.predicates or not b.predicates:
+        return True
+    return bool(set(a.predicates) & set(b.lemmas + b.predicates) or set(b.predicates) & set(a.lemmas))
 
 
 # hearsay in the passive: "Lenovo is said to make a $15 per share offer", "is reported to be", "are believed to"

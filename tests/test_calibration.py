@@ -226,7 +226,7 @@ def test_findings_carry_calibrated_scores_and_min_score_filters(pipeline, sample
                                                  a.alignments)
     assert {f.id for f in raw} == {f.id for f in a.findings}
     assert all(0.0 <= f.score <= 1.0 for f in rescored)
-    cut = sorted({f.score for f in rescored})[len(rescored) // 2]
+    cut = sorted(f.score for f in rescored)[len(rescored) // 2]  # the median (agreements may share one score)
     kept = calibrate_findings(a.findings, pipeline.combiner, pipeline.rules, a.documents, a.statements, a.alignments,
                               min_score=cut)
     assert kept and all(f.score >= cut for f in kept) and len(kept) < len(a.findings)
@@ -375,6 +375,19 @@ def test_the_agreement_calibration_fit_recovers_known_coefficients():
     assert calibration_error(truth, y) < 0.02 and auc(p, y) > 0.55
 
 
+def test_the_agreement_map_never_reverses_the_combiners_ranking():
+    """Where the findings the combiner trusts more are right less often, the map is flat at the share right
+    (a = 0), not decreasing: a score must not rank the combiner's surest agreements last."""
+    from crosscheck.training.agreement_calibration import fit
+
+    rng = np.random.default_rng(1)
+    p = rng.uniform(0.02, 0.98, 20000)
+    truth = 1 / (1 + np.exp(-(-0.4 * np.log(p / (1 - p)) + 1.0)))
+    y = (rng.uniform(size=len(p)) < truth).astype(float)
+    a, b = fit(p, y)
+    assert a == 0.0 and 1 / (1 + np.exp(-b)) == pytest.approx(y.mean(), abs=1e-6)
+
+
 def test_align_threshold_on_the_command_line():
     """--align-threshold is the score two statements need to be compared: a high one leaves fewer pairs, so
     fewer agreements (each rule keeps its own min_alignment, here 0.6 for AGR01), and a lower one no fewer."""
@@ -423,3 +436,31 @@ def test_eval_verdicts_read_the_model_on_the_pairs_the_combiner_learnt_from(pipe
                                 analysis.statements, analysis.alignments, analysis.judgements)[story.id]
     seen = pipeline.story_probabilities(analysis)[story.id]
     assert seen[agreement] > blind[agreement] + 0.1 and int(seen.argmax()) == agreement
+
+
+def test_training_gives_each_example_its_own_judgements(pipeline, rules, tmp_path):
+    """Statement ids repeat across training examples (each row's story is named after its line), so one
+    judgement table for all gave a row another row's model features (408 of 1,000 RTE rows until 2026-12-04)."""
+    from crosscheck.evaluation.rows import EvalRow
+    from crosscheck.training import combiner_train as T
+    from crosscheck.verdicts.features import NAMES
+
+    class Fake:  # agreement for the council's premise, contradiction for the mayor's
+        version = "fake-1"
+
+        def probabilities(self, pairs):
+            return np.array([[0.9, 0.05, 0.05] if "council" in a else [0.05, 0.05, 0.9] for a, _ in pairs])
+
+    council = EvalRow("c", 1, "The city council approved the new budget on Tuesday.", "The council approved the budget.")
+    mayor = EvalRow("m", 1, "The mayor of Orland resigned on Monday after the vote.", "The mayor of Orland resigned.")
+    examples = [T.Example(task, row, "agreement", 0, hand, evidence)
+                for task, row in (("fnc1", council), ("rte", mayor))
+                for _, hand, evidence in T.extract([row], pipeline, task, task)]
+    ids = [{(p.a.id, p.b.id) for p in e.evidence.pairs} for e in examples]
+    assert ids[0] & ids[1]  # the same statement ids in both examples
+    tables = T.example_judgements(examples, rules, tmp_path, model=Fake())
+    shared = next(iter(ids[0] & ids[1] & set(tables[0]) & set(tables[1])))
+    assert tables[0][shared] == pytest.approx((0.05, 0.9)) and tables[1][shared] == pytest.approx((0.9, 0.05))
+    x = T.feature_matrix(examples, rules, tables)
+    entailment, contradiction = NAMES.index("nli_entailment"), NAMES.index("nli_contradiction")
+    assert x[0, entailment] > 0.8 > x[0, contradiction] and x[1, contradiction] > 0.8 > x[1, entailment]

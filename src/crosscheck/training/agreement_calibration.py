@@ -65,7 +65,10 @@ def agreement_findings(rows: list[dict], combiner_path: Path | None) -> list[tup
 
 
 def fit(p: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 50) -> tuple[float, float]:
-    """Logistic regression of y on logit(p), by Newton's method: (a, b)."""
+    """Logistic regression of y on logit(p), by Newton's method: (a, b), with a >= 0. A negative slope
+    would rank the agreements the combiner trusts most below the others; where the data asks for one
+    (the combiner's probability does not rank these findings at all), the map is flat: a = 0, b the
+    logit of the share right."""
     q = np.clip(p, 1e-6, 1 - 1e-6)
     x = np.column_stack([np.log(q / (1 - q)), np.ones(len(q))])
     w = np.zeros(2)
@@ -77,6 +80,9 @@ def fit(p: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 50) -> tupl
         w -= step
         if np.abs(step).max() < 1e-10:
             break
+    if w[0] < 0:
+        share = float(np.clip(y.mean(), 1e-6, 1 - 1e-6))
+        return 0.0, float(np.log(share / (1 - share)))
     return float(w[0]), float(w[1])
 
 

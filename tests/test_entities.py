@@ -71,3 +71,16 @@ def test_an_actor_who_did_it_too_is_one_more_not_another():
     pair = Pair(a, also, make_doc("a", a.text), make_doc("b", also.text), Alignment(a.id, also.id, 0.9, 0.9, 0.9, 0.0))
     assert check(pair, EntityParams()) == []
     assert [v.kind for v in check(_pair("ORG", "ORG", "Northwind", "Contoso"), EntityParams())] == ["contradiction"]
+
+
+@pytest.mark.parametrize("text, places", [
+    ("The Halvard Bureau monitors the communications of Velorian officials in the United States.", {"united states"}),
+    ("The Korvish Agency monitors the communications of Velorian officials overseas.", {"overseas"}),
+    # a place naming the actor, and a wire dateline, put the act nowhere
+    ("BUENOS AIRES, Dec. 29 (UPI) -- Argentina's president adopted the boy as her godson.", set()),
+])
+def test_where_a_statement_puts_its_act(pipeline, text, places):
+    from crosscheck.verdicts.rules.kinds.entity import _places
+
+    s = pipeline.statements_of([make_doc("d", text)])[0]
+    assert _places(s, set()) == places

@@ -81,9 +81,16 @@ _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 PLACE_WORDS = frozenset({"overseas", "abroad", "domestically", "nationwide", "locally", "worldwide", "internationally"})
 
 
+# a named place where something happens follows a preposition of place ("in the United States"); a place
+# naming an actor ("Argentina's president") or a wire dateline ("BUENOS AIRES, Dec. 29 (UPI) --") does not
+_AT = re.compile(r"\b(?:in|at|inside|across|within|throughout)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
 def _places(s: Statement, actors: set[str]) -> set[str]:
-    """The places a statement puts its act in: named places that are not the actors, and place adverbs."""
-    named = {e.key for e in s.entities if e.label in _PLACE_LABELS and e.key and e.key not in actors}
+    """The places a statement puts its act in: named places after a preposition of place that are not the
+    actors, and place adverbs ("overseas")."""
+    named = {e.key for e in s.entities if e.label in _PLACE_LABELS and e.key and e.key not in actors
+             and _AT.search(s.text[:max(0, e.start - s.start)])}
     return named | {w.lower() for w in re.findall(r"[A-Za-z]+", s.text) if w.lower() in PLACE_WORDS}
 
 

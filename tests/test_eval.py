@@ -22,8 +22,10 @@ from crosscheck.evaluation.rows import read_rows
 CONTRADICTION = {"id": "pps", "text_a": "Baidu bought PPS for $370 million.",
                  "text_b": "Baidu bought PPS for $470 million.", "gold": "contradiction", "tags": ["numeric"]}
 AGREEMENT = {"id": "genie", "text_a": "Alibaba invested 10 billion yuan in Tmall Genie in May 2020.",
-             "text_b": "In May 2020 Alibaba put RMB10 billion into Tmall Genie.", "gold": "agreement",
+             "text_b": "In May 2020 Alibaba put 10 billion yuan into Tmall Genie.", "gold": "agreement",
              "tags": ["numeric"]}
+# one figure in two notations: AGR01 reads them as equal, the contradiction model does not (contradiction 0.91)
+NOTATION = dict(AGREEMENT, id="genie-rmb", text_b="In May 2020 Alibaba put RMB10 billion into Tmall Genie.")
 UNRELATED = {"id": "weather", "text_a": "The weather in Paris was sunny and warm on Tuesday afternoon.",
              "text_b": "Shares of Tesla fell sharply after the quarterly earnings call.", "gold": "unrelated"}
 BAD_JSON = '{"id": "broken", "text_a": "Baidu bought PPS'
@@ -157,3 +159,15 @@ def test_the_combiner_alone_makes_a_contradiction_only_when_more_likely_than_not
     assert (x.verdict, y.verdict, z.verdict) == ("agreement", "neutral", "contradiction")
     assert x.probabilities == (0.45, 0.35, 0.2)  # the probabilities are reported as they are
     assert predictions_of(rows, analysis, probabilities, min_score=0.6)[2].verdict == "neutral"
+
+
+@pytest.mark.xfail(strict=True, reason="known limit (README, 'With the learned combiner'): the contradiction model "
+                   "reads 'RMB10 billion' against '10 billion yuan' as a contradiction (0.91); the features drop its "
+                   "contradiction where the figures match, but the combiner, which leans on the model's entailment, "
+                   "calls the row neutral although check reports the AGR01 agreement")
+def test_one_figure_in_two_notations_is_an_agreement_row(tmp_path):
+    out = tmp_path / "pred.jsonl"
+    result = run(write_jsonl(tmp_path / "n.jsonl", [NOTATION]), "--output", out, "--quiet")
+    assert result.exit_code == exitcodes.CLEAN
+    (pred,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert "AGR01" in pred["rules"] and pred["verdict"] == "agreement"

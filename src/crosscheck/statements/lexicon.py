@@ -72,6 +72,16 @@ CLAIM_NOUNS = frozenset({
     "quote", "quotes", "letter", "document", "documents", "statement", "statements",
 })
 
+# where a share trades, one key per market: "in early Nasdaq trading", "Toronto-listed shares", "on the New York Stock
+# Exchange" (NUM01: one company's shares on two markets move by two figures)
+MARKETS = {"nasdaq": "nasdaq", "nyse": "new york", "new york stock exchange": "new york", "wall street": "new york",
+           "tsx": "toronto", "toronto stock exchange": "toronto", "london stock exchange": "london", "lse": "london",
+           "ftse": "london", "hong kong stock exchange": "hong kong", "hang seng": "hong kong", "tokyo stock exchange":
+           "tokyo", "nikkei": "tokyo", "shanghai stock exchange": "shanghai", "shenzhen stock exchange": "shenzhen",
+           "frankfurt stock exchange": "frankfurt", "dax": "frankfurt", "euronext": "euronext", "asx": "sydney",
+           "australian securities exchange": "sydney", "bombay stock exchange": "mumbai", "national stock exchange":
+           "mumbai"}
+
 # the window an activity count is measured over: "5 million daily active users" is not "25 million users", nor
 # "monthly active users" (the count's noun carries it as a modifier; ``Quantity.qualifiers``)
 COUNT_WINDOWS = frozenset({"daily", "weekly", "monthly"})

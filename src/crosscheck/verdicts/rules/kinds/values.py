@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from crosscheck.nouns import DateMention, Quantity, Statement
 from crosscheck.statements.dates import same_period
-from crosscheck.statements.lexicon import COUNT_WINDOWS
+from crosscheck.statements.lexicon import COUNT_WINDOWS, MARKETS
 
 COMPARABLE_KINDS = frozenset({"money", "percent", "count", "multiplier"})
 _SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
@@ -173,6 +173,8 @@ def compare_quantities(a: Statement, b: Statement, *, tolerance: float, max_rati
     and says nothing about another one; a denied bound ("did not raise more than $5 million") is left out."""
     if not a.quantities or not b.quantities:  # most aligned pairs (millions on a big corpus): nothing to pair
         return _NOTHING
+    if two_markets(a, b):
+        return _NOTHING
     pairs = [(qa, qb) for qa in a.quantities for qb in b.quantities
              if comparable(qa, qb, max_ratio=max_ratio, min_frame_overlap=min_frame_overlap, kinds=kinds)
              and _same_place(measured_from(a, qa), measured_from(b, qb))
@@ -238,6 +240,38 @@ def other_groups(a: Statement, qa: Quantity, b: Statement, qb: Quantity) -> bool
     if not names_a or not names_b or names_a & names_b:
         return False
     return any(mentions(b.text, w) for w in names_a) or any(mentions(a.text, w) for w in names_b)
+
+
+_PLACE = r"((?:[A-Z]{2,}|[A-Z][a-z]+)(?:\s[A-Z][a-z]+)?)"  # "Toronto", "Hong Kong", "US": case matters here
+_MARKET = re.compile(r"(?i:\b(" + "|".join(sorted((re.escape(m) for m in MARKETS), key=len, reverse=True)) + r")\b)"
+                     r"|\b" + _PLACE + r"-listed\b"
+                     r"|\b(?i:in)\s+(?i:(?:early|late|afternoon|morning)\s+)?" + _PLACE + r"\s+(?i:trading)\b")
+
+
+# words that say how or when shares traded, capitalised in a Title Case headline ("Shares Fall In Early Trading")
+_WHEN_TRADED = frozenset({"early", "late", "afternoon", "morning", "heavy", "light", "midday", "volatile", "thin",
+                          "active", "extended", "premarket", "overnight", "after", "before"})
+_NOT_A_PLACE = frozenset({"its", "the", "a", "an", "their", "his", "her", "our", "in", "on", "and", "but"})
+
+
+def markets(s: Statement) -> set[str]:
+    """The stock markets a statement names: an exchange ("Nasdaq", "the Toronto Stock Exchange"), a listing
+    ("Toronto-listed shares") or a market's trading ("in early Nasdaq trading")."""
+    out = set()
+    for m in _MARKET.finditer(s.text):
+        words = (m.group(1) or m.group(2) or m.group(3)).lower().split()
+        name = " ".join(words[1:] if len(words) > 1 and words[0] in _NOT_A_PLACE else words)  # "Its Toronto-listed"
+        if name not in _WHEN_TRADED:
+            out.add(MARKETS.get(name, name))
+    return out
+
+
+def two_markets(a: Statement, b: Statement) -> bool:
+    """Whether the two statements tell of two markets, neither naming the other's: "Shares of BlackBerry were up 3.4
+    percent at $9.81 in early Nasdaq trading" / "Its Toronto-listed shares were up 3.1 percent at C$12.8" are one
+    company's shares on two exchanges, two prices and two moves (two error-level NUM01 alarms on the bench corpus)."""
+    ma, mb = markets(a), markets(b)
+    return bool(ma and mb) and not (ma & mb)
 
 
 def mentions(text: str, name: str) -> bool:

@@ -52,6 +52,8 @@ def test_denial_verb_sets_polarity(nlp):
     "Skyworth did not deny joining the Alibaba TV operating system.",  # the reverse of a denial
     "Skyworth no longer denies joining the Alibaba TV operating system.",
     "The spokesman neither confirmed nor denied the report on Monday.",  # no answer either way
+    "All charges against the Halvorsen brothers were dismissed by the court in March.",  # a court's act
+    "The charges were dropped by the prosecutors on Friday.",  # not a denial verb
 ])
 def test_a_denial_verb_that_denies_nothing(nlp, text):
     assert not one(nlp, text).polarity.denial
@@ -65,14 +67,6 @@ def test_a_denial_verb_that_denies_nothing(nlp, text):
 def test_a_claim_denied_in_the_passive_is_a_denial(nlp, text, scope):
     s = one(nlp, text)
     assert s.polarity.denial and s.polarity.scope == scope
-
-
-@pytest.mark.parametrize("text", [
-    "All charges against the Halvorsen brothers were dismissed by the court in March.",  # a court's act
-    "The charges were dropped by the prosecutors on Friday.",  # not a denial verb
-])
-def test_charges_dismissed_are_no_denial(nlp, text):
-    assert not one(nlp, text).polarity.denial
 
 
 @pytest.mark.parametrize("text, source", [

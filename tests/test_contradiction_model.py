@@ -478,6 +478,23 @@ def test_the_premise_takes_the_neighbour_that_says_what_the_claim_adds(pipeline)
     assert premise_text(denied, echo, article) == denied.text
 
 
+@pytest.mark.parametrize("premise, claim, read", [
+    ("Alibaba invested 10 billion yuan in Tmall Genie in May 2020.",
+     "In May 2020 Alibaba put RMB10 billion into Tmall Genie.",
+     "In May 2020 Alibaba put 10 billion yuan into Tmall Genie."),  # one figure, the premise's notation
+    ("Baidu bought PPS for $370 million.", "Baidu bought PPS for $470 million.",
+     "Baidu bought PPS for $470 million."),  # another figure: left as written
+    ("Baidu bought PPS for $370 million.", "Baidu paid $370 million for PPS.",
+     "Baidu paid $370 million for PPS."),  # the same notation: nothing to change
+])
+def test_the_claim_is_read_with_its_figures_in_the_premises_words(pipeline, premise, claim, read):
+    from crosscheck.verdicts.judge import claim_text
+
+    a = pipeline.statements_of([make_doc("a", premise)])[0]
+    b = pipeline.statements_of([make_doc("b", claim)])[0]
+    assert claim_text(a, b) == read
+
+
 def test_judged_pairs_read_the_premise_with_its_neighbour(pipeline):
     from crosscheck.nouns import Story
     from crosscheck.verdicts.judge import judge_alignments

@@ -161,11 +161,10 @@ def test_the_combiner_alone_makes_a_contradiction_only_when_more_likely_than_not
     assert predictions_of(rows, analysis, probabilities, min_score=0.6)[2].verdict == "neutral"
 
 
-@pytest.mark.xfail(strict=True, reason="known limit (README, 'With the learned combiner'): the contradiction model "
-                   "reads 'RMB10 billion' against '10 billion yuan' as a contradiction (0.91); the features drop its "
-                   "contradiction where the figures match, but the combiner, which leans on the model's entailment, "
-                   "calls the row neutral although check reports the AGR01 agreement")
 def test_one_figure_in_two_notations_is_an_agreement_row(tmp_path):
+    """The model reads the claim with its figures in the premise's words (``judge.claim_text``): it took
+    "RMB10 billion" against "10 billion yuan" for a contradiction (0.91), and the combiner, which leans on the
+    model's entailment, called the row neutral although check reports the AGR01 agreement."""
     out = tmp_path / "pred.jsonl"
     result = run(write_jsonl(tmp_path / "n.jsonl", [NOTATION]), "--output", out, "--quiet")
     assert result.exit_code == exitcodes.CLEAN

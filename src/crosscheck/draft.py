@@ -275,9 +275,9 @@ def _judge_pairs(pipeline: Pipeline, pairs: Sequence[tuple[Statement, Statement]
     """The contradiction model's judgement of each (source, claim) pair, source as premise; none when off."""
     if not pairs or not pipeline.judging_on:
         return {}
-    from crosscheck.verdicts.judge import judge
+    from crosscheck.verdicts.judge import claim_text, judge
 
-    found = judge(pipeline.judging_model(), [(a.text, b.text) for a, b in pairs], pipeline.judgement_cache())
+    found = judge(pipeline.judging_model(), [(a.text, claim_text(a, b)) for a, b in pairs], pipeline.judgement_cache())
     return {(a.id, b.id): j for (a, b), j in zip(pairs, found)}
 
 

@@ -163,7 +163,7 @@ def example_judgements(examples: Sequence[Example], rules, work: Path, nli_model
     """
     from crosscheck.verdicts.calibrate import nli_table
     from crosscheck.statements.extract import statements_by_document
-    from crosscheck.verdicts.judge import JudgementCache, combiner_pairs, judge, premise_text
+    from crosscheck.verdicts.judge import JudgementCache, claim_text, combiner_pairs, judge, premise_text
 
     if model is not None:
         pass
@@ -177,23 +177,25 @@ def example_judgements(examples: Sequence[Example], rules, work: Path, nli_model
         model = ContradictionModel()
     wanted: list[dict[tuple[str, str], Pair]] = []
     texts: dict[tuple[str, str], None] = {}  # (premise, claim) in first-seen order: each judged once
-    premises: list[dict[tuple[str, str], str]] = []
+    premises: list[tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]] = []
     for e in examples:
         statements = {s.id: s for p in e.evidence.pairs for s in (p.a, p.b)}
         by_alignment = {(p.alignment.a, p.alignment.b): p for p in e.evidence.pairs}
         articles = statements_by_document(e.evidence.statements)
         mine: dict[tuple[str, str], Pair] = {}
         said: dict[tuple[str, str], str] = {}
+        claims: dict[tuple[str, str], str] = {}
         for al in combiner_pairs(rules, [p.alignment for p in e.evidence.pairs], statements):
             pair = mine[(al.a, al.b)] = by_alignment[(al.a, al.b)]
             said[(al.a, al.b)] = premise_text(pair.a, pair.b, articles.get(pair.a.document, ()))
-            texts.setdefault((said[(al.a, al.b)], pair.b.text), None)
+            claims[(al.a, al.b)] = claim_text(pair.a, pair.b)
+            texts.setdefault((said[(al.a, al.b)], claims[(al.a, al.b)]), None)
         wanted.append(mine)
-        premises.append(said)
+        premises.append((said, claims))
     order = list(texts)
     found = dict(zip(order, judge(model, order, JudgementCache(work / "cache"))))
-    return [nli_table({k: found[(said[k], mine[k].b.text)] for k in mine}, list(mine.values())) or {}
-            for mine, said in zip(wanted, premises)]
+    return [nli_table({k: found[(said[k], claims[k])] for k in mine}, list(mine.values())) or {}
+            for mine, (said, claims) in zip(wanted, premises)]
 
 
 def feature_matrix(examples: Sequence[Example], rules,

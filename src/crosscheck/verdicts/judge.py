@@ -95,6 +95,29 @@ def premise_text(a: Statement, b: Statement, article: Sequence[Statement], windo
     return f"{best.text} {a.text}" if best.index < a.index else f"{a.text} {best.text}"
 
 
+def claim_text(a: Statement, b: Statement) -> str:
+    """What the model reads as the claim of (a, b): ``b``, with each figure that means the same as one of ``a``'s but
+    is written otherwise put in ``a``'s words ("In May 2020 Alibaba put RMB10 billion into Tmall Genie" is read as
+    "... put 10 billion yuan into ..." against "Alibaba invested 10 billion yuan").
+
+    Why: the model takes one figure in two notations for a contradiction (0.91 on that pair); the rules compare
+    figures after normalising them, and the model should judge what the two sentences say around them."""
+    from crosscheck.verdicts.rules.kinds.values import COMPARABLE_KINDS, compare_quantities
+
+    cmp = compare_quantities(a, b, tolerance=0.0, max_ratio=1e9, min_frame_overlap=0.0, kinds=COMPARABLE_KINDS)
+    if not cmp.matches or cmp.conflicts:
+        return b.text
+    text, done = b.text, set()
+    for qa, qb in sorted(cmp.matches, key=lambda m: -m[1].start):  # from the end: earlier offsets stay valid
+        start, end = qb.start - b.start, qb.end - b.start
+        wording = a.text[qa.start - a.start:qa.end - a.start]
+        if (start, end) in done or not (0 <= start < end <= len(text)) or not wording or qa.value != qb.value:
+            continue
+        done.add((start, end))
+        text = text[:start] + wording + text[end:]
+    return text
+
+
 def pairs_to_judge(alignments: Sequence[Alignment], statements: Mapping[str, Statement], min_alignment: float,
                    per_statement: int) -> list[Alignment]:
     """Cross-document alignments at or above ``min_alignment``, each statement's best few per other document."""
@@ -180,8 +203,8 @@ def judge_alignments(model: PairModel, alignments: Sequence[Alignment], statemen
                      key=lambda al: (al.a, al.b))
     ordered = [make_pair(al, by_stmt, by_doc) for al in chosen]
     articles = statements_by_document(statements) if view == "passage" else {}
-    asked = [(premise_text(p.a, p.b, articles.get(p.a.document, ())) if view == "passage" else p.a.text, p.b.text)
-             for p in ordered]
+    asked = [(premise_text(p.a, p.b, articles.get(p.a.document, ())) if view == "passage" else p.a.text,
+              claim_text(p.a, p.b)) for p in ordered]
     return {(al.a, al.b): j for al, j in zip(chosen, judge(model, asked, cache, progress))}
 
 

@@ -78,9 +78,8 @@ def _adds_an_actor(s: Statement, verb: str) -> bool:
 
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # where an act happens, said without a name
-PLACE_WORDS = frozenset({"overseas", "abroad", "domestically", "nationwide", "locally", "worldwide", "internationally"})
-
-
+_PLACE_ADVERBS = frozenset({"overseas", "abroad", "domestically", "nationwide", "locally", "worldwide",
+                            "internationally"})
 # a named place where something happens follows a preposition of place ("in the United States"); a place
 # naming an actor ("Argentina's president") or a wire dateline ("BUENOS AIRES, Dec. 29 (UPI) --") does not
 _AT = re.compile(r"\b(?:in|at|inside|across|within|throughout)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -91,7 +90,7 @@ def _places(s: Statement, actors: set[str]) -> set[str]:
     actors, and place adverbs ("overseas")."""
     named = {e.key for e in s.entities if e.label in _PLACE_LABELS and e.key and e.key not in actors
              and _AT.search(s.text[:max(0, e.start - s.start)])}
-    return named | {w.lower() for w in re.findall(r"[A-Za-z]+", s.text) if w.lower() in PLACE_WORDS}
+    return named | {w.lower() for w in re.findall(r"[A-Za-z]+", s.text) if w.lower() in _PLACE_ADVERBS}
 
 
 def _two_places(a: Statement, b: Statement, actors: set[str]) -> bool:

@@ -165,37 +165,30 @@ def example_judgements(examples: Sequence[Example], rules, work: Path, nli_model
     from crosscheck.statements.extract import statements_by_document
     from crosscheck.verdicts.judge import JudgementCache, claim_text, combiner_pairs, judge, premise_text
 
-    if model is not None:
-        pass
-    elif nli_model:
+    if model is None and nli_model:
         from crosscheck.verdicts.hf_cross_encoder import NliScorer
 
         model = NliScorer(nli_model, allow_download=allow_download)
-    else:
+    elif model is None:
         from crosscheck.verdicts.contradiction_model import ContradictionModel
 
         model = ContradictionModel()
-    wanted: list[dict[tuple[str, str], Pair]] = []
-    texts: dict[tuple[str, str], None] = {}  # (premise, claim) in first-seen order: each judged once
-    premises: list[tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]] = []
+    # per example: alignment ids -> (its pair, the (premise, claim) the model reads)
+    asked: list[dict[tuple[str, str], tuple[Pair, tuple[str, str]]]] = []
     for e in examples:
         statements = {s.id: s for p in e.evidence.pairs for s in (p.a, p.b)}
         by_alignment = {(p.alignment.a, p.alignment.b): p for p in e.evidence.pairs}
         articles = statements_by_document(e.evidence.statements)
-        mine: dict[tuple[str, str], Pair] = {}
-        said: dict[tuple[str, str], str] = {}
-        claims: dict[tuple[str, str], str] = {}
+        mine = {}
         for al in combiner_pairs(rules, [p.alignment for p in e.evidence.pairs], statements):
-            pair = mine[(al.a, al.b)] = by_alignment[(al.a, al.b)]
-            said[(al.a, al.b)] = premise_text(pair.a, pair.b, articles.get(pair.a.document, ()))
-            claims[(al.a, al.b)] = claim_text(pair.a, pair.b)
-            texts.setdefault((said[(al.a, al.b)], claims[(al.a, al.b)]), None)
-        wanted.append(mine)
-        premises.append((said, claims))
-    order = list(texts)
+            pair = by_alignment[(al.a, al.b)]
+            mine[(al.a, al.b)] = (pair, (premise_text(pair.a, pair.b, articles.get(pair.a.document, ())),
+                                         claim_text(pair.a, pair.b)))
+        asked.append(mine)
+    order = list(dict.fromkeys(texts for mine in asked for _, texts in mine.values()))  # each judged once
     found = dict(zip(order, judge(model, order, JudgementCache(work / "cache"))))
-    return [nli_table({k: found[(said[k], claims[k])] for k in mine}, list(mine.values())) or {}
-            for mine, (said, claims) in zip(wanted, premises)]
+    return [nli_table({k: found[texts] for k, (_, texts) in mine.items()}, [pair for pair, _ in mine.values()]) or {}
+            for mine in asked]
 
 
 def feature_matrix(examples: Sequence[Example], rules,

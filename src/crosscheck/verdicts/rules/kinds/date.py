@@ -88,7 +88,6 @@ def one_event(a: Statement, x: DateMention, b: Statement, y: DateMention) -> boo
     return x.anchor not in {*b.predicates, *b.lemmas} and y.anchor not in {*a.predicates, *a.lemmas}
 
 
-
 def fits(x: DateMention, wx: str, y: DateMention, wy: str) -> bool | None:
     """Whether the two dates can place the event at one time: two dates, the same period; a date and a bound
     ("released in 2006" / "after 2005"), the date on the bound's side; None when that cannot be told (two

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -173,15 +174,13 @@ def compare_quantities(a: Statement, b: Statement, *, tolerance: float, max_rati
     and says nothing about another one; a denied bound ("did not raise more than $5 million") is left out."""
     if not a.quantities or not b.quantities:  # most aligned pairs (millions on a big corpus): nothing to pair
         return _NOTHING
-    if two_markets(a, b):
-        return _NOTHING
     pairs = [(qa, qb) for qa in a.quantities for qb in b.quantities
              if comparable(qa, qb, max_ratio=max_ratio, min_frame_overlap=min_frame_overlap, kinds=kinds)
              and _same_place(measured_from(a, qa), measured_from(b, qb))
              and _same_person(aged(a, qa), aged(b, qb))
              and basis(a, qa) == basis(b, qb)
              and not other_groups(a, qa, b, qb)]
-    if not pairs:
+    if not pairs or two_markets(a, b):
         return _NOTHING
     denied = {id(q) for s in (a, b) for q in s.quantities if negated(s, q)}
     bounds = {id(q) for s in (a, b) for q in s.quantities if negated_comparison(s, q)}
@@ -254,16 +253,22 @@ _WHEN_TRADED = frozenset({"early", "late", "afternoon", "morning", "heavy", "lig
 _NOT_A_PLACE = frozenset({"its", "the", "a", "an", "their", "his", "her", "our", "in", "on", "and", "but"})
 
 
-def markets(s: Statement) -> set[str]:
+def markets(s: Statement) -> frozenset[str]:
     """The stock markets a statement names: an exchange ("Nasdaq", "the Toronto Stock Exchange"), a listing
     ("Toronto-listed shares") or a market's trading ("in early Nasdaq trading")."""
+    return _markets_in(s.text)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _markets_in(text: str) -> frozenset[str]:
+    """``markets`` by text: a statement meets many others, and its text is read once."""
     out = set()
-    for m in _MARKET.finditer(s.text):
+    for m in _MARKET.finditer(text):
         words = (m.group(1) or m.group(2) or m.group(3)).lower().split()
         name = " ".join(words[1:] if len(words) > 1 and words[0] in _NOT_A_PLACE else words)  # "Its Toronto-listed"
         if name not in _WHEN_TRADED:
             out.add(MARKETS.get(name, name))
-    return out
+    return frozenset(out)
 
 
 def two_markets(a: Statement, b: Statement) -> bool:

@@ -278,3 +278,60 @@ def test_a_sources_publication_date_dates_what_it_reports(nlp):
     details = SourceDetails.of([source], extract_statements([source], nlp))
     assert details.novel_in(claim) == ()  # the 2013 article carries the year, though its text never writes it
     assert details.novel_in(later) == ("2015",)
+
+
+_HARBOR_SOURCE = """---
+title: Harbor council votes on ferry plan
+outlet: Coastal Ledger
+published: 2024-03-05
+---
+The Marlow harbor council said on Monday it would expand the ferry service to the northern islands, as passenger numbers reached the highest level since 2019.
+
+The new ferries will be built by Tarrow Yards, the council said.
+"""
+
+_HARBOR_DRAFT = """---
+title: Ferry plan
+---
+The Marlow harbor council said on Monday it would expand the ferry service to the northern islands, as passenger numbers reached the lowest level since 2019.
+
+The Marlow harbor council said on Monday it would expand the ferry service to the southern islands, as passenger numbers reached the highest level since 2019.
+
+On Monday the Marlow harbor council said it would expand ferry services to the northern islands, with passenger numbers at their highest level since 2019.
+
+Tarrow Yards will build the new ferries, the council said.
+"""
+
+
+def _harbor_checklist(pipeline, tmp_path):
+    from crosscheck.draft import check_draft
+
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "ledger.md").write_text(_HARBOR_SOURCE)
+    (tmp_path / "draft.md").write_text(_HARBOR_DRAFT)
+    check = check_draft(pipeline, tmp_path / "draft.md", [tmp_path / "sources"])
+    return check.checklist.claims, check
+
+
+def test_a_copied_source_sentence_with_one_detail_changed_is_contradicted_by_the_model(pipeline, tmp_path):
+    """The draft copies a source's sentence and changes a word no specific rule reads ("highest" / "lowest",
+    "northern" / "southern"): the contradiction model's verdict (NLI01) stands in the draft check, near-copy
+    or not; the same sentence in other words stays supported."""
+    claims, check = _harbor_checklist(pipeline, tmp_path)
+    lowest, southern, reworded, builder = claims
+    assert "lowest" in lowest.statement.text and "southern" in southern.statement.text
+    for claim, word in ((lowest, "lowest"), (southern, "southern")):
+        assert (claim.verdict, claim.rule) == ("contradicted", "NLI01")
+        assert "contradiction model" in claim.explanation and marked(claim.statement) == [word]
+    assert (reworded.verdict, builder.verdict) == ("supported", "supported")
+    assert [f.level for f in check.findings if f.rule == "NLI01"] == ["error", "error"]
+
+
+def test_the_models_draft_verdicts_can_be_turned_off(pipeline, tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    off = [replace(r, params=r.params.model_copy(update={"draft_findings": False})) if r.kind == "nli" else r
+           for r in pipeline.rules]
+    monkeypatch.setattr(pipeline, "_rules", off)
+    claims, _ = _harbor_checklist(pipeline, tmp_path)
+    assert [c.verdict for c in claims] == ["supported"] * 4

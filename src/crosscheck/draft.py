@@ -198,7 +198,7 @@ def judge_claims(pipeline: Pipeline, draft: Document, sources: Analysis) -> list
             pair = replace(pair, judgement=judgement)
             al = pair.alignment
             fired = [(rule, v) for rule in pair_rules if al.score >= rule.params.min_alignment
-                     for v in KINDS[rule.kind].check(pair, rule.params)]  # type: ignore[misc]
+                     for v in (KINDS[rule.kind].check_draft or KINDS[rule.kind].check)(pair, rule.params)]  # type: ignore[misc]
             if judgement is not None:
                 fired = [(r, v) for r, v in fired if model_says(r, v, fired, pair, nli)]
             conflicts += [(rule, source, v) for rule, v in fired if v.kind in CONFLICT_KINDS]

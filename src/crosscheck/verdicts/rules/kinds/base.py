@@ -97,6 +97,9 @@ class Kind:
     # the check reads the contradiction model's judgement of the pair (``Pair.judgement``); the others' verdicts
     # do not change once the model has judged, so a run computes them once (``engine.PairMemo``)
     reads_judgement: bool = False
+    # how the kind judges a draft claim against a source statement (``crosscheck check DRAFT --against``) where
+    # that differs from ``check``; None: ``check``
+    check_draft: Callable[[Pair, Any], Sequence[Verdict]] | None = None
 
     def measures(self, finding_kind: str) -> bool:
         """Whether this kind's verdicts of ``finding_kind`` carry a measured probability (kept as the score)."""

@@ -303,14 +303,19 @@ Tarrow Yards will build the new ferries, the council said.
 """
 
 
-def _harbor_checklist(pipeline, tmp_path):
+def _checked(pipeline, tmp_path, sources: dict[str, str], draft: str):
     from crosscheck.draft import check_draft
 
     (tmp_path / "sources").mkdir()
-    (tmp_path / "sources" / "ledger.md").write_text(_HARBOR_SOURCE)
-    (tmp_path / "draft.md").write_text(_HARBOR_DRAFT)
+    for name, text in sources.items():
+        (tmp_path / "sources" / name).write_text(text)
+    (tmp_path / "draft.md").write_text(draft)
     check = check_draft(pipeline, tmp_path / "draft.md", [tmp_path / "sources"])
     return check.checklist.claims, check
+
+
+def _harbor_checklist(pipeline, tmp_path):
+    return _checked(pipeline, tmp_path, {"ledger.md": _HARBOR_SOURCE}, _HARBOR_DRAFT)
 
 
 def test_a_copied_source_sentence_with_one_detail_changed_is_contradicted_by_the_model(pipeline, tmp_path):
@@ -335,3 +340,53 @@ def test_the_models_draft_verdicts_can_be_turned_off(pipeline, tmp_path, monkeyp
     monkeypatch.setattr(pipeline, "_rules", off)
     claims, _ = _harbor_checklist(pipeline, tmp_path)
     assert [c.verdict for c in claims] == ["supported"] * 4
+
+
+_EXCHANGE_SOURCE = """---
+title: Exchange moved customer funds
+outlet: Ledger Daily
+published: 2024-03-05
+---
+A report by the Harbor Gazette found that the Quillex exchange transferred $1.8 billion worth of customer collateral to hedge funds last year.
+
+Quillex reportedly transferred the funds that backed $1 billion worth of its Q-dollar tokens to multiple hedge funds.
+"""
+
+_EXCHANGE_DRAFT = """---
+title: Quillex
+---
+A report by the Harbor Gazette found that Quillex secretly transferred $1.8 billion worth of customer funds to several hedge funds.
+"""
+
+
+def test_a_detail_the_draft_adds_to_a_copied_sentence_is_no_contradiction(pipeline, tmp_path):
+    """The model calls a near-copy with words added ("secretly", "several") a contradiction at p 1.00; the draft
+    check keeps its contradiction only where it lies in words the draft swapped or a denial. And an article
+    does not contradict itself: its sentence with the draft's $1.8 billion backs the claim, its other sentence's
+    $1 billion (of tokens) is another quantity, not a dispute."""
+    (claim,), _ = _checked(pipeline, tmp_path, {"ledger.md": _EXCHANGE_SOURCE}, _EXCHANGE_DRAFT)
+    assert (claim.verdict, claim.rule) == ("supported", "AGR01")
+    assert "$1.8 billion" in marked(claim.statement)
+
+
+def test_another_outlets_other_figure_still_disputes_the_claim(pipeline, tmp_path):
+    other = ("---\ntitle: Quillex transfers\noutlet: Coin Wire\npublished: 2024-03-06\n---\nThe Harbor Gazette "
+             "report said Quillex transferred $2.6 billion worth of customer funds to hedge funds last year.\n")
+    (claim,), _ = _checked(pipeline, tmp_path, {"ledger.md": _EXCHANGE_SOURCE, "wire.md": other}, _EXCHANGE_DRAFT)
+    assert (claim.verdict, claim.rule) == ("disputed", "NUM01")
+    against = [e.statement.text for e in claim.evidence if e.stance == "contradicts"]
+    assert against == ["The Harbor Gazette report said Quillex transferred $2.6 billion worth of customer funds to "
+                       "hedge funds last year."]
+
+
+def test_swaps_undone_gives_back_the_sources_words_and_keeps_what_the_draft_added():
+    from crosscheck.verdicts.rules.kinds.nli import changes_deny, swaps_undone
+
+    source = "Quillex transferred $1.8 billion of customer collateral to hedge funds last year."
+    assert swaps_undone(source, "Quillex moved $1.8 billion of customer funds to several hedge funds last year.") \
+        == "Quillex transferred $1.8 billion of customer collateral to several hedge funds last year."
+    assert swaps_undone(source, "Quillex secretly transferred $1.8 billion of customer collateral to hedge funds.") \
+        is None
+    assert changes_deny(source, "Quillex did not transfer $1.8 billion of customer collateral to hedge funds.")
+    assert changes_deny("The report was a hoax.", "The report was true.")
+    assert not changes_deny(source, "Quillex moved $1.8 billion of customer collateral to hedge funds last year.")

@@ -23,9 +23,10 @@ import numpy as np
 from crosscheck.alignments import score_pair
 from crosscheck.documents import load_documents
 from crosscheck.errors import InputError
-from crosscheck.verdicts.rules.engine import fingerprint, make_pair, model_says, sort_findings
+from crosscheck.verdicts.rules.engine import fingerprint, make_pair, matched_figures, model_says, sort_findings
 from crosscheck.verdicts.rules.kinds import KINDS
 from crosscheck.verdicts.rules.kinds.base import Verdict
+from crosscheck.verdicts.rules.kinds.nli import NliParams
 from crosscheck.verdicts.rules.kinds.values import compatible
 from crosscheck.verdicts.rules.ruleset import Rule
 from crosscheck.checklist import (bearing, contradicted_text, disputed_text, evidence_list, figure_with_noun, phrase,
@@ -182,8 +183,9 @@ def judge_claims(pipeline: Pipeline, draft: Document, sources: Analysis) -> list
             if al.score >= pipeline.settings.align.threshold:
                 found.append((source, make_pair(al, {source.id: source, claim.id: claim, **by_id}, docs)))
         candidates.append(found)
-    judged = _judge_pairs(pipeline, [(source, claim) for claim, found in zip(claims, candidates)
-                                     for source, _ in found])
+    pairs = [(source, claim) for claim, found in zip(claims, candidates) for source, _ in found]
+    judged = _judge_pairs(pipeline, pairs)
+    in_changed_words = _contradictions_in_changed_words(pipeline, pairs, judged, nli)
     quote_rule = next((r for r in pipeline.rules if r.kind == "quote"), None)
     out = []
     for claim, found in zip(claims, candidates):
@@ -200,7 +202,8 @@ def judge_claims(pipeline: Pipeline, draft: Document, sources: Analysis) -> list
             fired = [(rule, v) for rule in pair_rules if al.score >= rule.params.min_alignment
                      for v in (KINDS[rule.kind].check_draft or KINDS[rule.kind].check)(pair, rule.params)]  # type: ignore[misc]
             if judgement is not None:
-                fired = [(r, v) for r, v in fired if model_says(r, v, fired, pair, nli)]
+                fired = [(r, v) for r, v in fired if model_says(r, v, fired, pair, nli)
+                         and (r.kind != "nli" or (source.id, claim.id) in in_changed_words)]
             conflicts += [(rule, source, v) for rule, v in fired if v.kind in CONFLICT_KINDS]
             in_conflict = any(v.kind in CONFLICT_KINDS for _, v in fired)
             agreeing = [] if in_conflict else [(rule, source, v) for rule, v in fired if v.kind == "agreement"]
@@ -211,6 +214,7 @@ def judge_claims(pipeline: Pipeline, draft: Document, sources: Analysis) -> list
                 # close in topic is support only when the model (where it judges) says the source entails it
                 support.append((None, source, None))  # a claim with figures needs matching values instead
         strong = [x for x in support if x[2] is not None]  # an agreement verdict, not mere topical closeness
+        conflicts = _other_quantities_dropped(conflicts, strong)
         novel = details.novel_in(claim)
         if novel and not strong:
             support = []  # close in topic, but a figure, date or name of the claim is in no source
@@ -225,6 +229,22 @@ def judge_claims(pipeline: Pipeline, draft: Document, sources: Analysis) -> list
             verdict = "unsupported"
         out.append(ClaimVerdict(claim, verdict, tuple(support), tuple(conflicts), novel))
     return out
+
+
+def _other_quantities_dropped(conflicts: list, strong: list) -> list:
+    """The conflicts left once an article's other figures are read as other quantities.
+
+    Why: an article does not contradict itself. Where one of its sentences states the claim's figure or date
+    (an agreement of matching values), another of its sentences with another figure speaks of something else:
+    "Binance transferred nearly $1.8 billion ..." and, further down, "the funds that backed $1 billion worth of
+    B-peg USDC" do not make a draft's "$1.8 billion" disputed. Another article's other figure still does."""
+    matched = [(s.document, h) for _, s, v in strong if matched_figures(v) for h in v.highlights_b]
+
+    def restated(source: Statement, verdict: Verdict) -> bool:
+        return any(doc == source.document and h.start < m.end and m.start < h.end
+                   for h in verdict.highlights_b for doc, m in matched)
+
+    return [(r, s, v) for r, s, v in conflicts if r.kind not in ("numeric", "date") or not restated(s, v)]
 
 
 _SAME_QUOTE = 92.0  # rapidfuzz partial ratio: the draft's words stand in a source's quote (cut short allowed)
@@ -279,6 +299,36 @@ def _judge_pairs(pipeline: Pipeline, pairs: Sequence[tuple[Statement, Statement]
 
     found = judge(pipeline.judging_model(), [(a.text, claim_text(a, b)) for a, b in pairs], pipeline.judgement_cache())
     return {(a.id, b.id): j for (a, b), j in zip(pairs, found)}
+
+
+_GONE = 0.5  # the model's contradiction probability under which it no longer calls the pair a contradiction
+
+
+def _contradictions_in_changed_words(pipeline: Pipeline, pairs: Sequence[tuple[Statement, Statement]],
+                                     judged: dict[tuple[str, str], tuple[float, float, float]],
+                                     nli: NliParams | None) -> set[tuple[str, str]]:
+    """The (source, claim) pairs whose model contradiction lies in words the draft changed: a denying word
+    added, dropped or swapped ("did not"), or words swapped for the source's, the contradiction gone once the
+    source's words are given back ("the lowest level" / "the highest level").
+
+    Why: the model calls a near-copy with a detail added a contradiction ("Quillex secretly moved $1.8 billion
+    to several funds" against "Quillex moved $1.8 billion to funds", p 1.00 with "secretly" and "several" alone
+    added). A detail the draft adds is one no source backs, not one a source denies; the draft check names
+    such details elsewhere (supported or unsupported, with the details in no source)."""
+    if nli is None:
+        return set()
+    from crosscheck.verdicts.judge import claim_text, judge
+    from crosscheck.verdicts.rules.kinds.nli import changes_deny, swaps_undone
+
+    confident = [(a, b) for a, b in pairs if (j := judged.get((a.id, b.id))) is not None
+                 and j[2] >= nli.min_contradiction and j[0] <= nli.max_agreement]
+    kept = {(a.id, b.id) for a, b in confident if changes_deny(a.text, b.text)}
+    undone = [(a, b, swaps_undone(a.text, claim_text(a, b))) for a, b in confident if (a.id, b.id) not in kept]
+    asked = [(a, b, text) for a, b, text in undone if text is not None]
+    if not asked:
+        return kept
+    found = judge(pipeline.judging_model(), [(a.text, text) for a, _, text in asked], pipeline.judgement_cache())
+    return kept | {(a.id, b.id) for (a, b, _), j in zip(asked, found) if j[2] < _GONE}
 
 
 def _ref(s: Statement, highlights=()) -> StatementRef:

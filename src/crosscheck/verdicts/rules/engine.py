@@ -90,7 +90,7 @@ def model_says(rule: Rule, verdict: Verdict, verdicts: Sequence[tuple[Rule, Verd
     if verdict.kind == "agreement":  # figures that match after normalisation are the rules' to read, not the model's
         # a near-copy with a detail added ("In 2013, Skyworth denied ...") is no contradiction, whatever the
         # model says: it calls such pairs contradictions at p 0.98 and more (docs/model-card.md)
-        return (_matched_figures(verdict) or pair.judgement[2] < nli.min_contradiction
+        return (matched_figures(verdict) or pair.judgement[2] < nli.min_contradiction
                 or not differs_in_substance(pair.a.text, pair.b.text))
     return True
 
@@ -109,10 +109,11 @@ def model_may_overrule(rule: Rule, verdict: Verdict, nli: NliParams | None, a: s
         return False
     if verdict.kind == "contradiction":
         return rule.kind in nli.veto_kinds
-    return verdict.kind == "agreement" and not _matched_figures(verdict) and differs_in_substance(a, b)
+    return verdict.kind == "agreement" and not matched_figures(verdict) and differs_in_substance(a, b)
 
 
-def _matched_figures(verdict: Verdict) -> bool:
+def matched_figures(verdict: Verdict) -> bool:
+    """Whether an agreement verdict rests on figures (or dates) that matched, not on words alone."""
     return verdict.values.get("values", "same claim") != "same claim"
 
 

@@ -77,6 +77,42 @@ _DENYING = frozenset("not no never none nothing nobody n't deny denies denied de
                      "bogus doctored photoshopped prank parody".split())
 
 
+def _words(text: str) -> list[re.Match]:
+    return list(_TOKEN.finditer(text))
+
+
+def _norm(m: re.Match) -> str:
+    return m.group(0).lower().strip(".,").replace("\u2019", "'")
+
+
+def _denying(words: set[str]) -> bool:
+    return bool(words & _DENYING) or any(w.endswith("n't") for w in words)
+
+
+def changes_deny(a: str, b: str) -> bool:
+    """Whether a phrase one statement adds, drops or swaps denies the rest ("not", "a hoax", "denied")."""
+    ta, tb = [_norm(m) for m in _words(a)], [_norm(m) for m in _words(b)]
+    for op, a0, a1, b0, b1 in difflib.SequenceMatcher(a=ta, b=tb, autojunk=False).get_opcodes():
+        if op != "equal" and _denying(set(ta[a0:a1]) | set(tb[b0:b1])):
+            return True
+    return False
+
+
+def swaps_undone(a: str, b: str) -> str | None:
+    """``b`` with every run of words it put in place of ``a``'s words given back ``a``'s words, what it added
+    or dropped left as it is ("Quillex moved $1.8 billion of customer funds to several hedge funds" against
+    "Quillex transferred $1.8 billion of customer collateral to hedge funds": "Quillex transferred $1.8 billion
+    of customer collateral to several hedge funds"); None when ``b`` swapped no word."""
+    ta, tb = _words(a), _words(b)
+    ops = difflib.SequenceMatcher(a=[_norm(m) for m in ta], b=[_norm(m) for m in tb], autojunk=False).get_opcodes()
+    out, pos = [], 0
+    for op, a0, a1, b0, b1 in ops:
+        if op == "replace":
+            out += [b[pos:tb[b0].start()], a[ta[a0].start():ta[a1 - 1].end()]]
+            pos = tb[b1 - 1].end()
+    return "".join(out) + b[pos:] if out else None
+
+
 # share of the shorter statement's content words the other one has, from which a pair is a near-copy
 NEAR_COPY = 0.7
 
@@ -93,15 +129,14 @@ def differs_in_substance(a: str, b: str) -> bool:
     Why: a sentence and its reprint with a detail added or dropped ("stunned wife Feng, 30, came across
     the message" / "... came across the message and several others") say no contradicting thing, but a
     model trained on one-edit contradictions leans to calling near-copies contradictions."""
-    ta = [m.group(0).lower().strip(".,").replace("\u2019", "'") for m in _TOKEN.finditer(a)]
-    tb = [m.group(0).lower().strip(".,").replace("\u2019", "'") for m in _TOKEN.finditer(b)]
+    ta, tb = [_norm(m) for m in _words(a)], [_norm(m) for m in _words(b)]
     ca, cb = set(ta) - _STOP, set(tb) - _STOP
     near_copy = bool(ca and cb) and len(ca & cb) / min(len(ca), len(cb)) >= NEAR_COPY
     for op, a0, a1, b0, b1 in difflib.SequenceMatcher(a=ta, b=tb, autojunk=False).get_opcodes():
         if op == "equal":
             continue
         left, right = set(ta[a0:a1]), set(tb[b0:b1])
-        if (left | right) & _DENYING or any(w.endswith("n't") for w in left | right):
+        if _denying(left | right):
             return True
         if op == "replace" and left - _STOP and right - _STOP and not near_copy:
             return True
@@ -125,8 +160,9 @@ def check_draft(pair: Pair, p: NliParams) -> list[Verdict]:
     Why not ``differs_in_substance`` here: between outlets, a reprint with a synonym swapped is the
     model's commonest false alarm (each outlet edits the wire copy), but a draft sentence that copies a
     source's and changes a detail ("the highest level" / "the lowest level", "the Bank of Japan" / "the
-    Bank of India") is the edit a draft check exists to catch: on SummEdits (bench/draft_summedits.py) 31
-    of the 34 summaries it flags at p >= 0.98 carry a real error, 24 of the 27 that are such near-copies."""
+    Bank of India") is the edit a draft check exists to catch. The draft check then keeps the verdict only where
+    the contradiction lies in words the draft changed (``draft._contradictions_in_changed_words``): on SummEdits
+    (bench/draft_summedits.py) 21 of the 24 summaries NLI01 names carry a real error."""
     j = pair.judgement
     if j is None or not p.draft_findings:
         return []

@@ -37,6 +37,9 @@ class Case(BaseModel):
     # the rule's parameters for this case only (validated like the rule file's): a case may try a setting
     # the shipped rule leaves off
     parameters: dict[str, Any] = Field(default_factory=dict)
+    # the case is a draft check (``check b --against a``): ``a`` the source, ``b`` the draft; rules of kind
+    # ``unsupported`` are always read that way
+    draft: bool = False
 
 
 class CaseFile(BaseModel):
@@ -114,7 +117,8 @@ def run_case_files(paths: list[Path], pipeline=None) -> list[CaseResult]:
 def run_case(pipeline, rule: Rule, case: Case) -> tuple[str, ...]:
     """The finding kinds the rule reports for this pair of texts.
 
-    Draft-scoped rules (kind ``unsupported``) read ``a`` as the source and ``b`` as the draft.
+    Draft-scoped rules (kind ``unsupported``), and any rule in a case marked ``draft``, read ``a`` as the
+    source and ``b`` as the draft.
     """
     from crosscheck.verdicts.rules.engine import run_rules
 
@@ -123,7 +127,7 @@ def run_case(pipeline, rule: Rule, case: Case) -> tuple[str, ...]:
         # analysed as a run with these parameters: what the model judges depends on them (NLI01's own_findings)
         pipeline = pipeline.with_rules([rule if r.id == rule.id else r for r in pipeline.rules])
     docs = [_document("a", case.a, dt.date(2020, 1, 1)), _document("b", case.b, dt.date(2020, 1, 2))]
-    if rule.kind == "unsupported":
+    if rule.kind == "unsupported" or case.draft:
         return _run_draft_case(pipeline, rule, docs)
     story = Story("story-1", "case", ("a", "b"))
     analysis = pipeline.analyse(docs, stories=[story])

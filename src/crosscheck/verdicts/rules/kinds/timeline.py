@@ -10,7 +10,8 @@ UPDATE_CUES = ("no longer", " now ", "reversed", "changed its mind", "after all"
 
 
 def says_it_changed(pair: Pair, cues: tuple[str, ...] = UPDATE_CUES) -> bool:
-    """The later statement marks a turn, or cites an event newer than the earlier article."""
+    """The later statement marks a turn, or cites an event newer than the earlier article (a day the earlier
+    statement does not name too: both reporting "Jan. 18" tell of one scheduled day, not a newer event)."""
     later = pair.b
     if later.contrast:
         return True
@@ -19,7 +20,9 @@ def says_it_changed(pair: Pair, cues: tuple[str, ...] = UPDATE_CUES) -> bool:
         return True
     earlier_date = pair.doc_a.published
     if earlier_date and not pair.same_document:
-        return any(d.value is not None and d.granularity == "day" and d.value > earlier_date for d in later.dates)
+        named = {d.value for d in pair.a.dates if d.granularity == "day"}
+        return any(d.value is not None and d.granularity == "day" and d.value > earlier_date and d.value not in named
+                   for d in later.dates)
     return False
 
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crosscheck.nouns import DateMention
-from crosscheck.statements.dates import find_dates, resolve_date, same_period
+from crosscheck.statements.dates import find_dates, resolve_date, resolve_past, same_period
 
 D = dt.date
 A = D(2013, 5, 28)  # a Tuesday: the Alibaba/Weibo sample articles
@@ -250,3 +250,26 @@ def test_find_dates_offsets_slice_back(text: str, offset: int, published: dt.dat
         assert text[m.start - offset:m.end - offset] == m.text
         assert m.start < m.end
     assert all(x.end <= y.start for x, y in zip(found, found[1:]))
+
+
+@pytest.mark.parametrize(("expression", "published", "value"), [
+    ("Jan. 18", dt.date(2020, 1, 1), dt.date(2019, 1, 18)),     # ahead of publication: last year's
+    ("Dec. 18", dt.date(2020, 1, 1), dt.date(2019, 12, 18)),    # already behind it: unchanged
+    ("Feb. 29", dt.date(2020, 2, 1), dt.date(2019, 2, 28)),     # no 29 February the year before
+    ("March 2021", dt.date(2020, 1, 1), dt.date(2021, 3, 1)),   # a year named stands
+])
+def test_a_date_after_since_lies_before_publication(expression: str, published: dt.date, value: dt.date) -> None:
+    assert resolve_past(expression, published)[0] == value
+
+
+def test_since_in_a_sentence_resolves_to_the_past(pipeline) -> None:
+    """"the highest level since Jan. 18" in an article of 1 January is last January's 18th; "on Jan. 18" is
+    this month's (a yearless day up to six months ahead stays in the publication year)."""
+    from crosscheck.nouns import Document
+
+    doc = Document(id="d", path="d.md", title="", outlet="o", published=dt.date(2020, 1, 1), url="",
+                   text="Yields reached the highest level since Jan. 18, the bank said. "
+                        "The vote will take place on Jan. 18, officials said.")
+    since, on = pipeline.statements_of([doc])
+    assert [d.value for d in since.dates] == [dt.date(2019, 1, 18)]
+    assert [d.value for d in on.dates] == [dt.date(2020, 1, 18)]

@@ -231,7 +231,10 @@ def judge_claims(pipeline: Pipeline, draft: Document, sources: Analysis) -> list
     return out
 
 
-def _other_quantities_dropped(conflicts: list, strong: list) -> list:
+_Conflict = tuple[Rule, Statement, Verdict]
+
+
+def _other_quantities_dropped(conflicts: list[_Conflict], strong: list[_Conflict]) -> list[_Conflict]:
     """The conflicts left once an article's other figures are read as other quantities.
 
     Why: an article does not contradict itself. Where one of its sentences states the claim's figure or date
@@ -315,7 +318,7 @@ def _contradictions_in_changed_words(pipeline: Pipeline, pairs: Sequence[tuple[S
     to several funds" against "Quillex moved $1.8 billion to funds", p 1.00 with "secretly" and "several" alone
     added). A detail the draft adds is one no source backs, not one a source denies; the draft check names
     such details elsewhere (supported or unsupported, with the details in no source)."""
-    if nli is None:
+    if nli is None or not nli.draft_findings:
         return set()
     from crosscheck.verdicts.judge import claim_text, judge
     from crosscheck.verdicts.rules.kinds.nli import changes_deny, swaps_undone

@@ -445,6 +445,18 @@ def _longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return sorted(chosen)
 
 
+def resolve_past(expression: str, published: dt.date | None) -> Resolved:
+    """``resolve_date`` for a date that cannot lie after publication ("since Jan. 18", "ever since May 3"): a
+    yearless one that the forward window put ahead of the publication date is the year before's."""
+    value, granularity = resolve_date(expression, published)
+    if value is None or published is None or value <= published or _HAS_YEAR.search(expression):
+        return value, granularity
+    try:
+        return value.replace(year=value.year - 1), granularity
+    except ValueError:  # 29 February
+        return value.replace(year=value.year - 1, day=28), granularity
+
+
 def find_dates(text: str, published: dt.date | None, offset: int = 0) -> list[DateMention]:
     """Date expressions in a sentence by regex, resolved; offsets are into ``text`` plus ``offset``.
 

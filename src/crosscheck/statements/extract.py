@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from crosscheck.documents.boilerplate import looks_like_code
 from crosscheck.nouns import Attribution, DateMention, Document, Entity, Polarity, Quantity, Span, Statement
 from crosscheck.statements import lexicon as lx
-from crosscheck.statements.dates import find_dates, resolve_date
+from crosscheck.statements.dates import find_dates, resolve_date, resolve_past
 from crosscheck.statements.entities import entity_key
 from crosscheck.statements.quantities import parse_quantities
 
@@ -471,7 +471,8 @@ def _dates_in(sent: "SpacySpan", base: int, doc: Document) -> Iterator[DateMenti
     found = False
     for ent in sent.ents:
         if ent.label_ == "DATE":
-            value, granularity = resolve_date(ent.text, doc.published)
+            since = ent.start > sent.start and sent.doc[ent.start - 1].lower_ == "since"
+            value, granularity = (resolve_past if since else resolve_date)(ent.text, doc.published)
             found = True
             verb = _verb_above(ent.root)
             yield DateMention(base + ent.start_char, base + ent.end_char, ent.text, value, granularity,  # type: ignore[arg-type]

@@ -306,7 +306,7 @@ Tarrow Yards will build the new ferries, the council said.
 def _checked(pipeline, tmp_path, sources: dict[str, str], draft: str):
     from crosscheck.draft import check_draft
 
-    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources").mkdir(parents=True)
     for name, text in sources.items():
         (tmp_path / "sources" / name).write_text(text)
     (tmp_path / "draft.md").write_text(draft)
@@ -390,3 +390,17 @@ def test_swaps_undone_gives_back_the_sources_words_and_keeps_what_the_draft_adde
     assert changes_deny(source, "Quillex did not transfer $1.8 billion of customer collateral to hedge funds.")
     assert changes_deny("The report was a hoax.", "The report was true.")
     assert not changes_deny(source, "Quillex moved $1.8 billion of customer collateral to hedge funds last year.")
+
+
+def test_a_source_that_speaks_to_a_claim_with_the_same_figure_supports_it(pipeline, tmp_path):
+    """A source aligned at 0.58 (under AGR01's own 0.6, over UNS01's 0.55) with the claim's figure supports it,
+    as such a source supports a claim without figures; a wrong figure from the same source contradicts it."""
+    source = ("---\ntitle: Court extends detention\noutlet: Coastal Ledger\npublished: 2024-03-05\n---\nA Varnish "
+              "court on Tuesday agreed to extend former boxer Piet Lomond's detention on suspicion of fraud for "
+              "another 30 days, according to reports.\n")
+    draft = ("---\ntitle: Lomond\n---\nFormer boxer Piet Lomond and his brother were ordered to spend another {} days "
+             "in detention as investigators look into accusations against them.\n")
+    (same,), _ = _checked(pipeline, tmp_path / "same", {"ledger.md": source}, draft.format(30))
+    (other,), _ = _checked(pipeline, tmp_path / "other", {"ledger.md": source}, draft.format(40))
+    assert (same.verdict, same.rule) == ("supported", "AGR01") and "30" in marked(same.statement)
+    assert (other.verdict, other.rule) == ("contradicted", "NUM01")

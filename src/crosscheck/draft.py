@@ -199,7 +199,7 @@ def judge_claims(pipeline: Pipeline, draft: Document, sources: Analysis) -> list
             judgement = judged.get((source.id, claim.id))
             pair = replace(pair, judgement=judgement)
             al = pair.alignment
-            fired = [(rule, v) for rule in pair_rules if al.score >= rule.params.min_alignment
+            fired = [(rule, v) for rule in pair_rules if al.score >= _floor(rule, min_support)
                      for v in (KINDS[rule.kind].check_draft or KINDS[rule.kind].check)(pair, rule.params)]  # type: ignore[misc]
             if judgement is not None:
                 fired = [(r, v) for r, v in fired if model_says(r, v, fired, pair, nli)
@@ -229,6 +229,18 @@ def judge_claims(pipeline: Pipeline, draft: Document, sources: Analysis) -> list
             verdict = "unsupported"
         out.append(ClaimVerdict(claim, verdict, tuple(support), tuple(conflicts), novel))
     return out
+
+
+def _floor(rule: Rule, min_support: float) -> float:
+    """The alignment a source needs before a rule reads it against a draft claim: the rule's own, but an
+    agreement's no higher than the unsupported rule's bar for a source that speaks to the claim.
+
+    Why: a claim without figures is supported by a source that close (UNS01 ``min_alignment``, 0.55); a claim
+    with figures needs them matched (an agreement), and at AGR01's own 0.6 a source that close with the same
+    figures left it unsupported ("Andrew Tate ... told to spend another 30 days in detention" against "A
+    Romanian court ... agreed to extend ... Andrew Tate's detention ... for another 30 days", 0.58)."""
+    own = rule.params.min_alignment  # type: ignore[attr-defined]
+    return min(own, min_support) if rule.kind == "agreement" else own
 
 
 _Conflict = tuple[Rule, Statement, Verdict]

@@ -189,7 +189,7 @@ def compare_quantities(a: Statement, b: Statement, *, tolerance: float, max_rati
     # only that the figure is smaller (below)
     judged = [(qa, qb, compatible(qa, qb, tolerance), (id(qa) in denied) != (id(qb) in denied))
               for qa, qb in pairs if id(qa) not in unsaid and id(qb) not in unsaid]
-    matches = [(qa, qb) for qa, qb, same, one_denied in judged if same and not one_denied]
+    matches = _one_to_one([(qa, qb) for qa, qb, same, one_denied in judged if same and not one_denied])
     conflicts = [(qa, qb) for qa, qb, same, one_denied in judged if same and one_denied]  # "didn't make $46m" / "$46m"
     paired_a = {id(qa) for qa, _ in matches + conflicts}
     paired_b = {id(qb) for _, qb in matches + conflicts}
@@ -204,6 +204,29 @@ def compare_quantities(a: Statement, b: Statement, *, tolerance: float, max_rati
                       and id(qa) not in paired_a | denied and id(qb) not in paired_b | denied
                       and _reaches(qb if id(qa) in bounds else qa, qa if id(qa) in bounds else qb)]
     return Comparison(tuple(matches), tuple(conflicts))
+
+
+def _one_to_one(matches: list[tuple[Quantity, Quantity]]) -> list[tuple[Quantity, Quantity]]:
+    """Each figure matched with one partner at most, the closest pairs first; a figure a statement gives twice
+    ("a new 4-inch model ... the 4-inch iPhone 5s") is one figure.
+
+    Why: a rounded figure admits many ("0.5%" admits 0.45-0.55%), and one that stands on both sides must not also
+    vouch for a second figure: "touched 0.505%, breaching the 0.5% cap" against "touched 0.503%, breaching the 0.5%
+    cap" pairs the caps, and the two yields are left to differ (every figure had a compatible partner before)."""
+    def figure(q: Quantity) -> tuple:
+        return q.kind, q.unit, q.value, q.hedge
+
+    def gap(m: tuple[Quantity, Quantity]) -> float:
+        qa, qb = m
+        return abs(qa.value - qb.value) / max(abs(qa.value), abs(qb.value), 1e-12)
+
+    partner_a: dict[tuple, tuple] = {}
+    partner_b: dict[tuple, tuple] = {}
+    for qa, qb in sorted(matches, key=gap):
+        fa, fb = figure(qa), figure(qb)
+        if fa not in partner_a and fb not in partner_b:
+            partner_a[fa], partner_b[fb] = fb, fa
+    return [(qa, qb) for qa, qb in matches if partner_a.get(figure(qa)) == figure(qb)]
 
 
 # what a figure counts besides its unit: one of several ("$80 million each", "$5 a share", "per year"), or an increment

@@ -333,12 +333,12 @@ def _contradictions_in_changed_words(pipeline: Pipeline, pairs: Sequence[tuple[S
     if nli is None or not nli.draft_findings:
         return set()
     from crosscheck.verdicts.judge import claim_text, judge
-    from crosscheck.verdicts.rules.kinds.nli import changes_deny, swaps_undone
+    from crosscheck.verdicts.rules.kinds.nli import changes_deny, confident, swaps_undone
 
-    confident = [(a, b) for a, b in pairs if (j := judged.get((a.id, b.id))) is not None
-                 and j[2] >= nli.min_contradiction and j[0] <= nli.max_agreement]
-    kept = {(a.id, b.id) for a, b in confident if changes_deny(a.text, b.text)}
-    undone = [(a, b, swaps_undone(a.text, claim_text(a, b))) for a, b in confident if (a.id, b.id) not in kept]
+    sure = [(a, b) for a, b in pairs if (j := judged.get((a.id, b.id))) is not None
+            and confident(j, nli.min_contradiction, nli)]
+    kept = {(a.id, b.id) for a, b in sure if changes_deny(a.text, b.text)}
+    undone = [(a, b, swaps_undone(a.text, claim_text(a, b))) for a, b in sure if (a.id, b.id) not in kept]
     asked = [(a, b, text) for a, b, text in undone if text is not None]
     if not asked:
         return kept

@@ -148,9 +148,9 @@ def check(pair: Pair, p: NliParams) -> list[Verdict]:
     if j is None or (p.cross_document_only and pair.same_document) or not (p.own_findings or pair.claim_pair):
         return []
     threshold = p.lead_min_contradiction if pair.claim_pair else p.min_contradiction
-    if not differs_in_substance(pair.a.text, pair.b.text):
+    if not confident(j, threshold, p) or not differs_in_substance(pair.a.text, pair.b.text):
         return []
-    return _contradiction(pair, j, threshold, p)
+    return _contradiction(pair, j)
 
 
 def check_draft(pair: Pair, p: NliParams) -> list[Verdict]:
@@ -164,15 +164,19 @@ def check_draft(pair: Pair, p: NliParams) -> list[Verdict]:
     the contradiction lies in words the draft changed (``draft._contradictions_in_changed_words``): on SummEdits
     (bench/draft_summedits.py) 21 of the 24 summaries NLI01 names carry a real error."""
     j = pair.judgement
-    if j is None or not p.draft_findings:
+    if j is None or not p.draft_findings or not confident(j, p.min_contradiction, p):
         return []
-    return _contradiction(pair, j, p.min_contradiction, p)
+    return _contradiction(pair, j)
 
 
-def _contradiction(pair: Pair, j: tuple[float, float, float], threshold: float, p: NliParams) -> list[Verdict]:
-    agreement, _neutral, contradiction = j
-    if contradiction < threshold or agreement > p.max_agreement:
-        return []
+def confident(j: tuple[float, float, float], threshold: float, p: NliParams) -> bool:
+    """Whether a judgement is a contradiction the rule reports: at least ``threshold``, agreement at most
+    ``max_agreement``."""
+    return j[2] >= threshold and j[0] <= p.max_agreement
+
+
+def _contradiction(pair: Pair, j: tuple[float, float, float]) -> list[Verdict]:
+    contradiction = j[2]
     ha, hb, wa, wb = differing_words(pair.a.text, pair.b.text)
     return [Verdict("contradiction", {"probability": f"{contradiction:.2f}", "a_value": wa or "(same words)",
                                       "b_value": wb or "(same words)"}, ha, hb, confidence=contradiction)]

@@ -452,6 +452,31 @@ def _a_thing_says(text: str, verb: str) -> bool:
     return j >= 0 and words[j][0] in _THING
 
 
+_EXCEPT = re.compile(r"\b(?:except(?:\s+for)?|excluding|other than|apart from|save for|with the exception of)\b",
+                     re.IGNORECASE)
+# where an exception outside brackets ends: a comma, a bracket, a semicolon, or the verb it excepts from
+_EXCEPTION_END = re.compile(r"[(),;]|\s(?:are|is|was|were|will|would|can|cannot|could|may|must|have|has|had|do|does"
+                            r"|did)\b", re.IGNORECASE)
+
+
+def _excepted(negative: Statement, other: Statement) -> bool:
+    """Whether the other statement speaks of what the negative one excepts: "all foreigners (except residents,
+    family connection, medical personnel) are not allowed to enter" denies nothing of "Family members of EU
+    citizens were allowed to enter". The exception runs to a bracket or a semicolon; it counts where the other
+    statement shares one of its words that the rest of the negative statement does not have."""
+    text = negative.text
+    for m in _EXCEPT.finditer(text):
+        bracketed = text.rfind("(", 0, m.start()) > text.rfind(")", 0, m.start())
+        end = text.find(")", m.end()) if bracketed else -1
+        if end < 0:
+            stop = _EXCEPTION_END.search(text, m.end())
+            end = stop.start() if stop else len(text)
+        rest = text[:m.start()] + " " + text[end:]
+        if (content_stems(text[m.end():end]) - content_stems(rest)) & content_stems(other.text):
+            return True
+    return False
+
+
 def _unsaid_by_another(negative: Statement, other: Statement) -> bool:
     """Whether the negative statement denies only that a named party said something ("Raven-Symone has NOT actually
     claimed Cosby molested her": a negated verb of saying whose subject is named) and the other does not report that
@@ -503,6 +528,8 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
             return []  # "hasn't expanded since 2000" / "last expanded in 2000": one claim, the last time it did
         if _unsaid_by_another(negative, other):
             return []  # "Raven-Symone has NOT claimed Cosby molested her" / "The site claims there were rumours ..."
+        if _excepted(negative, other):
+            return []  # "all foreigners (except residents and family) are not allowed" / "Family members were allowed"
         if negative.polarity.denial and not pair.same_document and _DISPUTING & set(other.lemmas):
             return []  # both report a dispute: "... disputes White House claim" / "... directly contradicting the White House"
         if not pair.same_document and (_both_report_the_denial(negative, pair, denial) or asks_or_hedges(other)

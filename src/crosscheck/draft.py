@@ -200,7 +200,7 @@ def judge_claims(pipeline: Pipeline, draft: Document, sources: Analysis) -> list
             pair = replace(pair, judgement=judgement)
             al = pair.alignment
             fired = [(rule, v) for rule in pair_rules if al.score >= _floor(rule, min_support)
-                     for v in (KINDS[rule.kind].check_draft or KINDS[rule.kind].check)(pair, rule.params)]  # type: ignore[misc]
+                     for v in KINDS[rule.kind].draft_verdicts(pair, rule.params)]
             if judgement is not None:
                 fired = [(r, v) for r, v in fired if model_says(r, v, fired, pair, nli)
                          and (r.kind != "nli" or (source.id, claim.id) in in_changed_words)]

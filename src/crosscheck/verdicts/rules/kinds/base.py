@@ -101,6 +101,11 @@ class Kind:
     # that differs from ``check``; None: ``check``
     check_draft: Callable[[Pair, Any], Sequence[Verdict]] | None = None
 
+    def draft_verdicts(self, pair: Pair, params: Any) -> Sequence[Verdict]:
+        """The kind's verdicts on a draft claim (``pair.b``) against a source statement: ``check_draft`` where
+        the kind has one, else ``check``."""
+        return (self.check_draft or self.check)(pair, params)  # type: ignore[misc]
+
     def measures(self, finding_kind: str) -> bool:
         """Whether this kind's verdicts of ``finding_kind`` carry a measured probability (kept as the score)."""
         return finding_kind in self.measured_kinds

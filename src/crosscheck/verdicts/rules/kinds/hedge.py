@@ -50,8 +50,9 @@ def _one_act(a: Statement, b: Statement) -> bool:
     pre-installs ..." / "Alibaba may pre-install ..."); else only a near-paraphrase is (``min_cosine_other_verbs``).
     Two acts around the same names ("A ban has just been announced in Saudi Arabia" / "Perhaps it can sponsor a
     contest ... in Saudi Arabia", "Apple is reportedly buying Path" / "Path and the team are going to Apple") are
-    two claims, one of which is certain and the other not: no difference in certainty about anything. A sentence whose main verb is a copula ("is worth",
-    "is likely") has none to share, and is judged by the words it shares alone."""
+    two claims, one of which is certain and the other not: no difference in certainty about anything. A sentence
+    whose main verb is a copula ("is worth", "is likely") has none to share, and is judged by the words it shares
+    alone."""
     if not a.predicates or not b.predicates:
         return True
     return bool(set(a.predicates) & set(b.lemmas + b.predicates) or set(b.predicates) & set(a.lemmas))

@@ -529,7 +529,7 @@ def check(pair: Pair, p: PolarityParams) -> list[Verdict]:
         if _unsaid_by_another(negative, other):
             return []  # "Raven-Symone has NOT claimed Cosby molested her" / "The site claims there were rumours ..."
         if _excepted(negative, other):
-            return []  # "all foreigners (except residents and family) are not allowed" / "Family members were allowed"
+            return []  # "all foreigners (except family) are not allowed" / "Family members were allowed"
         if negative.polarity.denial and not pair.same_document and _DISPUTING & set(other.lemmas):
             return []  # both report a dispute: "... disputes White House claim" / "... directly contradicting the White House"
         if not pair.same_document and (_both_report_the_denial(negative, pair, denial) or asks_or_hedges(other)

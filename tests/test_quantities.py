@@ -225,6 +225,11 @@ INTERVALS = [
     ("-5%", "-5%", -5.5, -4.5),
     ("it tripled its profit", "tripled", 3, 3),
     ("1,234.5 boxes", "1,234.5", 1234.45, 1234.55),
+    ("a total of 34 positive cases", "34", 34, 34),  # a whole count of things: no rounding
+    ("based on eight reviews", "eight", 8, 8),
+    ("arrested 100 people", "100", 99.5, 100.5),  # a round count keeps its rounding
+    ("just one mile from Baghdad", "one", 0.5, 1.5),  # a measure, not things counted
+    ("a 13-year-old boy", "13", 12.5, 13.5),
 ]
 
 
@@ -349,7 +354,8 @@ def test_figures_one_last_digit_apart_are_not_compatible(a, b, same):
     ("$99 million", "at least $99.5 million", False),  # the rounding end: 99 admits x < 99.5
     ("at most 5 people", "at least 5 people", True),
     ("less than 5 people", "at least 5 people", False),
-    ("less than 5 people", "5 people", True),  # 4.5-5 overlap
+    ("less than 5 people", "5 people", False),  # a count of people is whole: 5 is not less than 5
+    ("less than 50 people", "50 people", True),  # a round count keeps its rounding: 49.5-50 overlap
 ])
 def test_an_open_bound_meeting_a_figure_is_not_compatible(a, b, same):
     from crosscheck.verdicts.rules.kinds.values import compatible
@@ -449,3 +455,39 @@ def test_a_change_named_in_quotes_is_still_a_change():
     found = _compare("China saw growth of 110% in smart speaker shipments last year",
                      "China saw \u201cexplosive growth\u201d of 110% in shipments of the device last year")
     assert [(qa.value, qb.value) for qa, qb in found.matches] == [(110.0, 110.0)]
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("a total of 34 positive cases", "more than 34 positive cases", False),
+    ("a total of 34 positive cases", "at least 34 positive cases", True),
+    ("based on 8 reviews", "less than 8 reviews", False),
+    ("based on 103 reviews", "under 104 reviews", True),  # an exact figure inside a bound
+    ("241 confirmed cases", "fewer than 241 confirmed cases", False),
+    ("100 people", "more than 100 people", True),  # round: the writer may have rounded down
+    ("8 million users", "more than 8 million users", True),
+    ("1 mile", "1.2 miles", True),  # measures keep their rounding
+    ("2 weeks", "less than two weeks", True),
+])
+def test_a_whole_count_admits_only_itself(a, b, same):
+    """VitaminC's revisions restate counts as bounds ("Brigsby Bear has less than 8 reviews" against "based on 8
+    reviews"): a count of things is whole, so a bound that stops at it excludes it; rounded, scaled and measured
+    figures keep their rounding."""
+    from crosscheck.verdicts.rules.kinds.values import compatible
+
+    (qa,), (qb,) = parse_quantities(a), parse_quantities(b)
+    assert compatible(qa, qb) is same and compatible(qb, qa) is same
+
+
+def test_an_exact_figure_inside_a_bound_is_compatible():
+    """An exact figure is a point: inside a bound's open interval it agrees with it (until 2026-12-05 a point
+    was read as an interval that only touched the bound, and "tripled" disagreed with "less than four times")."""
+    from crosscheck.nouns import Quantity
+    from crosscheck.verdicts.rules.kinds.values import compatible
+
+    tripled = Quantity(0, 7, "tripled", 3.0, "multiplier", "", "", 3.0, 3.0)
+    under_four = Quantity(0, 20, "less than four times", 4.0, "multiplier", "", "less_than", 0.0, 4.0)
+    under_three = Quantity(0, 21, "less than three times", 3.0, "multiplier", "", "less_than", 0.0, 3.0)
+    at_most_three = Quantity(0, 19, "at most three times", 3.0, "multiplier", "", "at_most", 0.0, 3.0)
+    assert compatible(tripled, under_four) and compatible(under_four, tripled)
+    assert not compatible(tripled, under_three) and not compatible(under_three, tripled)
+    assert compatible(tripled, at_most_three) and compatible(at_most_three, tripled)

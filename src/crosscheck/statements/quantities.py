@@ -637,7 +637,28 @@ def _single(scan: _Scan, fig: _Figure, lo: int, hedge: str, hedge_words: str, hs
     if fig.word and value == 1 and (not unit or _ENUMERATION_GOES_ON.search(text, end)):
         return None  # "one of the", "the one"; "one company ... and a second"
     low, high = _interval(value, fig.half * fig.scale * fig.factor, hedge)
+    if not hedge and _exact_count(fig, value, unit):
+        low = high = float(value)
     return _make(scan, start, end, value, "count", unit, hedge, low, high)
+
+
+def _exact_count(fig: _Figure, value: Decimal, unit: str) -> bool:
+    """Whether a plain count admits its own value alone: a whole number of things, not scaled and not round
+    ("34 positive cases", "241 confirmed cases", "8 reviews").
+
+    Why: a count has no rounding to widen it by, so "34 cases" and "more than 34 cases" cannot both be true
+    (VitaminC's revisions are mostly such bounds). A round count ("100 people", "1,500 troops") and a scaled one
+    ("8 million users") keep their rounding: "more than 100 people" or "more than 8 million users" may be what a
+    writer rounded down; so does a measure (``_MEASURES``)."""
+    return (not fig.scaled and value == value.to_integral_value() and value % 10 != 0
+            and unit.partition(" ")[0].removesuffix("s") not in _MEASURES)  # "years old": an age
+
+
+# units of a measure rather than things counted: "one mile", "a 5-inch phone", "two weeks", "a 25-year-old" are
+# rounded as measures are ("less than 2km (1.2 miles)" / "just one mile from Baghdad" both hold)
+_MEASURES = frozenset("""second minute hour day night week month year decade century mile kilometre kilometer km metre
+meter m foot feet inch yard centimetre centimeter cm millimetre millimeter mm pound lb kilogram kilo kg gram g ounce oz
+ton tonne litre liter gallon barrel acre hectare degree mph knot calorie watt megawatt gigawatt volt""".split())
 
 
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]")

@@ -68,20 +68,32 @@ def compatible(a: Quantity, b: Quantity, tolerance: float = 0.0) -> bool:
     """The intervals the two wordings admit overlap (hedges and rounding included).
 
     Intervals that only touch meet at a point one of them may exclude: a plain figure's rounding
-    interval is half-open ("40 homes" admits 39.5-40.5 and "41 homes" 40.5-41.5; "$1.4 billion" and
-    "$1.5 billion" meet at 1.45), and "over $99.5 million" excludes 99.5, the top of "$99 million".
-    Read as closed intervals, every two figures one last digit apart agreed. Closed bounds still
-    meet there ("at most 5" and "at least 5")."""
+    interval is half-open ("$1.4 billion" admits 1.35-1.45 and "$1.5 billion" 1.45-1.55: they meet at
+    1.45), and "over $99.5 million" excludes 99.5, the top of "$99 million". Read as closed intervals,
+    every two figures one last digit apart agreed. Closed bounds still meet there ("at most 5" and "at
+    least 5"). An exact figure ("34 cases", "tripled") is a point: it agrees with a bound that admits it
+    ("103 reviews" / "under 104 reviews"), not with one that stops there ("34" / "more than 34")."""
     a_lo, a_hi = _widen(a, tolerance)
     b_lo, b_hi = _widen(b, tolerance)
     if not (a_lo <= b_hi and b_lo <= a_hi):
         return False
     eps = 1e-9 * max(abs(a.value), abs(b.value), 1.0)
-    if min(a_hi, b_hi) - max(a_lo, b_lo) > eps:
+    lo, hi = max(a_lo, b_lo), min(a_hi, b_hi)
+    if hi - lo > eps:
         return True
-    if abs(a_hi - b_lo) <= eps:  # a's top meets b's bottom (or the other way round)
-        return _closed(a, "high", a_lo, a_hi) and _closed(b, "low", b_lo, b_hi)
-    return _closed(b, "high", b_lo, b_hi) and _closed(a, "low", a_lo, a_hi)
+    point = (lo + hi) / 2  # the one value both intervals reach
+    return _admits(a, a_lo, a_hi, point, eps) and _admits(b, b_lo, b_hi, point, eps)
+
+
+def _admits(q: Quantity, lo: float, hi: float, x: float, eps: float) -> bool:
+    """Whether the wording of ``q`` (its interval ``lo``-``hi``) admits the value ``x`` that lies in it."""
+    if hi - lo <= eps:  # an exact figure: x is the figure
+        return True
+    if abs(x - lo) <= eps:
+        return _closed(q, "low", lo, hi)
+    if abs(x - hi) <= eps:
+        return _closed(q, "high", lo, hi)
+    return True
 
 
 def _closed(q: Quantity, end: str, lo: float, hi: float) -> bool:

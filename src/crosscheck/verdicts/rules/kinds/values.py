@@ -421,7 +421,7 @@ def _apart(da: Sequence[DateMention], db: Sequence[DateMention]) -> bool:
     return bool(da and db) and not any(same_period(x, y) for x in da for y in db)
 
 
-_BEFORE_OR_AFTER = re.compile(r"\b(before|prior to|after)\s*$", re.IGNORECASE)
+_BEFORE_OR_AFTER = re.compile(r"\b(before|prior to|after)(?:\s+the)?\s*$", re.IGNORECASE)  # "after the 2000 Olympics"
 
 
 def time_word(s: Statement, d: DateMention) -> str:

@@ -10,10 +10,18 @@ from crosscheck.verdicts.rules.kinds.base import Kind, Pair, Params, Verdict, re
 from crosscheck.verdicts.rules.kinds.values import has_figures, mentions, pinned_dates, sources_differ, time_word
 from crosscheck.nouns import DateMention, Statement
 from crosscheck.statements.dates import periods, same_period
+from crosscheck.statements.entities import same_entity
 
 
 class DateParams(Params):
+    # the alignment a pair needs for any date to be compared: an event a subject has once (``once_only``) of one
+    # named subject; every other event needs ``min_alignment_event``
     min_alignment: float = 0.7
+    min_alignment_event: float = 0.7
+    # events that happen to their subject once: a person is born and dies once, an organisation is founded once,
+    # so two dates of it for one named subject conflict however differently the two sentences go on ("Jed Whedon
+    # (born July 18, 1974) is an American screenwriter and musician, ..." / "Jed Whedon was born on June 18, 1974")
+    once_only: tuple[str, ...] = ("bear", "born", "die", "found")
     granularities: tuple[str, ...] = ("day", "month")
     require_shared_predicate: bool = True
     # a bare year dates the event too ("founded in 1998" / "in 1999"), unless a figure in either statement
@@ -41,6 +49,9 @@ def check(pair: Pair, p: DateParams) -> list[Verdict]:
         return []
     results = [(x, wx, y, wy, fits(x, wx, y, wy)) for x, wx in da for y, wy in db
                if not same_anchor or (x.anchor and x.anchor == y.anchor and x.anchor not in _LIGHT_VERBS)]
+    if pair.alignment.score < p.min_alignment_event:  # only an event its subject has once, of one subject
+        results = [r for r in results if r[0].anchor == r[2].anchor and r[0].anchor in p.once_only
+                   and _one_subject(a, b, r[0].anchor)]
     if not results:
         return []
     # the same date words on both sides ("yesterday", "on Tuesday") agree: the dates differ only because each is
@@ -56,6 +67,18 @@ def check(pair: Pair, p: DateParams) -> list[Verdict]:
     kind = "discrepancy" if sources_differ(a, b) or read_off_the_page(pair, x, y, p.page_date_days) else "contradiction"
     return [Verdict(kind, {"a_value": f"{wx} {x.text} ({x.value})".lstrip(), "b_value": f"{wy} {y.text} ({y.value})".lstrip()},
                     (rel(a, x.start, x.end),), (rel(b, y.start, y.end),), confidence=0.75)]
+
+
+def _one_subject(a: Statement, b: Statement, verb: str) -> bool:
+    """Whether the two statements name one subject of ``verb``: the names its parse gives the verb (who was
+    born), else every person or organisation the statement names ("Jed Tucker Whedon (born July 18, 1974)"
+    gives the apposition's head no role), and some name of one is a name of the other (``same_entity``:
+    "Jed Whedon" / "Jed Tucker Whedon"; not "Joss Whedon", his brother)."""
+    def subjects(s: Statement) -> set[str]:
+        named = {k for pred, _, k in s.roles if pred == verb}
+        return named or {e.key for e in s.entities if e.label in ("PERSON", "ORG") and e.key}
+    ka, kb = subjects(a), subjects(b)
+    return any(same_entity(x, y) for x in ka for y in kb)
 
 
 # verbs that date nothing of their own: "is 25 years old as of May", "said on Monday"

@@ -421,7 +421,9 @@ def _apart(da: Sequence[DateMention], db: Sequence[DateMention]) -> bool:
     return bool(da and db) and not any(same_period(x, y) for x in da for y in db)
 
 
-_BEFORE_OR_AFTER = re.compile(r"\b(before|prior to|after)(?:\s+the)?\s*$", re.IGNORECASE)  # "after the 2000 Olympics"
+# "after the 2000 Olympics"; "after the 8th May 1967", whose parse leaves the day out of the date ("May 1967")
+_BEFORE_OR_AFTER = re.compile(r"\b(before|prior to|after)(?:\s+the)?(?:\s+\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?)?\s*$",
+                              re.IGNORECASE)
 
 
 def time_word(s: Statement, d: DateMention) -> str:

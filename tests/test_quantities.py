@@ -491,3 +491,19 @@ def test_an_exact_figure_inside_a_bound_is_compatible():
     assert compatible(tripled, under_four) and compatible(under_four, tripled)
     assert not compatible(tripled, under_three) and not compatible(under_three, tripled)
     assert compatible(tripled, at_most_three) and compatible(at_most_three, tripled)
+
+
+@pytest.mark.parametrize("a, b, same_unit", [
+    ("standing at 2,525 m", "a height of 2,925 meters", True),
+    ("a 320 m tower", "a 320 metres tower", True),
+    ("a 12 km walk", "a 12 kilometers walk", True),
+    ("a 10 ft wall", "a 10 feet wall", True),
+    ("2 degrees Celsius", "3.6 degrees Fahrenheit", False),
+    ("a 12 km walk", "a 12 miles walk", False),
+])
+def test_one_unit_abbreviated_or_spelt_otherwise_is_one_unit(a, b, same_unit):
+    """"m" and "meters" measure in one unit: the figures are compared (until 2026-12-05 they never were)."""
+    from crosscheck.verdicts.rules.kinds.values import comparable
+
+    (qa,), (qb,) = parse_quantities(a), parse_quantities(b)
+    assert comparable(qa, qb, max_ratio=20, min_frame_overlap=0.0) is same_unit

@@ -59,9 +59,18 @@ def comparable(a: Quantity, b: Quantity, *, max_ratio: float, min_frame_overlap:
 
 
 def _same_unit(a: str, b: str) -> bool:
-    """One unit: the same lemma, or a temperature without its scale against one with it ("30 degrees" / "35
-    degrees Celsius"); two scales are two units ("2 degrees Celsius" / "3.6 degrees Fahrenheit")."""
-    return a == b or {a.partition(" ")[0], b.partition(" ")[0]} == {"degree"} and "degree" in (a, b)
+    """One unit: the same lemma, one unit abbreviated or spelt otherwise ("2,525 m" / "2,925 meters"; ``_UNIT_FORMS``),
+    or a temperature without its scale against one with it ("30 degrees" / "35 degrees Celsius"); two scales are
+    two units ("2 degrees Celsius" / "3.6 degrees Fahrenheit")."""
+    return (a == b or _UNIT_FORMS.get(a, a) == _UNIT_FORMS.get(b, b)
+            or {a.partition(" ")[0], b.partition(" ")[0]} == {"degree"} and "degree" in (a, b))
+
+
+# one unit of measure written several ways (abbreviated, or with American spelling): the metre's form
+_UNIT_FORMS = {"m": "metre", "meter": "metre", "km": "kilometre", "kilometer": "kilometre", "cm": "centimetre",
+               "centimeter": "centimetre", "mm": "millimetre", "millimeter": "millimetre", "ft": "foot", "feet": "foot",
+               "lb": "pound", "lbs": "pound", "kg": "kilogram", "kilo": "kilogram", "kilos": "kilogram",
+               "liter": "litre", "l": "litre", "mi": "mile", "sq km": "square kilometre", "km2": "square kilometre"}
 
 
 def compatible(a: Quantity, b: Quantity, tolerance: float = 0.0) -> bool:

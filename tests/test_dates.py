@@ -273,3 +273,23 @@ def test_since_in_a_sentence_resolves_to_the_past(pipeline) -> None:
     since, on = pipeline.statements_of([doc])
     assert [d.value for d in since.dates] == [dt.date(2019, 1, 18)]
     assert [d.value for d in on.dates] == [dt.date(2020, 1, 18)]
+
+
+def test_a_birth_names_its_subject_by_any_name_the_parse_found():
+    """DATE01 compares the dates of a once-only event of one subject: an unlabelled name (a PROPN chunk, as the
+    recogniser leaves "Emily Jordan Osment") is a name too; another family member is another subject."""
+    from crosscheck.nouns import Entity, Statement
+    from crosscheck.verdicts.rules.kinds.date import _one_subject
+
+    def statement(text: str, names: list[tuple[str, str]], roles=()) -> Statement:
+        ents = tuple(Entity(text.index(n), text.index(n) + len(n), n, label, n.lower()) for n, label in names)
+        return Statement(id="d:0", document="d", index=0, start=0, end=len(text), text=text, entities=ents,
+                         roles=tuple(roles))
+
+    apposition = statement("Vinka Oru Delmar (born March 10, 1992) is an actress.", [("Vinka Oru Delmar", "PROPN")])
+    clause = statement("Vinka Delmar was born before 1990.", [("Vinka Delmar", "PERSON")],
+                       [("bear", "object", "vinka delmar")])
+    brother = statement("Anton Delmar was born before 1990.", [("Anton Delmar", "PERSON")],
+                        [("bear", "object", "anton delmar")])
+    assert _one_subject(apposition, clause, "bear")
+    assert not _one_subject(apposition, brother, "bear")

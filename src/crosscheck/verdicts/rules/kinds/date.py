@@ -71,14 +71,18 @@ def check(pair: Pair, p: DateParams) -> list[Verdict]:
 
 def _one_subject(a: Statement, b: Statement, verb: str) -> bool:
     """Whether the two statements name one subject of ``verb``: the names its parse gives the verb (who was
-    born), else every person or organisation the statement names ("Jed Tucker Whedon (born July 18, 1974)"
-    gives the apposition's head no role), and some name of one is a name of the other (``same_entity``:
-    "Jed Whedon" / "Jed Tucker Whedon"; not "Joss Whedon", his brother)."""
+    born), else every person, organisation or other name the statement names ("Jed Tucker Whedon (born July 18,
+    1974)" gives the apposition's head no role; a name the recogniser leaves unlabelled is a PROPN chunk, as
+    "Emily Jordan Osment" is), and some name of one is a name of the other (``same_entity``: "Jed Whedon" / "Jed
+    Tucker Whedon"; not "Joss Whedon", his brother)."""
     def subjects(s: Statement) -> set[str]:
         named = {k for pred, _, k in s.roles if pred == verb}
-        return named or {e.key for e in s.entities if e.label in ("PERSON", "ORG") and e.key}
+        return named or {e.key for e in s.entities if e.label in _SUBJECT_LABELS and e.key}
     ka, kb = subjects(a), subjects(b)
     return any(same_entity(x, y) for x in ka for y in kb)
+
+
+_SUBJECT_LABELS = frozenset({"PERSON", "ORG", "PROPN"})
 
 
 # verbs that date nothing of their own: "is 25 years old as of May", "said on Monday"

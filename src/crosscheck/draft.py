@@ -184,8 +184,8 @@ def judge_claims(pipeline: Pipeline, draft: Document, sources: Analysis) -> list
                 found.append((source, make_pair(al, {source.id: source, claim.id: claim, **by_id}, docs)))
         candidates.append(found)
     pairs = [(source, claim) for claim, found in zip(claims, candidates) for source, _ in found]
-    judged = _judge_pairs(pipeline, pairs)
-    in_changed_words = _contradictions_in_changed_words(pipeline, pairs, judged, nli)
+    judged, read = _judge_pairs(pipeline, pairs)
+    in_changed_words = _contradictions_in_changed_words(pipeline, pairs, judged, read, nli)
     quote_rule = next((r for r in pipeline.rules if r.kind == "quote"), None)
     out = []
     for claim, found in zip(claims, candidates):
@@ -306,14 +306,16 @@ def _quote_verdict(claim: Statement, statements: Sequence[Statement], rule: Rule
 
 
 def _judge_pairs(pipeline: Pipeline, pairs: Sequence[tuple[Statement, Statement]]
-                 ) -> dict[tuple[str, str], tuple[float, float, float]]:
-    """The contradiction model's judgement of each (source, claim) pair, source as premise; none when off."""
+                 ) -> tuple[dict[tuple[str, str], tuple[float, float, float]], dict[tuple[str, str], str]]:
+    """The contradiction model's judgement of each (source, claim) pair, source as premise, and the claim as the
+    model read it (``judge.claim_text``, which the check of changed words reads too); none when off."""
     if not pairs or not pipeline.judging_on:
-        return {}
+        return {}, {}
     from crosscheck.verdicts.judge import claim_text, judge
 
-    found = judge(pipeline.judging_model(), [(a.text, claim_text(a, b)) for a, b in pairs], pipeline.judgement_cache())
-    return {(a.id, b.id): j for (a, b), j in zip(pairs, found)}
+    read = {(a.id, b.id): claim_text(a, b) for a, b in pairs}
+    found = judge(pipeline.judging_model(), [(a.text, read[a.id, b.id]) for a, b in pairs], pipeline.judgement_cache())
+    return {(a.id, b.id): j for (a, b), j in zip(pairs, found)}, read
 
 
 _GONE = 0.5  # the model's contradiction probability under which it no longer calls the pair a contradiction
@@ -321,7 +323,7 @@ _GONE = 0.5  # the model's contradiction probability under which it no longer ca
 
 def _contradictions_in_changed_words(pipeline: Pipeline, pairs: Sequence[tuple[Statement, Statement]],
                                      judged: dict[tuple[str, str], tuple[float, float, float]],
-                                     nli: NliParams | None) -> set[tuple[str, str]]:
+                                     read: dict[tuple[str, str], str], nli: NliParams | None) -> set[tuple[str, str]]:
     """The (source, claim) pairs whose model contradiction lies in words the draft changed: a denying word
     added, dropped or swapped ("did not"), or words swapped for the source's, the contradiction gone once the
     source's words are given back ("the lowest level" / "the highest level").
@@ -332,13 +334,13 @@ def _contradictions_in_changed_words(pipeline: Pipeline, pairs: Sequence[tuple[S
     such details elsewhere (supported or unsupported, with the details in no source)."""
     if nli is None or not nli.draft_findings:
         return set()
-    from crosscheck.verdicts.judge import claim_text, judge
+    from crosscheck.verdicts.judge import judge
     from crosscheck.verdicts.rules.kinds.nli import changes_deny, confident, swaps_undone
 
     sure = [(a, b) for a, b in pairs if (j := judged.get((a.id, b.id))) is not None
             and confident(j, nli.min_contradiction, nli)]
     kept = {(a.id, b.id) for a, b in sure if changes_deny(a.text, b.text)}
-    undone = [(a, b, swaps_undone(a.text, claim_text(a, b))) for a, b in sure if (a.id, b.id) not in kept]
+    undone = [(a, b, swaps_undone(a.text, read[a.id, b.id])) for a, b in sure if (a.id, b.id) not in kept]
     asked = [(a, b, text) for a, b, text in undone if text is not None]
     if not asked:
         return kept

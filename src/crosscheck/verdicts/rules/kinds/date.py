@@ -15,8 +15,8 @@ from crosscheck.statements.entities import same_entity
 
 class DateParams(Params):
     # the alignment a pair needs for any date to be compared: an event a subject has once (``once_only``) of one
-    # named subject; every other event needs ``min_alignment_event``
-    min_alignment: float = 0.7
+    # named subject; every other event needs ``min_alignment_event`` (the shipped rules/date/DATE01.yml: the same)
+    min_alignment: float = 0.4
     min_alignment_event: float = 0.7
     # events that happen to their subject once: a person is born and dies once, an organisation is founded once,
     # so two dates of it for one named subject conflict however differently the two sentences go on ("Jed Whedon

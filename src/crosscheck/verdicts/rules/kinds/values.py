@@ -99,16 +99,15 @@ def _admits(q: Quantity, lo: float, hi: float, x: float, eps: float) -> bool:
     if hi - lo <= eps:  # an exact figure: x is the figure
         return True
     if abs(x - lo) <= eps:
-        return _closed(q, "low", lo, hi)
+        return _closed(q, "low")
     if abs(x - hi) <= eps:
-        return _closed(q, "high", lo, hi)
+        return _closed(q, "high")
     return True
 
 
-def _closed(q: Quantity, end: str, lo: float, hi: float) -> bool:
-    """Whether the wording admits the interval's ``end`` itself: not a rounding end, not "more/less than"."""
-    if lo == hi:  # an exact figure ("tripled")
-        return True
+def _closed(q: Quantity, end: str) -> bool:
+    """Whether the wording admits its interval's ``end`` itself (of an interval wider than a point, ``_admits``):
+    not a rounding end, not "more/less than"."""
     if not q.hedge:
         return False  # rounding: 40 admits 39.5 <= x < 40.5
     if q.hedge == "more_than":
